@@ -1,0 +1,39 @@
+# Crisis Center: `make run` starts everything, `make test` runs the whole suite.
+# Without DATABASE_URL / REDIS_URL both use an embedded PostgreSQL and Redis under var/.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+EMBEDDED := $(PY) -m crisiscenter.embedded
+
+.PHONY: run test lint bench install manage clean-var
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) -m crisiscenter.devrun
+
+test: install
+	$(EMBEDDED) -- $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+BENCHMARKS := $(filter-out bench/__init__.py bench/harness.py bench/naive_tasks.py,$(wildcard bench/*.py))
+
+bench: install
+	@for b in $(BENCHMARKS); do echo "== $$b"; $(EMBEDDED) -- $(PY) $$b || exit 1; done
+
+# make manage ARGS="createsuperuser"
+manage: install
+	$(EMBEDDED) -- $(PY) manage.py $(ARGS)
+
+clean-var:
+	rm -rf var/

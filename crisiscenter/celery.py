@@ -1,0 +1,20 @@
+import os
+
+from celery import Celery
+from celery.signals import task_postrun, task_prerun
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crisiscenter.settings")
+
+app = Celery("crisiscenter")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def close_old_db_connections(**kwargs) -> None:
+    """Keep a worker's database connection across tasks, as a web request would (CONN_MAX_AGE,
+    CONN_HEALTH_CHECKS). Celery's own Django fixup would otherwise reconnect for every task."""
+    from django.db import close_old_connections
+
+    close_old_connections()

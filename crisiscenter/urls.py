@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from hubpage.api import HubUpdateView
+from playbooks import api as playbooks_api
+from playbooks.views import overview
+from triage import api as triage_api
+from triage.views import queue_page
+
+
+def healthz(request):
+    return JsonResponse({"ok": True})
+
+
+api_v1 = [
+    path("mentions/", triage_api.MentionListView.as_view(), name="api_mentions"),
+    path("mentions/<int:pk>/", triage_api.MentionDetailView.as_view(), name="api_mention"),
+    path("mentions/<int:pk>/claim/", triage_api.claim_view, name="api_mention_claim"),
+    path("mentions/<int:pk>/release/", triage_api.release_view, name="api_mention_release"),
+    path("mentions/<int:pk>/resolve/", triage_api.resolve_view, name="api_mention_resolve"),
+    path("mentions/<int:pk>/dismiss/", triage_api.dismiss_view, name="api_mention_dismiss"),
+    path("mentions/<int:pk>/reply/", triage_api.ReplyView.as_view(), name="api_mention_reply"),
+    path("queue/next/", triage_api.QueueNextView.as_view(), name="api_queue_next"),
+    path("scenarios/", playbooks_api.ScenarioListView.as_view(), name="api_scenarios"),
+    path("crisis/", playbooks_api.CrisisStateView.as_view(), name="api_crisis"),
+    path("crisis/activate/", playbooks_api.ActivateView.as_view(), name="api_crisis_activate"),
+    path("crisis/deactivate/", playbooks_api.DeactivateView.as_view(), name="api_crisis_deactivate"),
+    path("hub/updates/", HubUpdateView.as_view(), name="api_hub_updates"),
+]
+
+urlpatterns = [
+    path("", overview, name="overview"),
+    path("playbooks/", include("playbooks.urls")),
+    path("triage/", queue_page, name="triage"),
+    path("hub/", include("hubpage.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("healthz", healthz, name="healthz"),
+]
