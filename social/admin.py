@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import AdCampaign, PlatformAccount, ScheduledPost
+
+
+@admin.register(PlatformAccount)
+class PlatformAccountAdmin(admin.ModelAdmin):
+    list_display = ["handle", "platform", "display_name"]
+    list_filter = ["platform"]
+
+
+@admin.register(ScheduledPost)
+class ScheduledPostAdmin(admin.ModelAdmin):
+    list_display = ["account", "scheduled_for", "status", "text"]
+    list_filter = ["status", "account__platform"]
+    readonly_fields = ["held_by", "published_at", "external_id", "error"]
+
+
+@admin.register(AdCampaign)
+class AdCampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "status", "pause_state", "pause_error"]
+    list_filter = ["status", "pause_state"]
+    readonly_fields = ["paused_for", "pause_state", "pause_error", "pause_attempts", "pause_confirmed_at"]

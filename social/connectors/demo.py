@@ -1,0 +1,25 @@
+"""Stands in for every platform until its real connector lands: logs what it would do."""
+
+import logging
+import uuid
+
+logger = logging.getLogger(__name__)
+
+
+class DemoConnector:
+    def __init__(self, platform: str):
+        self.platform = platform
+
+    def _id(self) -> str:
+        return f"demo-{uuid.uuid4().hex[:12]}"
+
+    def publish(self, *, account_handle: str, text: str) -> str:
+        logger.info("[%s demo] @%s posts: %s", self.platform, account_handle, text[:80])
+        return self._id()
+
+    def reply(self, *, in_reply_to: str, author_handle: str, text: str) -> str:
+        logger.info("[%s demo] reply to @%s (%s): %s", self.platform, author_handle, in_reply_to, text[:80])
+        return self._id()
+
+    def pause_campaign(self, *, external_id: str) -> None:
+        logger.info("[%s demo] campaign %s paused", self.platform, external_id)

@@ -1,0 +1,92 @@
+from django.db import models
+
+
+class Platform(models.TextChoices):
+    X = "x", "X"
+    MASTODON = "mastodon", "Mastodon"
+    BLUESKY = "bluesky", "Bluesky"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    REDDIT = "reddit", "Reddit"
+    DEMO = "demo", "Demo"
+
+
+class PlatformAccount(models.Model):
+    """One of the organisation's own accounts: where posts go out and replies come from."""
+
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    handle = models.CharField(max_length=100)
+    display_name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        unique_together = [("platform", "handle")]
+        ordering = ["platform", "handle"]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} @{self.handle}"
+
+
+class PostStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held for crisis"
+    PUBLISHING = "publishing", "Publishing"
+    PUBLISHED = "published", "Published"
+    FAILED = "failed", "Failed"
+
+
+class ScheduledPost(models.Model):
+    account = models.ForeignKey(PlatformAccount, on_delete=models.CASCADE, related_name="posts")
+    text = models.TextField()
+    scheduled_for = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=PostStatus.choices, default=PostStatus.SCHEDULED)
+    held_by = models.ForeignKey(
+        "playbooks.Crisis", null=True, blank=True, on_delete=models.SET_NULL, related_name="held_posts"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    external_id = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["scheduled_for"]
+        indexes = [
+            models.Index(
+                fields=["scheduled_for"],
+                name="post_due_idx",
+                condition=models.Q(status="scheduled"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} at {self.scheduled_for:%Y-%m-%d %H:%M}"
+
+
+class CampaignStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+
+
+class PauseState(models.TextChoices):
+    NONE = "", "—"
+    PENDING = "pending", "Pause pending on platform"
+    PAUSED = "paused", "Paused on platform"
+    FAILED = "failed", "Pause failed"
+
+
+class AdCampaign(models.Model):
+    account = models.ForeignKey(PlatformAccount, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(max_length=200)
+    external_id = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
+    paused_for = models.ForeignKey(
+        "playbooks.Crisis", null=True, blank=True, on_delete=models.SET_NULL, related_name="paused_campaigns"
+    )
+    pause_state = models.CharField(max_length=10, choices=PauseState.choices, default="", blank=True)
+    pause_error = models.CharField(max_length=300, blank=True)
+    pause_attempts = models.PositiveIntegerField(default=0)
+    pause_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.db.models import Count, Q
+
+from .models import AdCampaign, CampaignStatus, PauseState, PlatformAccount, PostStatus, ScheduledPost
+
+
+def brand_handles() -> frozenset[str]:
+    return frozenset(PlatformAccount.objects.values_list("handle", flat=True))
+
+
+def outbound_to_hold() -> dict[str, int]:
+    """What an activation would pause right now (the confirmation summary)."""
+    return {
+        "posts": ScheduledPost.objects.filter(status=PostStatus.SCHEDULED).count(),
+        "campaigns": AdCampaign.objects.filter(status=CampaignStatus.ACTIVE).count(),
+    }
+
+
+def outbound_state(crisis_id: int | None) -> dict[str, Any]:
+    campaigns = AdCampaign.objects.aggregate(
+        total=Count("id"),
+        paused=Count("id", filter=Q(pause_state=PauseState.PAUSED)),
+        pending=Count("id", filter=Q(pause_state=PauseState.PENDING)),
+        failed=Count("id", filter=Q(pause_state=PauseState.FAILED)),
+    )
+    return {
+        "posts_held": ScheduledPost.objects.filter(status=PostStatus.HELD).count(),
+        "posts_scheduled": ScheduledPost.objects.filter(status=PostStatus.SCHEDULED).count(),
+        "campaigns": campaigns,
+        "failures": list(
+            AdCampaign.objects.filter(pause_state=PauseState.FAILED).values("name", "pause_error")[:5]
+        ),
+    }
