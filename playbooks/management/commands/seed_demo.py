@@ -1,0 +1,106 @@
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from crisiscenter.roles import Role, ensure_role_groups, grant
+from playbooks.demo import (
+    ACCOUNTS,
+    CAMPAIGNS,
+    OTHER_SCENARIOS,
+    POSTS,
+    RAIL_SCENARIO,
+    REPLY_TEMPLATES,
+    WATCHLIST,
+)
+from playbooks.models import ChecklistItem, OrganisationState, Scenario
+from social.models import AdCampaign, PlatformAccount, ScheduledPost
+from triage.models import ReplyTemplate, WatchedAuthor
+
+DEMO_USERS = [
+    ("lead", Role.LEAD),
+    ("agent", Role.AGENT),
+    ("volunteer", Role.VOLUNTEER),
+    ("admin", Role.ADMIN),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation: scenarios, outbound content, templates and a user per role."
+
+    def handle(self, **options):
+        import os
+
+        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
+        with transaction.atomic():
+            ensure_role_groups()
+            OrganisationState.objects.get_or_create(pk=1)
+            users = self._users(password)
+            scenarios = [self._scenario(spec) for spec in (RAIL_SCENARIO, *OTHER_SCENARIOS)]
+            accounts, posts, campaigns = self._outbound()
+            for name, tier, body in REPLY_TEMPLATES:
+                ReplyTemplate.objects.update_or_create(name=name, defaults={"tier": tier, "body": body})
+            for handle, kind in WATCHLIST:
+                WatchedAuthor.objects.get_or_create(platform="", handle=handle, defaults={"kind": kind})
+        self.stdout.write(
+            f"demo organisation ready: {len(users)} users, {len(scenarios)} scenarios, {accounts} accounts, "
+            f"{posts} scheduled posts, {campaigns} ad campaigns, {len(REPLY_TEMPLATES)} reply templates"
+        )
+        if "DEMO_PASSWORD" not in os.environ:
+            self.stdout.write(f"generated demo password (all demo users): {password}")
+
+    def _users(self, password: str) -> list:
+        User = get_user_model()
+        users = []
+        for username, role in DEMO_USERS:
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.org"}
+            )
+            user.set_password(password)
+            user.is_staff = role == Role.ADMIN
+            user.is_superuser = role == Role.ADMIN
+            user.save()
+            grant(user, role)
+            users.append(user)
+        ingest, _ = User.objects.get_or_create(username="ingest")
+        ingest.set_unusable_password()
+        ingest.save()
+        grant(ingest, Role.INTEGRATION)
+        return users
+
+    def _scenario(self, spec: dict) -> Scenario:
+        scenario, created = Scenario.objects.get_or_create(
+            name=spec["name"],
+            defaults={k: spec[k] for k in ("description", "hub_title", "hub_summary")},
+        )
+        if created:
+            ChecklistItem.objects.bulk_create(
+                ChecklistItem(scenario=scenario, department=dept, title=title, due_minutes=due, order=i)
+                for i, (dept, title, due) in enumerate(spec["checklist"])
+            )
+        return scenario
+
+    def _outbound(self) -> tuple[int, int, int]:
+        accounts = [
+            PlatformAccount.objects.get_or_create(platform=p, handle=h, defaults={"display_name": n})[0]
+            for p, h, n in ACCOUNTS
+        ]
+        if not ScheduledPost.objects.exists():
+            start = timezone.now() + timedelta(hours=1)
+            ScheduledPost.objects.bulk_create(
+                ScheduledPost(
+                    account=accounts[i % len(accounts)],
+                    text=POSTS[i % len(POSTS)],
+                    scheduled_for=start + timedelta(hours=3 * i),
+                )
+                for i in range(24)
+            )
+        if not AdCampaign.objects.exists():
+            AdCampaign.objects.bulk_create(
+                AdCampaign(account=accounts[i % 2 + 2], name=name, external_id=f"2385{i:04d}")
+                for i, name in enumerate(CAMPAIGNS)
+            )
+        return len(accounts), ScheduledPost.objects.count(), AdCampaign.objects.count()

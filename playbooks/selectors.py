@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from crisiscenter.events import CrisisState
+
+from .models import AuditEntry, Crisis, OrganisationState
+
+
+def active_crisis() -> Crisis | None:
+    state = OrganisationState.objects.select_related("active_crisis__scenario").filter(pk=1).first()
+    return state.active_crisis if state else None
+
+
+def active_crisis_id() -> int | None:
+    return OrganisationState.objects.filter(pk=1).values_list("active_crisis_id", flat=True).first()
+
+
+def crisis_mode_on() -> bool:
+    """True while a real (not drill) crisis is active: the publisher must stay silent."""
+    return OrganisationState.objects.filter(pk=1, active_crisis__is_drill=False).exists()
+
+
+def crisis_state(crisis: Crisis | None) -> CrisisState:
+    if crisis is None:
+        return {"mode": "normal", "crisis_id": None, "title": "", "activated_at": None}
+    return {
+        "mode": "drill" if crisis.is_drill else "crisis",
+        "crisis_id": crisis.pk,
+        "title": crisis.title,
+        "activated_at": crisis.activated_at.isoformat(),
+    }
+
+
+def checklist_progress(crisis: Crisis) -> dict[str, Any]:
+    now = timezone.now()
+    totals = crisis.tasks.aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(done_at__isnull=False)),
+        overdue=Count("id", filter=Q(done_at__isnull=True, due_at__lt=now)),
+    )
+    departments = (
+        crisis.tasks.values("department")
+        .annotate(total=Count("id"), left=Count("id", filter=Q(done_at__isnull=True)))
+        .order_by("department")
+    )
+    return {**totals, "departments": list(departments)}
+
+
+def timeline(crisis: Crisis | None, limit: int = 12) -> list[AuditEntry]:
+    entries = AuditEntry.objects.select_related("actor")
+    if crisis is not None:
+        entries = entries.filter(crisis=crisis)
+    return list(entries[:limit])
