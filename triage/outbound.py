@@ -1,0 +1,34 @@
+"""Sending a recorded reply through its platform's connector."""
+
+import logging
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from social.connectors import ConnectorError, get_connector
+
+from .models import Reply, ReplyStatus
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 4
+
+
+def send_reply(reply_id: int, *, attempt: int = 0, retry: Callable | None = None) -> Reply | None:
+    answer = Reply.objects.select_related("mention").filter(pk=reply_id, status=ReplyStatus.SENDING).first()
+    if answer is None:
+        return None
+    mention = answer.mention
+    try:
+        external_id = get_connector(mention.platform).reply(
+            in_reply_to=mention.external_id, author_handle=mention.author_handle, text=answer.text
+        )
+    except ConnectorError as exc:
+        if exc.transient and retry is not None and attempt < MAX_ATTEMPTS:
+            raise retry(exc=exc, countdown=exc.retry_after or 2**attempt) from exc
+        Reply.objects.filter(pk=reply_id).update(status=ReplyStatus.FAILED, error=str(exc)[:300])
+        logger.warning("reply %s to %s failed: %s", reply_id, mention.platform, exc)
+        return None
+    Reply.objects.filter(pk=reply_id).update(
+        status=ReplyStatus.SENT, external_id=external_id, sent_at=timezone.now()
+    )
+    return answer

@@ -1,0 +1,230 @@
+"""Pure, explainable scoring: every score comes with the reasons that add up to it.
+
+No database here: ingest passes in what it knows (the watchlist's verdict on the
+author, the brand's own handles), so the rules can be table-tested.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from .models import AuthorKind, Band, Tier, Topic
+
+
+@dataclass(frozen=True)
+class ScoringRules:
+    influencer_followers: int = 1000
+    band_floors: tuple[tuple[Band, int], ...] = ((Band.P1, 70), (Band.P2, 45), (Band.P3, 20))
+    sla: dict[Band, timedelta] = field(
+        default_factory=lambda: {
+            Band.P1: timedelta(minutes=15),
+            Band.P2: timedelta(hours=1),
+            Band.P3: timedelta(hours=4),
+            Band.P4: timedelta(hours=24),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class MentionSignals:
+    text: str
+    handle: str = ""
+    name: str = ""
+    bio: str = ""
+    followers: int = 0
+    verified: bool = False
+    reshares: int = 0
+    replies: int = 0
+    watchlist_kind: str | None = None
+    brand_handles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    factor: str
+    points: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Score:
+    total: int
+    band: Band
+    topic: Topic
+    tier: Tier
+    author_kind: AuthorKind
+    items: tuple[ScoreItem, ...]
+
+    def breakdown(self) -> list[dict[str, object]]:
+        return [{"factor": i.factor, "points": i.points, "reason": i.reason} for i in self.items]
+
+
+def _words(*patterns: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")", re.IGNORECASE)
+
+
+SAFETY = _words(
+    r"injur",
+    r"hurt",
+    r"fire\b",
+    r"smoke",
+    r"unsafe",
+    r"danger",
+    r"emergenc",
+    r"ambulance",
+    r"trapped",
+    r"stuck",
+    r"collaps",
+    r"bleed",
+    r"crash",
+    r"evacuat",
+    r"panic",
+    r"faint",
+    r"medical",
+    r"can'?t breathe",
+)
+NEGATIVE = _words(
+    r"angry",
+    r"furious",
+    r"disgust",
+    r"terrible",
+    r"worst",
+    r"awful",
+    r"unacceptable",
+    r"shame",
+    r"ridiculous",
+    r"useless",
+    r"never again",
+    r"scandal",
+    r"appalling",
+    r"fed up",
+)
+QUESTION_START = re.compile(
+    r"^\s*(?:@\w+\s+)*(?:when|why|how|what|where|who|is|are|can|could|will|should|do|does|did)\b",
+    re.IGNORECASE,
+)
+TOPIC_WORDS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
+    (Topic.SAFETY, SAFETY),
+    (Topic.REFUND, _words(r"refund", r"money back", r"reimburs")),
+    (Topic.COMPENSATION, _words(r"compensat", r"delay repay", r"claim\b")),
+    (Topic.REBOOKING, _words(r"re-?book", r"change my ticket", r"another train", r"alternative")),
+    (Topic.CANCELLATION, _words(r"cancel")),
+    (Topic.SCHEDULE, _words(r"timetable", r"schedule", r"delay", r"running", r"next train", r"when will")),
+    (Topic.COMPLAINT, NEGATIVE),
+    (Topic.PRAISE, _words(r"thank", r"well done", r"great job", r"amazing", r"appreciate")),
+)
+PRACTICAL_TOPICS = {Topic.REFUND, Topic.COMPENSATION, Topic.REBOOKING, Topic.CANCELLATION, Topic.SCHEDULE}
+EXPERT_TOPICS = {Topic.REFUND, Topic.COMPENSATION, Topic.REBOOKING}
+EXPERT_AUTHORS = {AuthorKind.JOURNALIST, AuthorKind.NEWS_MEDIA, AuthorKind.PUBLIC_BODY}
+
+JOURNALIST_SIGNS = _words(r"journalist", r"reporter", r"correspondent", r"editor", r"presenter")
+NEWS_SIGNS = _words(r"news", r"newsroom", r"breaking")
+PUBLIC_BODY_SIGNS = _words(
+    r"council",
+    r"police",
+    r"ministry",
+    r"government",
+    r"authority",
+    r"fire service",
+    r"ambulance service",
+    r"department for",
+    r"official account",
+)
+AUTHOR_POINTS = {
+    AuthorKind.JOURNALIST: 25,
+    AuthorKind.NEWS_MEDIA: 30,
+    AuthorKind.PUBLIC_BODY: 30,
+}
+
+
+def author_kind(signals: MentionSignals, rules: ScoringRules) -> tuple[AuthorKind, str]:
+    """The author's kind and why: the watchlist wins, then profile signals."""
+    if signals.watchlist_kind:
+        return AuthorKind(signals.watchlist_kind), "on the watchlist"
+    profile = f"{signals.name} {signals.bio}"
+    if PUBLIC_BODY_SIGNS.search(profile):
+        return AuthorKind.PUBLIC_BODY, "profile reads as a public body"
+    if NEWS_SIGNS.search(f"{signals.handle} {signals.name}"):
+        return AuthorKind.NEWS_MEDIA, "name reads as news media"
+    if JOURNALIST_SIGNS.search(signals.bio):
+        return AuthorKind.JOURNALIST, "bio reads as a journalist"
+    if signals.followers >= rules.influencer_followers:
+        return AuthorKind.INFLUENCER, f"{rules.influencer_followers:,}+ followers"
+    return AuthorKind.PERSON, ""
+
+
+def classify_topic(text: str) -> Topic:
+    for topic, pattern in TOPIC_WORDS:
+        if pattern.search(text):
+            return topic
+    return Topic.OTHER
+
+
+def _reach(signals: MentionSignals, rules: ScoringRules) -> list[ScoreItem]:
+    items = []
+    if signals.followers >= rules.influencer_followers:
+        orders = math.log10(signals.followers / rules.influencer_followers)
+        points = min(45, 25 + round(10 * orders))
+        items.append(ScoreItem("reach", points, f"{signals.followers:,} followers: influencer"))
+    elif signals.followers >= 100:
+        items.append(ScoreItem("reach", 5, f"{signals.followers:,} followers"))
+    if signals.verified:
+        items.append(ScoreItem("reach", 10, "verified account"))
+    return items
+
+
+def _amplification(signals: MentionSignals) -> list[ScoreItem]:
+    items = []
+    if signals.reshares:
+        points = min(25, round(8 * math.log2(1 + signals.reshares)))
+        items.append(ScoreItem("amplification", points, f"{signals.reshares:,} reshares"))
+    if signals.replies:
+        points = min(10, round(4 * math.log2(1 + signals.replies)))
+        items.append(ScoreItem("amplification", points, f"{signals.replies:,} replies"))
+    return items
+
+
+def _urgency(signals: MentionSignals) -> list[ScoreItem]:
+    text = signals.text
+    items = []
+    if match := SAFETY.search(text):
+        items.append(ScoreItem("urgency", 30, f"safety: “{match.group(0).lower()}”"))
+    if "?" in text or QUESTION_START.search(text):
+        items.append(ScoreItem("urgency", 15, "asks a question"))
+    lowered = text.lower()
+    if any(f"@{handle.lower()}" in lowered for handle in signals.brand_handles):
+        items.append(ScoreItem("urgency", 10, "mentions our account directly"))
+    if match := NEGATIVE.search(text):
+        items.append(ScoreItem("urgency", 10, f"negative: “{match.group(0).lower()}”"))
+    return items
+
+
+def band_for(total: int, rules: ScoringRules) -> Band:
+    for band, floor in rules.band_floors:
+        if total >= floor:
+            return band
+    return Band.P4
+
+
+def score_mention(signals: MentionSignals, rules: ScoringRules | None = None) -> Score:
+    rules = rules or ScoringRules()
+    kind, kind_reason = author_kind(signals, rules)
+    items = _reach(signals, rules)
+    if kind in AUTHOR_POINTS:
+        items.append(ScoreItem("author", AUTHOR_POINTS[kind], f"{kind.label.lower()}: {kind_reason}"))
+    items += _amplification(signals)
+    items += _urgency(signals)
+    topic = classify_topic(signals.text)
+    if topic in PRACTICAL_TOPICS:
+        items.append(ScoreItem("topic", 5, f"practical question: {topic.label.lower()}"))
+    total = sum(item.points for item in items)
+    tier = Tier.EXPERT if topic in EXPERT_TOPICS or kind in EXPERT_AUTHORS else Tier.FIRST_LINE
+    return Score(total, band_for(total, rules), topic, tier, kind, tuple(items))
+
+
+def queue_key_offset(score: int) -> timedelta:
+    """How far ahead of its arrival a mention is ranked: one minute per point."""
+    return timedelta(minutes=max(score, 0))

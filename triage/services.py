@@ -1,0 +1,145 @@
+"""The queue's use cases: claim, next, release, reply, resolve, dismiss.
+
+Every claim is a conditional UPDATE (or SKIP LOCKED for "next"), so two agents
+never hold the same mention; every change sends one queue delta after commit.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from crisiscenter import events
+from crisiscenter.roles import is_first_line_only
+
+from .models import Mention, MentionStatus, Reply, ReplyTemplate, Tier
+from .selectors import mention_payload
+
+
+class QueueError(Exception):
+    status_code = 409
+
+
+class ClaimedByOther(QueueError):
+    def __init__(self, holder: str):
+        super().__init__(f"@{holder} is already working on this mention")
+        self.holder = holder
+
+
+class NotOpen(QueueError):
+    def __init__(self, status: str):
+        super().__init__(f"this mention is already {status}")
+
+
+class OutsideTier(QueueError):
+    status_code = 403
+
+    def __init__(self) -> None:
+        super().__init__("this mention needs an experienced agent")
+
+
+def _locked(mention_id: int) -> Mention:
+    # No join here: a row re-read after waiting for its lock would come back with the
+    # new claimed_by_id but the joined user of the old version.
+    return Mention.objects.select_for_update().get(pk=mention_id)
+
+
+def _held_by_other(mention: Mention, agent) -> bool:
+    return mention.claimed_by_id is not None and mention.claimed_by_id != agent.pk
+
+
+def claim(*, mention_id: int, agent) -> Mention:
+    """Claim one mention. Claiming again what you hold is a no-op; someone else's is a 409."""
+    with transaction.atomic():
+        mention = _locked(mention_id)
+        held = mention.status in (MentionStatus.CLAIMED, MentionStatus.REPLIED)
+        if held and _held_by_other(mention, agent):
+            raise ClaimedByOther(mention.claimed_by.get_username())
+        if held:
+            return mention
+        if mention.status != MentionStatus.NEW:
+            raise NotOpen(mention.get_status_display().lower())
+        if mention.tier == Tier.EXPERT and is_first_line_only(agent):
+            raise OutsideTier()
+        mention.status, mention.claimed_by, mention.claimed_at = MentionStatus.CLAIMED, agent, timezone.now()
+        mention.save(update_fields=["status", "claimed_by", "claimed_at"])
+        events.send_queue_delta("claimed", [mention_payload(mention)])
+    return mention
+
+
+def next_for(*, agent) -> Mention | None:
+    """Claim the top unclaimed mention for the agent's tier, skipping rows others are claiming."""
+    with transaction.atomic():
+        candidates = Mention.objects.filter(status=MentionStatus.NEW)
+        if is_first_line_only(agent):
+            candidates = candidates.filter(tier=Tier.FIRST_LINE)
+        mention = candidates.order_by("queue_key").select_for_update(skip_locked=True).first()
+        if mention is None:
+            return None
+        mention.status, mention.claimed_by, mention.claimed_at = MentionStatus.CLAIMED, agent, timezone.now()
+        mention.save(update_fields=["status", "claimed_by", "claimed_at"])
+        events.send_queue_delta("claimed", [mention_payload(mention)])
+    return mention
+
+
+def release(*, mention_id: int, agent) -> Mention:
+    with transaction.atomic():
+        mention = _locked(mention_id)
+        if mention.status != MentionStatus.CLAIMED:
+            raise NotOpen(mention.get_status_display().lower())
+        if _held_by_other(mention, agent):
+            raise ClaimedByOther(mention.claimed_by.get_username())
+        mention.status, mention.claimed_by, mention.claimed_at = MentionStatus.NEW, None, None
+        mention.save(update_fields=["status", "claimed_by", "claimed_at"])
+        events.send_queue_delta("released", [mention_payload(mention)])
+    return mention
+
+
+def reply(*, mention_id: int, agent, text: str, template: ReplyTemplate | None = None) -> Reply:
+    """Record a reply (claiming the mention if it was free) and send it after commit."""
+    text = text.strip()
+    if not text:
+        raise ValueError("a reply needs some text")
+    from .tasks import send_reply_task
+
+    with transaction.atomic():
+        mention = _locked(mention_id)
+        if _held_by_other(mention, agent):
+            raise ClaimedByOther(mention.claimed_by.get_username())
+        if mention.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
+            raise NotOpen(mention.get_status_display().lower())
+        now = timezone.now()
+        answer = Reply.objects.create(
+            mention=mention, author=agent, text=text, template=template, created_at=now
+        )
+        mention.status, mention.claimed_by = MentionStatus.REPLIED, agent
+        mention.claimed_at = mention.claimed_at or now
+        mention.save(update_fields=["status", "claimed_by", "claimed_at"])
+        events.send_queue_delta("replied", [mention_payload(mention)])
+        transaction.on_commit(lambda: send_reply_task.delay(answer.pk), robust=True)
+    return answer
+
+
+def _close(*, mention_id: int, agent, status: MentionStatus) -> Mention:
+    with transaction.atomic():
+        mention = _locked(mention_id)
+        if mention.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
+            return mention
+        if _held_by_other(mention, agent):
+            raise ClaimedByOther(mention.claimed_by.get_username())
+        mention.status, mention.resolved_at, mention.resolved_by = status, timezone.now(), agent
+        mention.save(update_fields=["status", "resolved_at", "resolved_by"])
+        events.send_queue_delta(status.value, [mention_payload(mention)])
+    return mention
+
+
+def resolve(*, mention_id: int, agent) -> Mention:
+    return _close(mention_id=mention_id, agent=agent, status=MentionStatus.RESOLVED)
+
+
+def dismiss(*, mention_id: int, agent) -> Mention:
+    return _close(mention_id=mention_id, agent=agent, status=MentionStatus.DISMISSED)
+
+
+def fill_template(template: ReplyTemplate, *, name: str, hub_link: str) -> str:
+    return template.body.replace("{name}", name).replace("{hub_link}", hub_link)

@@ -1,0 +1,60 @@
+import logging
+import random
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from . import ingest
+from .models import BatchStatus, MentionBatch
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError)
+STALE_AFTER_SECONDS = 60
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def process_batch_task(self, batch_id: int) -> dict | None:
+    """Safe to run twice: a batch is processed only while it is still pending."""
+    try:
+        result = ingest.process_batch(batch_id)
+    except TRANSIENT as exc:
+        give_up = self.request.retries >= self.max_retries
+        ingest.record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=give_up)
+        if give_up:
+            logger.error("batch %s failed for good after %s tries: %s", batch_id, self.request.retries, exc)
+            raise
+        raise self.retry(exc=exc, countdown=2**self.request.retries + random.random()) from exc
+    except Exception as exc:
+        logger.exception("batch %s cannot be processed", batch_id)
+        ingest.record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=True)
+        return None
+    if result is None:
+        return None
+    logger.info("batch %s: %s stored, %s duplicates", batch_id, result.stored, result.duplicates)
+    return {"stored": result.stored, "duplicates": result.duplicates}
+
+
+@shared_task
+def requeue_stale_batches() -> int:
+    """Re-queue batches whose task was lost (a worker died, Redis was flushed)."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=STALE_AFTER_SECONDS)
+    stale = list(
+        MentionBatch.objects.filter(status=BatchStatus.PENDING, queued_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    for batch_id in stale:
+        MentionBatch.objects.filter(pk=batch_id).update(queued_at=timezone.now())
+        process_batch_task.delay(batch_id)
+    if stale:
+        logger.warning("re-queued %s stale mention batches", len(stale))
+    return len(stale)
+
+
+@shared_task(bind=True, max_retries=4)
+def send_reply_task(self, reply_id: int) -> None:
+    from .outbound import send_reply
+
+    send_reply(reply_id, attempt=self.request.retries, retry=self.retry)
