@@ -1,0 +1,42 @@
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crisiscenter.roles import IsCommsLead
+
+from . import services
+
+UpdateIn = inline_serializer("HubUpdateIn", {"body": serializers.CharField(help_text="Markdown")})
+UpdateOut = inline_serializer(
+    "HubUpdateOut",
+    {
+        "id": serializers.IntegerField(),
+        "posted_at": serializers.DateTimeField(),
+        "html": serializers.CharField(),
+    },
+)
+
+
+class HubUpdateView(APIView):
+    permission_classes = [IsCommsLead]
+
+    @extend_schema(request=UpdateIn, responses={201: UpdateOut})
+    def post(self, request: Request) -> Response:
+        """Post an update to the hub page (Markdown, sanitised on save)."""
+        body = request.data.get("body") if isinstance(request.data, dict) else None
+        if not isinstance(body, str):
+            return Response(
+                {"detail": "body is required (Markdown text)"}, status=status.HTTP_400_BAD_REQUEST
+            )
+        try:
+            update = services.post_update(body=body, by=request.user)
+        except services.NoActiveCrisis as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except ValueError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"id": update.pk, "posted_at": update.posted_at, "html": update.body_html},
+            status=status.HTTP_201_CREATED,
+        )
