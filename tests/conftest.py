@@ -1,0 +1,225 @@
+"""Personas, factories and the real infrastructure the integration tests go through."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from crisiscenter.roles import Role, grant
+from playbooks.models import ChecklistItem, Scenario
+from social.models import AdCampaign, PlatformAccount, ScheduledPost
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- personas ----------------------------------------------------------------
+def make_user(username: str, *roles: Role):
+    user = get_user_model().objects.create_user(username=username, password="pw-" + username)
+    grant(user, *roles)
+    return user
+
+
+@pytest.fixture
+def lead(db):
+    return make_user("lena_lead", Role.LEAD)
+
+
+@pytest.fixture
+def agent(db):
+    return make_user("ade_agent", Role.AGENT)
+
+
+@pytest.fixture
+def other_agent(db):
+    return make_user("omar_agent", Role.AGENT)
+
+
+@pytest.fixture
+def volunteer(db):
+    return make_user("vic_volunteer", Role.VOLUNTEER)
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("olly_outsider")
+
+
+@pytest.fixture
+def integration(db):
+    return make_user("ingest_bot", Role.INTEGRATION)
+
+
+def api_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+# --- factories ---------------------------------------------------------------
+@pytest.fixture
+def scenario(db) -> Scenario:
+    scenario = Scenario.objects.create(
+        name="Rail signal failure",
+        hub_title="Disruption on the main line",
+        hub_summary="A signalling fault has stopped trains. Passengers are safe.",
+    )
+    for order, (dept, title, due) in enumerate(
+        [("Social care", "Hold posts", 5), ("Comms", "Publish hub", 10), ("Legal", "Review statement", 30)]
+    ):
+        ChecklistItem.objects.create(
+            scenario=scenario, department=dept, title=title, due_minutes=due, order=order
+        )
+    return scenario
+
+
+@pytest.fixture
+def outbound(db) -> dict:
+    account = PlatformAccount.objects.create(platform="x", handle="northlinerail")
+    soon = timezone.now() + timedelta(hours=1)
+    posts = [
+        ScheduledPost.objects.create(account=account, text=f"post {i}", scheduled_for=soon) for i in range(5)
+    ]
+    campaigns = [
+        AdCampaign.objects.create(account=account, name=f"campaign {i}", external_id=f"c{i}")
+        for i in range(3)
+    ]
+    return {"account": account, "posts": posts, "campaigns": campaigns}
+
+
+def mention_item(external_id: str = "1", **overrides) -> dict:
+    item = {
+        "platform": "x",
+        "external_id": external_id,
+        "text": "When will trains run again?",
+        "author": {"handle": "commuter_kate", "followers": 1300},
+        "created_at": "2026-11-23T10:02:00Z",
+    }
+    item.update(overrides)
+    return item
+
+
+# --- real infrastructure -----------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _test_env() -> dict[str, str]:
+    """The environment of a child process that must use the test database."""
+    db = settings.DATABASES["default"]
+    url = urllib.parse.urlsplit(settings.DATABASE_URL)._replace(path=f"/{db['NAME']}")
+    return {
+        **os.environ,
+        "DATABASE_URL": urllib.parse.urlunsplit(url),
+        "REDIS_URL": settings.REDIS_URL,
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker on this run's own queue, against the test database."""
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "crisiscenter",
+                "worker",
+                "-l",
+                "info",
+                "-c",
+                "2",
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=_test_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    from crisiscenter.celery import app
+
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5, destination=[f"test-{os.getpid()}@{socket.gethostname()}"]):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
+    yield process
+    _stop(process)
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, tmp_path_factory):
+    """The real ASGI app under uvicorn (HTTP and websockets), against the test database."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("web") / "web.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "crisiscenter.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+            cwd=ROOT,
+            env=_test_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn did not start:\n{log.read_text()[-3000:]}") from None
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    _stop(process)
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")

@@ -1,0 +1,88 @@
+import pytest
+from django.test import Client
+
+from playbooks.models import Crisis
+
+STAFF_PAGES = ["/", "/triage/", "/playbooks/"]
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [*STAFF_PAGES, "/playbooks/switch/"])
+def test_anonymous_users_are_sent_to_login(url):
+    response = Client().get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_users_without_a_role_are_refused(outsider, url):
+    assert logged_in(outsider).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_every_staff_role_sees_the_pages_with_the_state_bar(agent, volunteer, lead, url):
+    for user in (agent, volunteer, lead):
+        page = logged_in(user).get(url)
+        assert page.status_code == 200
+        assert b'id="statebar" data-mode="normal"' in page.content
+
+
+@pytest.mark.django_db
+def test_only_leads_see_and_use_the_switch(agent, lead, scenario, outbound):
+    assert b"Activate crisis mode" not in logged_in(agent).get("/").content
+    assert logged_in(agent).get("/playbooks/switch/").status_code == 403
+    assert logged_in(agent).post("/playbooks/switch/", {"scenario": scenario.pk}).status_code == 403
+    client = logged_in(lead)
+    confirm = client.get("/playbooks/switch/").content.decode()
+    assert "<b>5</b> scheduled posts will be held" in confirm and "<b>3</b> ad campaigns" in confirm
+    response = client.post("/playbooks/switch/", {"scenario": scenario.pk})
+    assert response.status_code == 302
+    assert Crisis.objects.get().is_drill is False
+    overview = client.get("/").content.decode()
+    assert 'data-mode="crisis"' in overview and "CRISIS · Disruption on the main line" in overview
+
+
+@pytest.mark.django_db
+def test_switch_form_errors_are_shown(lead, scenario):
+    response = logged_in(lead).post("/playbooks/switch/", {"scenario": 424242})
+    assert response.status_code == 400 and b"Please correct" in response.content
+    assert not Crisis.objects.exists()
+
+
+@pytest.mark.django_db
+def test_forms_are_csrf_protected(lead, scenario):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lead)
+    assert client.post("/playbooks/switch/", {"scenario": scenario.pk}).status_code == 403
+    assert not Crisis.objects.exists()
+
+
+@pytest.mark.django_db
+def test_lead_ticks_the_checklist_and_posts_to_the_hub(lead, scenario):
+    client = logged_in(lead)
+    client.post("/playbooks/switch/", {"scenario": scenario.pk})
+    task = Crisis.objects.get().tasks.first()
+    client.post(f"/playbooks/tasks/{task.pk}/", {"done": "1"})
+    task.refresh_from_db()
+    assert task.done_at is not None
+    client.post("/hub/updates/", {"body": "Replacement buses from 11:00."})
+    room = client.get("/playbooks/").content.decode()
+    assert "1/3 done" in room and "Replacement buses from 11:00." in room
+
+
+def test_schema_describes_the_api(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    for path in [
+        "/api/v1/mentions/",
+        "/api/v1/queue/next/",
+        "/api/v1/crisis/activate/",
+        "/api/v1/hub/updates/",
+    ]:
+        assert path in schema["paths"]
