@@ -37,7 +37,10 @@ def _boolean(value: bool) -> str:
     return "t" if value else "f"
 
 
-def _encoder(field: models.Field) -> Callable[[Any], str]:
+def encoder(field: models.Field) -> Callable[[Any], str]:
+    """How one column's values are written in COPY's text format."""
+    if field.is_relation:
+        return encoder(field.target_field)
     kind = field.get_internal_type()
     if kind == "JSONField":
         return _json
@@ -45,6 +48,8 @@ def _encoder(field: models.Field) -> Callable[[Any], str]:
         return _timestamp
     if kind == "BooleanField":
         return _boolean
+    if kind.endswith(("IntegerField", "AutoField")):
+        return str  # digits need no escaping
     return _text
 
 
@@ -83,7 +88,7 @@ def copy_insert_ignoring_conflicts(
     cursor.execute(f'DELETE FROM "{stage}"')  # rows of an earlier call in this transaction
     attnames = [f.attname for f in fields]
     rows = ([getattr(obj, name) for name in attnames] for obj in objects)
-    data = copy_text(rows, [_encoder(f) for f in fields])
+    data = copy_text(rows, [encoder(f) for f in fields])
     cursor.copy_expert(f'COPY "{stage}" ({column_list}) FROM STDIN', io.StringIO(data))
     conflict = ", ".join(f'"{c}"' for c in conflict_columns)
     cursor.execute(

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (`make bench`); run on demand, never in CI."""
