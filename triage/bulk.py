@@ -3,7 +3,7 @@
 COPY itself cannot skip duplicates, so rows go to a temporary staging table first and
 one INSERT ... SELECT ... ON CONFLICT DO NOTHING moves them across. The staging table
 lives for the connection and empties itself at every commit; its name carries a hash
-of the column list, so a migration that changes the columns gets a fresh one.
+of the columns and their types, so a migration that changes them gets a fresh one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 NULL = "\\N"
@@ -79,7 +79,8 @@ def copy_insert_ignoring_conflicts(
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = [f.column for f in fields]
     table = model._meta.db_table
-    stage = f"{table}_stage_{zlib.crc32(','.join(columns).encode()):08x}"
+    signature = ",".join(f"{f.column} {f.db_type(connection)}" for f in fields)
+    stage = f"{table}_stage_{zlib.crc32(signature.encode()):08x}"
     column_list = ", ".join(f'"{c}"' for c in columns)
     cursor.execute(
         f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DELETE ROWS '
