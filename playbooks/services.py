@@ -129,9 +129,21 @@ def deactivate(*, by) -> Crisis | None:
     return crisis
 
 
+class NotInActiveCrisis(Exception):
+    pass
+
+
 def set_task_done(*, task_id: int, by, done: bool) -> ChecklistTask:
+    """Tick or reopen a checklist task of the active crisis; an ended crisis's checklist is closed."""
     with transaction.atomic():
-        task = ChecklistTask.objects.select_for_update(of=("self",)).select_related("crisis").get(pk=task_id)
+        task = (
+            ChecklistTask.objects.select_for_update(of=("self",))
+            .select_related("crisis")
+            .filter(pk=task_id, crisis__in=OrganisationState.objects.filter(pk=1).values("active_crisis"))
+            .first()
+        )
+        if task is None:
+            raise NotInActiveCrisis("That checklist item is not part of the active crisis.")
         if done == (task.done_at is not None):
             return task
         task.done_at, task.done_by = (timezone.now(), by) if done else (None, None)

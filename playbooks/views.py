@@ -10,7 +10,7 @@ from triage.selectors import queue_stats
 
 from . import services
 from .forms import ActivationForm
-from .models import ChecklistTask, Scenario
+from .models import Scenario
 from .selectors import active_crisis, checklist_progress, timeline
 
 
@@ -78,9 +78,8 @@ def deactivate(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*STAFF)
 def toggle_task(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = ChecklistTask.objects.filter(pk=task_id, crisis=active_crisis()).first()
-    if task is None:
-        messages.error(request, "That checklist item is not part of the active crisis.")
-    else:
-        services.set_task_done(task_id=task.pk, by=request.user, done=request.POST.get("done") == "1")
+    try:
+        services.set_task_done(task_id=task_id, by=request.user, done=request.POST.get("done") == "1")
+    except services.NotInActiveCrisis as exc:
+        messages.error(request, str(exc))
     return redirect("crisis_room")

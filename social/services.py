@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
 from .connectors import ConnectorError, get_connector
@@ -98,8 +97,7 @@ def _publish(post: ScheduledPost) -> int:
         status = PostStatus.SCHEDULED if exc.transient else PostStatus.FAILED
         ScheduledPost.objects.filter(pk=post.pk).update(status=status, error=str(exc)[:300])
         return 0
-    with transaction.atomic():
-        ScheduledPost.objects.filter(pk=post.pk).update(
-            status=PostStatus.PUBLISHED, external_id=external_id, published_at=timezone.now(), error=""
-        )
+    ScheduledPost.objects.filter(pk=post.pk).update(
+        status=PostStatus.PUBLISHED, external_id=external_id, published_at=timezone.now(), error=""
+    )
     return 1

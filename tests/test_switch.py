@@ -126,3 +126,14 @@ def test_checklist_ticks_are_audited(lead, scenario):
     task.refresh_from_db()
     assert task.done_by == lead
     assert AuditEntry.objects.filter(kind="task_done", crisis=crisis).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_ended_crisis_checklist_cannot_be_ticked(lead, scenario):
+    crisis = services.activate(scenario=scenario, by=lead).crisis
+    task = crisis.tasks.first()
+    services.deactivate(by=lead)
+    with pytest.raises(services.NotInActiveCrisis):
+        services.set_task_done(task_id=task.pk, by=lead, done=True)
+    task.refresh_from_db()
+    assert task.done_at is None

@@ -48,6 +48,13 @@ def _held_by_other(mention: Mention, agent) -> bool:
     return mention.claimed_by_id is not None and mention.claimed_by_id != agent.pk
 
 
+def _take(mention: Mention, agent) -> None:
+    """Inside the transaction that locked `mention`: it is now the agent's."""
+    mention.status, mention.claimed_by, mention.claimed_at = MentionStatus.CLAIMED, agent, timezone.now()
+    mention.save(update_fields=["status", "claimed_by", "claimed_at"])
+    events.send_queue_delta("claimed", [mention_payload(mention)])
+
+
 def claim(*, mention_id: int, agent) -> Mention:
     """Claim one mention. Claiming again what you hold is a no-op; someone else's is a 409."""
     with transaction.atomic():
@@ -61,9 +68,7 @@ def claim(*, mention_id: int, agent) -> Mention:
             raise NotOpen(mention.get_status_display().lower())
         if mention.tier == Tier.EXPERT and is_first_line_only(agent):
             raise OutsideTier()
-        mention.status, mention.claimed_by, mention.claimed_at = MentionStatus.CLAIMED, agent, timezone.now()
-        mention.save(update_fields=["status", "claimed_by", "claimed_at"])
-        events.send_queue_delta("claimed", [mention_payload(mention)])
+        _take(mention, agent)
     return mention
 
 
@@ -76,9 +81,7 @@ def next_for(*, agent) -> Mention | None:
         mention = candidates.order_by("queue_key").select_for_update(skip_locked=True).first()
         if mention is None:
             return None
-        mention.status, mention.claimed_by, mention.claimed_at = MentionStatus.CLAIMED, agent, timezone.now()
-        mention.save(update_fields=["status", "claimed_by", "claimed_at"])
-        events.send_queue_delta("claimed", [mention_payload(mention)])
+        _take(mention, agent)
     return mention
 
 

@@ -45,8 +45,8 @@ def requeue_stale_batches() -> int:
             "pk", flat=True
         )[:500]
     )
+    MentionBatch.objects.filter(pk__in=stale).update(queued_at=timezone.now())
     for batch_id in stale:
-        MentionBatch.objects.filter(pk=batch_id).update(queued_at=timezone.now())
         process_batch_task.delay(batch_id)
     if stale:
         logger.warning("re-queued %s stale mention batches", len(stale))
