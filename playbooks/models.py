@@ -16,6 +16,11 @@ class Scenario(models.Model):
         max_length=200, help_text="Headline of the public hub page while this crisis is on."
     )
     hub_summary = models.TextField(help_text="What happened and what we are doing, in plain words.")
+    topic_keywords = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Extra triage keywords per topic while this scenario is on, e.g. {"refund": ["voucher"]}.',
+    )
 
     class Meta:
         ordering = ["name"]

@@ -19,6 +19,15 @@ def active_crisis_id() -> int | None:
     return OrganisationState.objects.filter(pk=1).values_list("active_crisis_id", flat=True).first()
 
 
+def topic_keywords(crisis: Crisis | None = None) -> dict[str, list[str]]:
+    """The scenario's extra triage keywords per topic, for the given or the active crisis."""
+    crisis = crisis if crisis is not None else active_crisis()
+    if crisis is None:
+        return {}
+    raw = crisis.scenario.topic_keywords or {}
+    return {str(topic): [str(word).lower() for word in words] for topic, words in raw.items() if words}
+
+
 def crisis_mode_on() -> bool:
     """True while a real (not drill) crisis is active: the publisher must stay silent."""
     return OrganisationState.objects.filter(pk=1, active_crisis__is_drill=False).exists()

@@ -32,6 +32,7 @@ class PostStatus(models.TextChoices):
     PUBLISHING = "publishing", "Publishing"
     PUBLISHED = "published", "Published"
     FAILED = "failed", "Failed"
+    DISCARDED = "discarded", "Discarded after a crisis"
 
 
 class ScheduledPost(models.Model):

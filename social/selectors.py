@@ -32,3 +32,11 @@ def outbound_state(crisis_id: int | None) -> dict[str, Any]:
             AdCampaign.objects.filter(pause_state=PauseState.FAILED).values("name", "pause_error")[:5]
         ),
     }
+
+
+def outbound_items(crisis_id: int) -> dict[str, list]:
+    """Every post and campaign a crisis held, with its pause state (the Outbound tab, resume list)."""
+    return {
+        "posts": list(ScheduledPost.objects.select_related("account").filter(held_by_id=crisis_id)),
+        "campaigns": list(AdCampaign.objects.select_related("account").filter(paused_for_id=crisis_id)),
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 from .connectors import ConnectorError, get_connector
@@ -58,6 +59,48 @@ def pause_campaigns_on_platforms(*, crisis_id: int) -> dict[str, int]:
         )
         counts["paused"] += 1
     return counts
+
+
+def retry_failed_pauses(*, crisis_id: int) -> int:
+    """Queue another platform attempt for the campaigns whose pause failed; returns how many."""
+    from .tasks import pause_campaigns_on_platforms as task
+
+    failed = AdCampaign.objects.filter(paused_for_id=crisis_id, pause_state=PauseState.FAILED).update(
+        pause_state=PauseState.PENDING
+    )
+    if failed:
+        transaction.on_commit(lambda: task.delay(crisis_id), robust=True)
+    return failed
+
+
+@dataclass(frozen=True)
+class Resumed:
+    posts: int
+    campaigns: int
+
+
+def resume_outbound(
+    *, crisis_id: int, post_ids: list[int] | None = None, campaign_ids: list[int] | None = None
+) -> Resumed:
+    """Release what this crisis held: all of it (ids None) or the chosen ones. Never automatic."""
+    posts = ScheduledPost.objects.filter(held_by_id=crisis_id, status=PostStatus.HELD)
+    campaigns = AdCampaign.objects.filter(paused_for_id=crisis_id, status=CampaignStatus.PAUSED)
+    if post_ids is not None:
+        posts = posts.filter(pk__in=post_ids)
+    if campaign_ids is not None:
+        campaigns = campaigns.filter(pk__in=campaign_ids)
+    with transaction.atomic():
+        resumed_posts = posts.update(status=PostStatus.SCHEDULED)
+        resumed_campaigns = campaigns.update(status=CampaignStatus.ACTIVE, pause_state=PauseState.NONE)
+    return Resumed(resumed_posts, resumed_campaigns)
+
+
+def discard_held_posts(*, crisis_id: int, post_ids: list[int] | None = None) -> int:
+    """Held posts the lead decided never to send: kept, marked discarded, never published."""
+    posts = ScheduledPost.objects.filter(held_by_id=crisis_id, status=PostStatus.HELD)
+    if post_ids is not None:
+        posts = posts.filter(pk__in=post_ids)
+    return posts.update(status=PostStatus.DISCARDED)
 
 
 def publish_due_posts(*, limit: int = 100) -> int:

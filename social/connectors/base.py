@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class ConnectorError(Exception):
@@ -13,7 +13,14 @@ class ConnectorError(Exception):
 
 
 class Connector(Protocol):
+    """What every platform module offers. Inbound: payload -> mention dicts in the
+    `POST /api/v1/mentions/` shape (DESIGN.md), handed to `triage.ingest.accept_batch`.
+    Outbound: reply, publish, and pause/resume of ads and platform-native schedules."""
+
     platform: str
+
+    def normalise(self, payload: Any) -> list[dict[str, Any]]:
+        """Mentions found in one platform payload (an event, a page of results); [] if none."""
 
     def publish(self, *, account_handle: str, text: str) -> str:
         """Post now; returns the platform's id for the post."""
@@ -23,3 +30,12 @@ class Connector(Protocol):
 
     def pause_campaign(self, *, external_id: str) -> None:
         """Pause one ad campaign on the platform."""
+
+    def resume_campaign(self, *, external_id: str) -> None:
+        """Resume one ad campaign this product paused."""
+
+    def pause_scheduled(self, *, external_id: str) -> None:
+        """Hold one item scheduled natively on the platform (not by our own publisher)."""
+
+    def resume_scheduled(self, *, external_id: str) -> None:
+        """Release one natively scheduled item held by pause_scheduled."""

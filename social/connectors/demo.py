@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -13,6 +14,9 @@ class DemoConnector:
     def _id(self) -> str:
         return f"demo-{uuid.uuid4().hex[:12]}"
 
+    def normalise(self, payload: Any) -> list[dict[str, Any]]:
+        return list(payload) if isinstance(payload, list) else [payload]
+
     def publish(self, *, account_handle: str, text: str) -> str:
         logger.info("[%s demo] @%s posts: %s", self.platform, account_handle, text[:80])
         return self._id()
@@ -23,3 +27,12 @@ class DemoConnector:
 
     def pause_campaign(self, *, external_id: str) -> None:
         logger.info("[%s demo] campaign %s paused", self.platform, external_id)
+
+    def resume_campaign(self, *, external_id: str) -> None:
+        logger.info("[%s demo] campaign %s resumed", self.platform, external_id)
+
+    def pause_scheduled(self, *, external_id: str) -> None:
+        logger.info("[%s demo] scheduled item %s held", self.platform, external_id)
+
+    def resume_scheduled(self, *, external_id: str) -> None:
+        logger.info("[%s demo] scheduled item %s released", self.platform, external_id)
