@@ -91,3 +91,27 @@ class AdCampaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ConnectorHealth(models.Model):
+    """One row per platform connector, updated by social.health: what the health page shows."""
+
+    platform = models.CharField(max_length=20, choices=Platform.choices, unique=True)
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    events_total = models.PositiveBigIntegerField(default=0)
+    minute_started_at = models.DateTimeField(null=True, blank=True)
+    events_this_minute = models.PositiveIntegerField(default=0)
+    events_last_minute = models.PositiveIntegerField(default=0)
+    errors_total = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    rate_limited_until = models.DateTimeField(null=True, blank=True)
+    reconnects = models.PositiveIntegerField(default=0)
+    last_reconnect_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["platform"]
+        verbose_name_plural = "connector health"
+
+    def __str__(self) -> str:
+        return f"{self.platform} health"

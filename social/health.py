@@ -1,0 +1,54 @@
+"""What each connector reports about itself: events, errors, rate limits, reconnects.
+
+Each call is one UPDATE with F() expressions, so workers and streams can report at once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
+from .models import ConnectorHealth
+
+
+def _row(platform: str):
+    ConnectorHealth.objects.get_or_create(platform=platform)
+    return ConnectorHealth.objects.filter(platform=platform)
+
+
+def record_events(platform: str, count: int = 1) -> None:
+    if count <= 0:
+        return
+    now = timezone.now()
+    minute = now.replace(second=0, microsecond=0)
+    same_minute = {"minute_started_at": minute}
+    _row(platform).update(
+        last_event_at=now,
+        events_total=F("events_total") + count,
+        events_last_minute=Case(
+            When(**same_minute, then=F("events_last_minute")),
+            When(minute_started_at=minute - timedelta(minutes=1), then=F("events_this_minute")),
+            default=Value(0),
+        ),
+        events_this_minute=Case(
+            When(**same_minute, then=F("events_this_minute") + count), default=Value(count)
+        ),
+        minute_started_at=minute,
+    )
+
+
+def record_error(platform: str, message: str, *, rate_limited_until: datetime | None = None) -> None:
+    now = timezone.now()
+    changes = {"errors_total": F("errors_total") + 1, "last_error": message[:300], "last_error_at": now}
+    if rate_limited_until is not None:
+        changes["rate_limited_until"] = rate_limited_until
+    _row(platform).update(**changes)
+
+
+def record_rate_limit(platform: str, *, retry_after: float) -> None:
+    _row(platform).update(rate_limited_until=timezone.now() + timedelta(seconds=retry_after))
+
+
+def record_reconnect(platform: str) -> None:
+    _row(platform).update(reconnects=F("reconnects") + 1, last_reconnect_at=timezone.now())
