@@ -193,6 +193,11 @@ INFLUENCER_FOLLOWERS = env_int("INFLUENCER_FOLLOWERS", 1000)
 QUEUE_SNAPSHOT_SIZE = env_int("QUEUE_SNAPSHOT_SIZE", 200)
 HUB_ROOT = Path(env_str("HUB_ROOT", str(VAR_DIR / "hub")))
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Northline Rail")
+# Languages the hub page is published in; the first is the default (/hub/ without a match).
+HUB_LANGUAGES = env_list("HUB_LANGUAGES", ["en", "fr"])
+HUB_UPDATES_ON_PAGE = env_int("HUB_UPDATES_ON_PAGE", 25)  # older ones stay in the feed
+HUB_NOTIFY_BATCH = env_int("HUB_NOTIFY_BATCH", 200)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "updates@localhost")
 
 # --- i18n, static -----------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -8,12 +8,23 @@ from crisiscenter.roles import IsCommsLead
 
 from . import services
 
-UpdateIn = inline_serializer("HubUpdateIn", {"body": serializers.CharField(help_text="Markdown")})
+UpdateIn = inline_serializer(
+    "HubUpdateIn",
+    {
+        "body": serializers.CharField(help_text="Markdown"),
+        "lang": serializers.CharField(
+            required=False, help_text="Language code; the default language if omitted"
+        ),
+        "pin": serializers.BooleanField(required=False, help_text="Pin as the key message"),
+    },
+)
 UpdateOut = inline_serializer(
     "HubUpdateOut",
     {
         "id": serializers.IntegerField(),
         "posted_at": serializers.DateTimeField(),
+        "lang": serializers.CharField(),
+        "pinned": serializers.BooleanField(),
         "html": serializers.CharField(),
     },
 )
@@ -30,13 +41,23 @@ class HubUpdateView(APIView):
             return Response(
                 {"detail": "body is required (Markdown text)"}, status=status.HTTP_400_BAD_REQUEST
             )
+        lang, pin = request.data.get("lang"), request.data.get("pin", False)
+        if lang is not None and not isinstance(lang, str):
+            return Response({"detail": "lang must be a language code"}, status=status.HTTP_400_BAD_REQUEST)
+        pin = pin in (True, "true", "1", "on")
         try:
-            update = services.post_update(body=body, by=request.user)
+            update = services.post_update(body=body, by=request.user, lang=lang, pin=pin)
         except services.NoActiveCrisis as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except ValueError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(
-            {"id": update.pk, "posted_at": update.posted_at, "html": update.body_html},
+            {
+                "id": update.pk,
+                "posted_at": update.posted_at,
+                "lang": update.lang,
+                "pinned": update.pinned,
+                "html": update.body_html,
+            },
             status=status.HTTP_201_CREATED,
         )

@@ -3,13 +3,46 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+
+def languages() -> tuple[str, ...]:
+    return tuple(settings.HUB_LANGUAGES) or ("en",)
+
+
+def default_language() -> str:
+    return languages()[0]
 
 
 def hub_url(*, lang: str | None = None, anchor: str | None = None) -> str:
-    """The public address replies link to: the page (per language) and optionally one FAQ answer."""
+    """The public address replies link to: the page (per language) and optionally one FAQ answer.
+
+    A language the hub is not published in gets the default page, which picks by Accept-Language.
+    """
     url = f"{settings.PUBLIC_BASE_URL}/hub/"
-    if lang:
-        url += f"{lang}/"
+    if lang and lang.lower() in languages():
+        url += f"{lang.lower()}/"
     if anchor:
         url += f"#{anchor}"
     return url
+
+
+def pick_language(accept_language: str) -> str:
+    """The best published language for an Accept-Language header (primary subtag match)."""
+    published = languages()
+    for code, _quality in parse_accept_lang_header(accept_language or ""):
+        primary = code.split("-")[0].lower()
+        if primary in published:
+            return primary
+    return published[0]
+
+
+def hub_crisis():
+    """The crisis the hub page is about: the active one, else one still in its aftermath."""
+    from playbooks.models import Crisis, Phase
+    from playbooks.selectors import active_crisis
+
+    crisis = active_crisis()
+    if crisis is None:
+        crisis = Crisis.objects.filter(phase=Phase.AFTERMATH).order_by("-activated_at").first()
+    return crisis

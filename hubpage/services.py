@@ -1,4 +1,4 @@
-"""Publishing the hub page as files, and posting updates to it.
+"""Publishing the hub page as files, and everything the comms lead changes on it.
 
 The page is rendered once per change and written atomically (temporary file, then
 rename), so serving it needs no database and survives PostgreSQL or Redis being down.
@@ -8,92 +8,303 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from playbooks.models import Crisis
-from playbooks.selectors import active_crisis
+from playbooks.models import Crisis, Phase
 
-from .models import HubUpdate
-from .render import HubSnapshot, HubUpdateView, render_feed, render_html, render_json
+from . import selectors
+from .models import FaqEntry, HubContent, HubPage, HubUpdate, HubUpdateRevision, ScenarioFaq, ScenarioHubText
+from .render import (
+    FaqView,
+    HubSnapshot,
+    HubUpdateView,
+    PastCrisisView,
+    markdown_to_safe_html,
+    plain_text,
+    render_banner_html,
+    render_banner_js,
+    render_feed,
+    render_html,
+    render_json,
+)
 
 logger = logging.getLogger(__name__)
 
 PUBLIC, STAFF = "public", "staff"
-FILES = {"index.html": render_html, "feed.atom": render_feed, "hub.json": render_json}
-
-
-def snapshot_for(crisis: Crisis | None) -> HubSnapshot:
-    base = {"organisation": settings.ORGANISATION_NAME, "base_url": settings.PUBLIC_BASE_URL}
-    if crisis is None:
-        return HubSnapshot(mode="none", **base)
-    updates = tuple(
-        HubUpdateView(posted_at=u.posted_at, html=u.body_html, text=u.body_markdown)
-        for u in crisis.hub_updates.all()
-    )
-    return HubSnapshot(
-        mode="drill" if crisis.is_drill else "crisis",
-        title=crisis.title,
-        summary=crisis.summary,
-        activated_at=crisis.activated_at,
-        updated_at=updates[0].posted_at if updates else crisis.hub_published_at,
-        updates=updates,
-        **base,
-    )
-
-
-def _write_atomically(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_snapshot(snapshot: HubSnapshot, audience: str) -> None:
-    for name, render in FILES.items():
-        _write_atomically(settings.HUB_ROOT / audience / name, render(snapshot))
-
-
-def publish() -> None:
-    """Render the current state: the public page, and a staff-only page during a drill."""
-    crisis = active_crisis()
-    drill = crisis is not None and crisis.is_drill
-    write_snapshot(snapshot_for(None if drill else crisis), PUBLIC)
-    if drill:
-        write_snapshot(snapshot_for(crisis), STAFF)
-    else:
-        for name in FILES:
-            (settings.HUB_ROOT / STAFF / name).unlink(missing_ok=True)
-    logger.info("hub page published (%s)", "drill" if drill else ("crisis" if crisis else "no incident"))
+FILES: dict[str, Callable[[HubSnapshot], str]] = {
+    "index.html": render_html,
+    "feed.atom": render_feed,
+    "hub.json": render_json,
+    "banner.js": render_banner_js,
+    "banner.html": render_banner_html,
+}
+SECTIONS = ("what_happened", "who_is_affected", "what_we_are_doing", "what_you_should_do", "contacts")
 
 
 class NoActiveCrisis(Exception):
     pass
 
 
-def post_update(*, body: str, by) -> HubUpdate:
+# --- seeding from the scenario's templates ------------------------------------------
+def ensure_content(crisis: Crisis) -> HubPage:
+    """Give a crisis its hub content on first sight, copied from its scenario's templates.
+
+    Lazy (publish, the editor and post_update call it) so the crisis switch needs no hook;
+    safe to run twice or concurrently: rows are unique per (crisis, lang).
+    """
+    page, created = HubPage.objects.get_or_create(crisis=crisis)
+    if not created and crisis.hub_contents.exists():
+        return page
+    scenario = crisis.scenario
+    texts = {t.lang: t for t in ScenarioHubText.objects.filter(scenario=scenario)}
+    default = selectors.default_language()
+    with transaction.atomic():
+        for lang in selectors.languages():
+            text = texts.get(lang)
+            if text is None and lang != default:
+                continue  # that language falls back to the default until the lead writes it
+            values = {key: getattr(text, key) for key in SECTIONS} if text else {}
+            values["title"] = text.title if text else crisis.title
+            values.setdefault("what_happened", crisis.summary)
+            try:
+                with transaction.atomic():
+                    HubContent.objects.get_or_create(crisis=crisis, lang=lang, defaults=values)
+            except IntegrityError:
+                pass  # another process seeded it first
+        FaqEntry.objects.bulk_create(
+            [
+                FaqEntry(
+                    crisis=crisis,
+                    lang=faq.lang,
+                    topic=faq.topic,
+                    anchor=faq.anchor,
+                    question=faq.question,
+                    answer=faq.answer,
+                    order=faq.order,
+                )
+                for faq in ScenarioFaq.objects.filter(scenario=scenario)
+            ],
+            ignore_conflicts=True,
+        )
+    return page
+
+
+# --- building what the page shows -------------------------------------------------------
+def _content_for(crisis: Crisis, lang: str) -> tuple[str, HubContent | None]:
+    """The content in lang, else in the default language (and then the page is in that language)."""
+    contents = {c.lang: c for c in crisis.hub_contents.all()}
+    if lang in contents:
+        return lang, contents[lang]
+    default = selectors.default_language()
+    return default, contents.get(default)
+
+
+def _past_crises(lang: str) -> tuple[PastCrisisView, ...]:
+    pages = (
+        HubPage.objects.filter(keep_public=True, crisis__is_drill=False)
+        .filter(crisis__phase__in=[Phase.CLOSED, Phase.REVIEWED])
+        .select_related("crisis")
+        .order_by("-crisis__activated_at")[:10]
+    )
+    past = []
+    for page in pages:
+        _, content = _content_for(page.crisis, lang)
+        past.append(
+            PastCrisisView(
+                title=content.title if content else page.crisis.title,
+                summary_html=markdown_to_safe_html(content.what_happened if content else page.crisis.summary),
+                started=page.crisis.activated_at,
+                ended=page.crisis.ended_at,
+            )
+        )
+    return tuple(past)
+
+
+def snapshot_for(crisis: Crisis | None, lang: str | None = None) -> HubSnapshot:
+    lang = lang or selectors.default_language()
+    base = {
+        "organisation": settings.ORGANISATION_NAME,
+        "base_url": settings.PUBLIC_BASE_URL,
+        "languages": selectors.languages(),
+        "time_zone": settings.TIME_ZONE,
+        "updates_on_page": settings.HUB_UPDATES_ON_PAGE,
+    }
+    if crisis is None:
+        return HubSnapshot(mode="none", lang=lang, past=_past_crises(lang), **base)
+    page = ensure_content(crisis)
+    lang, content = _content_for(crisis, lang)
+    updates = tuple(
+        HubUpdateView(
+            id=u.pk,
+            posted_at=u.posted_at,
+            html=u.body_html,
+            text=u.body_markdown,
+            pinned=u.pinned,
+            edited_at=u.edited_at,
+        )
+        for u in crisis.hub_updates.filter(lang=lang)
+    )
+    faq = tuple(
+        FaqView(
+            anchor=f.anchor, topic=f.topic, question=f.question, answer_html=markdown_to_safe_html(f.answer)
+        )
+        for f in crisis.hub_faqs.filter(lang=lang)
+    )
+    sections = {key: markdown_to_safe_html(getattr(content, key)) if content else "" for key in SECTIONS}
+    if not sections["what_happened"]:
+        sections["what_happened"] = markdown_to_safe_html(crisis.summary)
+    changed = [crisis.hub_published_at or crisis.activated_at, *(u.edited_at or u.posted_at for u in updates)]
+    if content is not None:
+        changed.append(content.updated_at)
+    return HubSnapshot(
+        mode="drill" if crisis.is_drill else "crisis",
+        lang=lang,
+        aftermath=crisis.phase == Phase.AFTERMATH,
+        title=content.title if content else crisis.title,
+        summary=plain_text(sections["what_happened"])[:300],
+        activated_at=crisis.activated_at,
+        updated_at=max(moment for moment in changed if moment),
+        next_update_at=page.next_update_at,
+        updates=updates,
+        faq=faq,
+        **sections,
+        **base,
+    )
+
+
+# --- writing the files ---------------------------------------------------------------------
+def _write_atomically(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        previous_mtime = int(path.stat().st_mtime)
+    except FileNotFoundError:
+        previous_mtime = 0
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        os.chmod(tmp, 0o644)
+        # nginx's ETag is mtime (seconds) and size: two publishes in one second must still differ.
+        mtime = os.stat(tmp).st_mtime
+        if int(mtime) <= previous_mtime:
+            os.utime(tmp, (previous_mtime + 1, previous_mtime + 1))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_snapshot(snapshot: HubSnapshot, audience: str, lang: str, *, also_root: bool = False) -> None:
+    """Files for one language under <audience>/<lang>/; the default language also at <audience>/."""
+    for name, render in FILES.items():
+        content = render(snapshot)
+        _write_atomically(settings.HUB_ROOT / audience / lang / name, content)
+        if also_root:
+            _write_atomically(settings.HUB_ROOT / audience / name, content)
+
+
+def publish() -> None:
+    """Render the current state in every language: the public page, and a staff-only page in a drill."""
+    crisis = selectors.hub_crisis()
+    drill = crisis is not None and crisis.is_drill
+    default = selectors.default_language()
+    for lang in selectors.languages():
+        write_snapshot(snapshot_for(None if drill else crisis, lang), PUBLIC, lang, also_root=lang == default)
+        if drill:
+            write_snapshot(snapshot_for(crisis, lang), STAFF, lang, also_root=lang == default)
+    if not drill:
+        shutil.rmtree(settings.HUB_ROOT / STAFF, ignore_errors=True)
+    logger.info("hub page published (%s)", "drill" if drill else ("crisis" if crisis else "no incident"))
+
+
+def _publish_after_commit() -> None:
+    transaction.on_commit(publish, robust=True)
+
+
+# --- what the comms lead does ----------------------------------------------------------------
+def _check_lang(lang: str | None) -> str:
+    lang = (lang or selectors.default_language()).lower()
+    if lang not in selectors.languages():
+        raise ValueError(
+            f"the hub is not published in {lang!r} (languages: {', '.join(selectors.languages())})"
+        )
+    return lang
+
+
+def _unpin_others(update: HubUpdate) -> None:
+    HubUpdate.objects.filter(crisis_id=update.crisis_id, lang=update.lang, pinned=True).exclude(
+        pk=update.pk
+    ).update(pinned=False)
+
+
+def post_update(*, body: str, by, lang: str | None = None, pin: bool = False) -> HubUpdate:
     from playbooks.services import record_hub_update
 
     body = body.strip()
     if not body:
         raise ValueError("an update needs some text")
+    lang = _check_lang(lang)
     with transaction.atomic():
-        crisis = active_crisis()
+        crisis = selectors.hub_crisis()
         if crisis is None:
             raise NoActiveCrisis("there is no active crisis to update")
+        ensure_content(crisis)
         update = HubUpdate.objects.create(
-            crisis=crisis, body_markdown=body, posted_at=timezone.now(), posted_by=by
+            crisis=crisis, lang=lang, body_markdown=body, posted_at=timezone.now(), posted_by=by, pinned=pin
         )
+        if pin:
+            _unpin_others(update)
         record_hub_update(crisis=crisis, by=by)
-        transaction.on_commit(publish, robust=True)
+        _publish_after_commit()
+        if not crisis.is_drill:  # a drill never mails the public
+            from .tasks import notify_subscribers
+
+            transaction.on_commit(lambda: notify_subscribers.delay(update.pk), robust=True)
     return update
+
+
+def edit_update(*, update_id: int, body: str, by, pin: bool | None = None) -> HubUpdate:
+    """Change an update's text; the previous text is kept as a revision."""
+    body = body.strip()
+    if not body:
+        raise ValueError("an update needs some text")
+    with transaction.atomic():
+        update = HubUpdate.objects.select_for_update().get(pk=update_id)
+        if body != update.body_markdown:
+            HubUpdateRevision.objects.create(
+                update=update, body_markdown=update.body_markdown, replaced_at=timezone.now(), replaced_by=by
+            )
+            update.body_markdown, update.edited_at = body, timezone.now()
+        if pin is not None:
+            update.pinned = pin
+        update.save()
+        if update.pinned:
+            _unpin_others(update)
+        _publish_after_commit()
+    return update
+
+
+def save_content(*, crisis: Crisis, lang: str, values: dict[str, str]) -> HubContent:
+    lang = _check_lang(lang)
+    with transaction.atomic():
+        ensure_content(crisis)
+        content, _ = HubContent.objects.update_or_create(crisis=crisis, lang=lang, defaults=values)
+        _publish_after_commit()
+    return content
+
+
+def set_page_options(*, crisis: Crisis, next_update_at: datetime | None, keep_public: bool) -> HubPage:
+    with transaction.atomic():
+        page = ensure_content(crisis)
+        page.next_update_at, page.keep_public = next_update_at, keep_public
+        page.save(update_fields=["next_update_at", "keep_public"])
+        _publish_after_commit()
+    return page

@@ -1,72 +1,151 @@
-"""Serving the published files: one file read, no database, conditional GETs."""
+"""Serving the published files (one file read, no database, conditional GETs) and subscriptions."""
 
 from __future__ import annotations
 
+import logging
+import os
 from email.utils import formatdate
-from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crisiscenter.roles import LEADS, STAFF, has_role, role_required
+from crisiscenter.roles import STAFF, has_role
 
-from . import services
+from . import selectors, services, subscriptions
+
+logger = logging.getLogger(__name__)
 
 PUBLIC_CACHE = "public, max-age=30, s-maxage=30, stale-while-revalidate=60, stale-if-error=86400"
 CONTENT_TYPES = {
     "index.html": "text/html; charset=utf-8",
     "feed.atom": "application/atom+xml; charset=utf-8",
-    "hub.json": "application/json",
+    "hub.json": "application/json; charset=utf-8",
+    "banner.js": "text/javascript; charset=utf-8",
+    "banner.html": "text/html; charset=utf-8",
 }
 
 
-def _serve(request: HttpRequest, name: str) -> HttpResponse:
-    audience = services.PUBLIC
-    if has_role(request.user, STAFF) and (settings.HUB_ROOT / services.STAFF / name).exists():
-        audience = services.STAFF
-    path: Path = settings.HUB_ROOT / audience / name
-    if not path.exists():
-        services.publish()  # first request after a fresh install
-    stat = path.stat()
-    etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
-    cache = PUBLIC_CACHE if audience == services.PUBLIC else "private, no-store"
-    if request.headers.get("If-None-Match") == etag:
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        response = HttpResponse(path.read_bytes(), content_type=CONTENT_TYPES[name])
+def _is_staff(request: HttpRequest) -> bool:
+    """Only a request with a session can be staff; without one, no session or user lookup at all."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    try:
+        return has_role(request.user, STAFF)
+    except DatabaseError:
+        logger.warning("hub: the database is unreachable; serving the public page to a signed-in user")
+        return False
+
+
+def _open(audience: str, lang: str | None, name: str):
+    folder = settings.HUB_ROOT / audience
+    if lang:
+        folder = folder / lang
+    return open(folder / name, "rb")
+
+
+def _serve(request: HttpRequest, name: str, lang: str | None = None) -> HttpResponse:
+    audience = services.STAFF if _is_staff(request) else services.PUBLIC
+    try:
+        handle = _open(audience, lang, name)
+    except FileNotFoundError:
+        audience = services.PUBLIC
+        try:
+            handle = _open(audience, lang, name)
+        except FileNotFoundError:
+            services.publish()  # first request after a fresh install
+            handle = _open(audience, lang, name)
+    with handle:
+        stat = os.fstat(handle.fileno())
+        # The same validators nginx sends for the same file: "<mtime hex>-<size hex>".
+        etag = f'"{int(stat.st_mtime):x}-{stat.st_size:x}"'
+        response = get_conditional_response(request, etag=etag, last_modified=int(stat.st_mtime))
+        if response is None:
+            response = HttpResponse(handle.read(), content_type=CONTENT_TYPES[name])
     response["ETag"] = etag
     response["Last-Modified"] = formatdate(stat.st_mtime, usegmt=True)
-    response["Cache-Control"] = cache
+    response["Cache-Control"] = PUBLIC_CACHE if audience == services.PUBLIC else "private, no-store"
     if audience == services.STAFF:
         response["X-Robots-Tag"] = "noindex"
+    if name.startswith("banner"):
+        response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
 
 
 @require_GET
 def hub_page(request: HttpRequest) -> HttpResponse:
-    return _serve(request, "index.html")
+    lang = selectors.pick_language(request.headers.get("Accept-Language", ""))
+    response = _serve(request, "index.html", lang)
+    response["Content-Language"] = lang
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
 
 
 @require_GET
-def hub_feed(request: HttpRequest) -> HttpResponse:
-    return _serve(request, "feed.atom")
+def hub_page_in(request: HttpRequest, lang: str) -> HttpResponse:
+    if lang not in selectors.languages():
+        raise Http404("The hub page is not published in that language.")
+    return _serve(request, "index.html", lang)
 
 
 @require_GET
-def hub_json(request: HttpRequest) -> HttpResponse:
-    return _serve(request, "hub.json")
+def hub_file(request: HttpRequest, name: str, lang: str | None = None) -> HttpResponse:
+    if lang is not None and lang not in selectors.languages():
+        raise Http404("The hub page is not published in that language.")
+    return _serve(request, name, lang)
 
 
+hub_banner = xframe_options_exempt(hub_file)
+
+
+# --- subscriptions ----------------------------------------------------------------------------
+@csrf_exempt  # see hubpage/subscriptions.py: posted from the static page, it only sends a confirm mail
 @require_POST
-@role_required(*LEADS)
-def post_update(request: HttpRequest) -> HttpResponse:
+def subscribe(request: HttpRequest) -> HttpResponse:
+    lang = request.POST.get("lang") or selectors.default_language()
+    context = {"lang": lang, "hub_url": selectors.hub_url(lang=lang)}
     try:
-        services.post_update(body=request.POST.get("body", ""), by=request.user)
-    except (ValueError, services.NoActiveCrisis) as exc:
-        messages.error(request, f"The update was not posted: {exc}.")
-    else:
-        messages.success(request, "Update posted to the hub page.")
-    return redirect("crisis_room")
+        subscriptions.request_subscription(
+            email=request.POST.get("email", ""), lang=lang, source=request.META.get("REMOTE_ADDR", "")
+        )
+    except subscriptions.RateLimited as exc:
+        return render(request, "hubpage/subscription.html", {**context, "error": str(exc)}, status=429)
+    except ValueError as exc:
+        return render(request, "hubpage/subscription.html", {**context, "error": str(exc)}, status=400)
+    return render(request, "hubpage/subscription.html", {**context, "state": "check_inbox"})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners follow links; only a person presses it), POST confirms."""
+    try:
+        subscriber = (
+            subscriptions.confirm(token)
+            if request.method == "POST"
+            else subscriptions.check_confirm_token(token)
+        )
+    except ValueError as exc:
+        return render(request, "hubpage/subscription.html", {"error": str(exc)}, status=400)
+    state = "confirmed" if request.method == "POST" else "confirm"
+    context = {"state": state, "lang": subscriber.lang, "hub_url": selectors.hub_url(lang=subscriber.lang)}
+    return render(request, "hubpage/subscription.html", context)
+
+
+@csrf_exempt  # RFC 8058: mail providers POST "List-Unsubscribe=One-Click" without cookies; the token is the proof
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        if request.method == "POST":
+            subscriber = subscriptions.unsubscribe(token)
+        else:
+            subscriber = subscriptions.check_unsubscribe_token(token)
+    except ValueError as exc:
+        return render(request, "hubpage/subscription.html", {"error": str(exc)}, status=400)
+    state = "unsubscribed" if request.method == "POST" else "unsubscribe"
+    context = {"state": state, "lang": subscriber.lang, "hub_url": selectors.hub_url(lang=subscriber.lang)}
+    return render(request, "hubpage/subscription.html", context)

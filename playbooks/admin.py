@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from hubpage.admin import ScenarioFaqInline, ScenarioHubTextInline
+
 from .models import AuditEntry, ChecklistItem, ChecklistTask, Crisis, Scenario
 
 
@@ -13,7 +15,7 @@ class ChecklistItemInline(admin.TabularInline):
 class ScenarioAdmin(admin.ModelAdmin):
     list_display = ["name", "hub_title"]
     search_fields = ["name", "description"]
-    inlines = [ChecklistItemInline]
+    inlines = [ChecklistItemInline, ScenarioHubTextInline, ScenarioFaqInline]
 
 
 class ChecklistTaskInline(admin.TabularInline):

@@ -1,0 +1,154 @@
+"""Email subscriptions: double opt-in with signed links, one-click unsubscribe (RFC 8058).
+
+The subscribe form sits on the static page, which cannot carry a per-visitor CSRF token.
+Its endpoint is therefore CSRF-exempt, and safe to be: it changes nothing a forged request
+could profit from. It only ever sends one confirmation mail to the typed address (at most one
+per address per CONFIRM_RESEND, and SOURCE_LIMIT new requests per source an hour); the
+subscription starts only when the link in that mail is followed and its button pressed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import selectors
+from .models import Subscriber
+
+CONFIRM_SALT, UNSUBSCRIBE_SALT = "hubpage.confirm", "hubpage.unsubscribe"
+CONFIRM_MAX_AGE = timedelta(days=7)
+CONFIRM_RESEND = timedelta(minutes=10)
+SOURCE_LIMIT = 10
+
+
+class RateLimited(Exception):
+    pass
+
+
+def source_hash(address: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+
+
+def confirm_token(subscriber: Subscriber) -> str:
+    return signing.dumps({"id": subscriber.pk, "email": subscriber.email}, salt=CONFIRM_SALT)
+
+
+def unsubscribe_token(subscriber: Subscriber) -> str:
+    return signing.dumps({"id": subscriber.pk, "email": subscriber.email}, salt=UNSUBSCRIBE_SALT)
+
+
+def confirm_url(subscriber: Subscriber) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/hub/subscribe/confirm/{confirm_token(subscriber)}/"
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/hub/unsubscribe/{unsubscribe_token(subscriber)}/"
+
+
+def request_subscription(*, email: str, lang: str | None, source: str) -> Subscriber | None:
+    """Record the request and queue a confirmation mail. Returns None when nothing needed sending.
+
+    Answers the same way whether the address was known or not, so the form reveals nothing.
+    """
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValueError("that does not look like an email address") from None
+    lang = lang if lang in selectors.languages() else selectors.default_language()
+    now, origin = timezone.now(), source_hash(source)
+    recent = Subscriber.objects.filter(source_hash=origin, last_request_at__gte=now - timedelta(hours=1))
+    if recent.count() >= SOURCE_LIMIT:
+        raise RateLimited("too many subscription requests from here; try again in an hour")
+    with transaction.atomic():
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+            email=email, defaults={"lang": lang, "created_at": now}
+        )
+        subscriber.source_hash, subscriber.last_request_at = origin, now
+        if subscriber.active or (
+            subscriber.confirm_sent_at and subscriber.confirm_sent_at > now - CONFIRM_RESEND
+        ):
+            subscriber.save(update_fields=["source_hash", "last_request_at"])
+            return None
+        subscriber.lang, subscriber.confirm_sent_at = lang, now
+        subscriber.confirmed_at = subscriber.unsubscribed_at = None
+        subscriber.save()
+        from .tasks import send_confirmation
+
+        transaction.on_commit(lambda: send_confirmation.delay(subscriber.pk), robust=True)
+    return subscriber
+
+
+def _load(token: str, salt: str, max_age: timedelta | None = None) -> Subscriber:
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise ValueError("this link has expired; subscribe again to get a new one") from None
+    except signing.BadSignature:
+        raise ValueError("this link is not valid") from None
+    subscriber = Subscriber.objects.filter(pk=data.get("id"), email=data.get("email")).first()
+    if subscriber is None:
+        raise ValueError("this link is not valid")
+    return subscriber
+
+
+def check_confirm_token(token: str) -> Subscriber:
+    return _load(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
+
+
+def check_unsubscribe_token(token: str) -> Subscriber:
+    return _load(token, UNSUBSCRIBE_SALT)
+
+
+def confirm(token: str) -> Subscriber:
+    subscriber = check_confirm_token(token)
+    if subscriber.confirmed_at is None or subscriber.unsubscribed_at is not None:
+        subscriber.confirmed_at, subscriber.unsubscribed_at = timezone.now(), None
+        subscriber.save(update_fields=["confirmed_at", "unsubscribed_at"])
+    return subscriber
+
+
+def unsubscribe(token: str) -> Subscriber:
+    subscriber = check_unsubscribe_token(token)
+    if subscriber.unsubscribed_at is None:
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["unsubscribed_at"])
+    return subscriber
+
+
+# --- the mails ------------------------------------------------------------------------------
+def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    context = {
+        "organisation": settings.ORGANISATION_NAME,
+        "confirm_url": confirm_url(subscriber),
+        "hub_url": selectors.hub_url(lang=subscriber.lang),
+    }
+    return EmailMultiAlternatives(
+        subject=f"{settings.ORGANISATION_NAME}: confirm your subscription",
+        body=render_to_string("hubpage/mail/confirm.txt", context),
+        to=[subscriber.email],
+    )
+
+
+def update_message(
+    subscriber: Subscriber, *, title: str, text: str, html: str, url: str
+) -> EmailMultiAlternatives:
+    leave = unsubscribe_url(subscriber)
+    context = {"title": title, "text": text, "html": html, "url": url, "unsubscribe_url": leave}
+    message = EmailMultiAlternatives(
+        subject=f"{settings.ORGANISATION_NAME}: {title}",
+        body=render_to_string("hubpage/mail/update.txt", context),
+        to=[subscriber.email],
+        headers={"List-Unsubscribe": f"<{leave}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    message.attach_alternative(render_to_string("hubpage/mail/update.html", context), "text/html")
+    return message

@@ -1,0 +1,70 @@
+"""Mail that follows the hub page: confirmation mails, and each update in batches."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+
+from . import selectors
+from .models import HubUpdate, Subscriber
+from .render import plain_text
+from .subscriptions import confirmation_message, update_message
+
+logger = logging.getLogger(__name__)
+MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
+
+
+@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def send_confirmation(subscriber_id: int) -> bool:
+    subscriber = Subscriber.objects.filter(pk=subscriber_id, confirmed_at__isnull=True).first()
+    if subscriber is None:
+        return False  # confirmed meanwhile, or gone: nothing to send
+    confirmation_message(subscriber).send()
+    return True
+
+
+@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def notify_subscribers(update_id: int) -> int:
+    """Mail one batch of confirmed subscribers about an update, then queue the next batch.
+
+    Progress is kept on the update (notified_upto), under a row lock: running it twice, or
+    after a crash, continues where it stopped instead of mailing everyone again.
+    """
+    with transaction.atomic():
+        update = HubUpdate.objects.select_for_update().select_related("crisis").filter(pk=update_id).first()
+        if update is None or update.crisis.is_drill:
+            return 0
+        batch = list(
+            Subscriber.objects.filter(
+                lang=update.lang,
+                confirmed_at__isnull=False,
+                unsubscribed_at__isnull=True,
+                pk__gt=update.notified_upto,
+            ).order_by("pk")[: settings.HUB_NOTIFY_BATCH]
+        )
+        if not batch:
+            return 0
+        url = selectors.hub_url(lang=update.lang, anchor=f"update-{update.pk}")
+        messages = [
+            update_message(
+                s,
+                title=update.crisis.title,
+                text=plain_text(update.body_html),
+                html=update.body_html,
+                url=url,
+            )
+            for s in batch
+        ]
+        with get_connection() as connection:
+            connection.send_messages(messages)
+        update.notified_upto = batch[-1].pk
+        update.save(update_fields=["notified_upto"])
+        if len(batch) == settings.HUB_NOTIFY_BATCH:
+            transaction.on_commit(lambda: notify_subscribers.delay(update_id), robust=True)
+    logger.info("hub update %s mailed to %s subscribers", update_id, len(batch))
+    return len(batch)
