@@ -6,6 +6,7 @@ rename), so serving it needs no database and survives PostgreSQL or Redis being 
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
 import shutil
@@ -181,7 +182,7 @@ def snapshot_for(crisis: Crisis | None, lang: str | None = None) -> HubSnapshot:
 
 
 # --- writing the files ---------------------------------------------------------------------
-def _write_atomically(path: Path, content: str) -> None:
+def _write_atomically(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         previous_mtime = int(path.stat().st_mtime)
@@ -189,8 +190,8 @@ def _write_atomically(path: Path, content: str) -> None:
         previous_mtime = 0
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode() if isinstance(content, str) else content)
         os.chmod(tmp, 0o644)
         # nginx's ETag is mtime (seconds) and size: two publishes in one second must still differ.
         mtime = os.stat(tmp).st_mtime
@@ -204,11 +205,14 @@ def _write_atomically(path: Path, content: str) -> None:
 
 def write_snapshot(snapshot: HubSnapshot, audience: str, lang: str, *, also_root: bool = False) -> None:
     """Files for one language under <audience>/<lang>/; the default language also at <audience>/."""
+    folders = [settings.HUB_ROOT / audience / lang] + ([settings.HUB_ROOT / audience] if also_root else [])
     for name, render in FILES.items():
-        content = render(snapshot)
-        _write_atomically(settings.HUB_ROOT / audience / lang / name, content)
-        if also_root:
-            _write_atomically(settings.HUB_ROOT / audience / name, content)
+        content = render(snapshot).encode()
+        # nginx's gzip_static serves the .gz copy with its own strong ETag (gzip on the fly weakens it).
+        packed = gzip.compress(content, compresslevel=9, mtime=0)
+        for folder in folders:
+            _write_atomically(folder / f"{name}.gz", packed)
+            _write_atomically(folder / name, content)
 
 
 def publish() -> None:
