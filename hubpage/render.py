@@ -91,6 +91,9 @@ class HubSnapshot:
     mode: str  # "none", "crisis" or "drill"
     lang: str = "en"
     languages: tuple[str, ...] = ("en",)
+    content_lang: str = ""  # set when sections, updates or FAQ fall back to another language
+    updates_lang: str = ""
+    faq_lang: str = ""
     aftermath: bool = False
     title: str = ""
     summary: str = ""  # plain text: share cards and feed
@@ -150,13 +153,25 @@ def _context(s: HubSnapshot) -> dict:
     return {
         "hub": s,
         "t": words,
+        "content_lang": s.content_lang if s.content_lang not in ("", s.lang) else "",
+        "updates_lang": s.updates_lang if s.updates_lang not in ("", s.lang) else "",
+        "faq_lang": s.faq_lang if s.faq_lang not in ("", s.lang) else "",
         "url": page_url(s.base_url, s.lang),
         "feed_url": file_url(s.base_url, s.lang, "feed.atom"),
         "json_url": file_url(s.base_url, s.lang, "hub.json"),
+        # In-page links are site-relative (they work on any host the files are served from);
+        # canonical, alternates and share cards are absolute.
         "switcher": [
-            {"code": code, "name": language_name(code), "url": page_url(s.base_url, code)}
+            {
+                "code": code,
+                "name": language_name(code),
+                "url": page_url(s.base_url, code),
+                "path": f"/hub/{code}/",
+            }
             for code in s.languages
         ],
+        "feed_path": f"/hub/{s.lang}/feed.atom",
+        "json_path": f"/hub/{s.lang}/hub.json",
         "og_title": s.title if s.live else f"{s.organisation}: {words['status']}",
         "og_description": (s.summary if s.live else words["calm_title"])[:200],
         "updated": when(s.updated_at, s.time_zone, s.lang),

@@ -100,12 +100,21 @@ def ensure_content(crisis: Crisis) -> HubPage:
 
 # --- building what the page shows -------------------------------------------------------
 def _content_for(crisis: Crisis, lang: str) -> tuple[str, HubContent | None]:
-    """The content in lang, else in the default language (and then the page is in that language)."""
+    """The content in lang, else in the default language (marked with its own lang on the page)."""
     contents = {c.lang: c for c in crisis.hub_contents.all()}
     if lang in contents:
         return lang, contents[lang]
     default = selectors.default_language()
     return default, contents.get(default)
+
+
+def _in_lang_or_default(rows: list, lang: str) -> tuple[str, list]:
+    """Updates or FAQ written in lang; until the lead writes any, the default language's."""
+    mine = [row for row in rows if row.lang == lang]
+    if mine:
+        return lang, mine
+    default = selectors.default_language()
+    return default, [row for row in rows if row.lang == default]
 
 
 def _past_crises(lang: str) -> tuple[PastCrisisView, ...]:
@@ -141,7 +150,9 @@ def snapshot_for(crisis: Crisis | None, lang: str | None = None) -> HubSnapshot:
     if crisis is None:
         return HubSnapshot(mode="none", lang=lang, past=_past_crises(lang), **base)
     page = ensure_content(crisis)
-    lang, content = _content_for(crisis, lang)
+    content_lang, content = _content_for(crisis, lang)
+    updates_lang, update_rows = _in_lang_or_default(list(crisis.hub_updates.all()), lang)
+    faq_lang, faq_rows = _in_lang_or_default(list(crisis.hub_faqs.all()), lang)
     updates = tuple(
         HubUpdateView(
             id=u.pk,
@@ -151,13 +162,13 @@ def snapshot_for(crisis: Crisis | None, lang: str | None = None) -> HubSnapshot:
             pinned=u.pinned,
             edited_at=u.edited_at,
         )
-        for u in crisis.hub_updates.filter(lang=lang)
+        for u in update_rows
     )
     faq = tuple(
         FaqView(
             anchor=f.anchor, topic=f.topic, question=f.question, answer_html=markdown_to_safe_html(f.answer)
         )
-        for f in crisis.hub_faqs.filter(lang=lang)
+        for f in faq_rows
     )
     sections = {key: markdown_to_safe_html(getattr(content, key)) if content else "" for key in SECTIONS}
     if not sections["what_happened"]:
@@ -168,6 +179,9 @@ def snapshot_for(crisis: Crisis | None, lang: str | None = None) -> HubSnapshot:
     return HubSnapshot(
         mode="drill" if crisis.is_drill else "crisis",
         lang=lang,
+        content_lang=content_lang,
+        updates_lang=updates_lang,
+        faq_lang=faq_lang,
         aftermath=crisis.phase == Phase.AFTERMATH,
         title=content.title if content else crisis.title,
         summary=plain_text(sections["what_happened"])[:300],

@@ -91,6 +91,16 @@ def test_page_answers_the_five_questions_in_order_then_timeline_faq_contacts():
         (crisis(mode="drill"), ["DRILL", 'content="noindex, nofollow"'], ["/hub/subscribe/"]),
         (crisis(lang="de", languages=("en", "de")), ["Was ist passiert", 'lang="de"'], ["What happened"]),
         (crisis(aftermath=True), ["The disruption is over"], []),
+        (
+            crisis(lang="fr", content_lang="en", updates_lang="en", faq_lang="fr"),
+            [
+                '<html lang="fr">',
+                '<h1 lang="en">',
+                '<ol class="updates" reversed lang="en">',
+                "Ce qui s'est passé",
+            ],
+            ['<div lang="fr">'],
+        ),
         (crisis(next_update_at=T0.replace(hour=16)), ['datetime="2026-11-24T16:05:00Z"', "17:05 CET"], []),
         (crisis(), ["We will update this page as soon as we know more"], []),
         (crisis(updates=()), ["We are aware of the problem"], []),
@@ -137,8 +147,9 @@ def test_share_cards_language_switcher_and_skip_link():
     assert '<meta property="og:title" content="Disruption on the main line">' in page
     assert '<meta name="twitter:card" content="summary">' in page
     assert '<meta property="og:url" content="https://crisis.example.org/hub/fr/">' in page
-    assert '<a href="https://crisis.example.org/hub/fr/" hreflang="fr" lang="fr" aria-current="page">' in page
-    assert '<a href="https://crisis.example.org/hub/en/" hreflang="en" lang="en">English</a>' in page
+    assert '<a href="/hub/fr/" hreflang="fr" lang="fr" aria-current="page">' in page
+    assert '<a href="/hub/en/" hreflang="en" lang="en">English</a>' in page
+    assert '<link rel="alternate" hreflang="en" href="https://crisis.example.org/hub/en/">' in page
     assert 'class="skip" href="#content"' in page
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crisiscenter.roles import Role, ensure_role_groups, grant
+from hubpage.demo import seed_hub_demo
 from playbooks.demo import (
     ACCOUNTS,
     CAMPAIGNS,
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             OrganisationState.objects.get_or_create(pk=1)
             users = self._users(password)
             scenarios = [self._scenario(spec) for spec in (RAIL_SCENARIO, *OTHER_SCENARIOS)]
+            seed_hub_demo(scenarios[0])
             accounts, posts, campaigns = self._outbound()
             for name, tier, body in REPLY_TEMPLATES:
                 ReplyTemplate.objects.update_or_create(name=name, defaults={"tier": tier, "body": body})
