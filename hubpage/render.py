@@ -140,7 +140,7 @@ def when(moment: datetime | None, zone: str, lang: str) -> dict[str, str] | None
     with translation.override(lang):
         text = date_format(local, "j F Y, H:i T")
         short = date_format(local, "j M, H:i")
-    if zone != "UTC":
+    if local.utcoffset():
         text += f" ({utc:%H:%M} UTC)"
     return {"iso": utc.isoformat().replace("+00:00", "Z"), "text": text, "short": short}
 

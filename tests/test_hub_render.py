@@ -97,7 +97,7 @@ def test_page_answers_the_five_questions_in_order_then_timeline_faq_contacts():
                 '<html lang="fr">',
                 '<h1 lang="en">',
                 '<ol class="updates" reversed lang="en">',
-                "Ce qui s'est passé",
+                "Ce qui s&#x27;est passé",
             ],
             ['<div lang="fr">'],
         ),
