@@ -253,7 +253,8 @@ def main() -> None:
             results[name] = run_wrk(wrk, url, args.seconds, args.connections)
             r = results[name]
             say(
-                f"{name:13} {r['rps']:>10,.0f} req/s  p99 {r['p99_ms']:7.2f} ms  errors {r['errors']}  ({url})"
+                f"{name:13} {r['rps']:>10,.0f} req/s  p99 {r['p99_ms']:7.2f} ms"
+                f"  errors {r['errors']}  ({url})"
             )
             processes.check_alive()
         if any(r["errors"] for r in results.values()):

@@ -21,7 +21,8 @@ RAIL_TEXTS = {
     "fr": {
         "title": "Perturbation sur la ligne principale Northline",
         "what_happened": "Une panne de signalisation entre Kingsbridge et Alder Vale arrête les trains dans "
-        "les deux sens depuis 7 h 40. Les voyageurs des trains arrêtés sont en sécurité, accompagnés du personnel.",
+        "les deux sens depuis 7 h 40. Les voyageurs des trains arrêtés sont en sécurité, "
+        "accompagnés du personnel.",
         "who_is_affected": "Tous les voyageurs entre **Kingsbridge et Alder Vale**, et les correspondances "
         "vers la ligne côtière.",
         "what_we_are_doing": "Les équipes techniques sont sur place. Des bus de remplacement partent toutes "

@@ -62,7 +62,8 @@ LABELS: dict[str, dict[str, str]] = {
         "next_update_at": "Notre prochaine mise à jour au plus tard",
         "next_update_unknown": "Nous mettrons cette page à jour dès que nous en saurons plus.",
         "updates": "Mises à jour",
-        "no_updates": "Nous sommes au courant du problème et y travaillons. La prochaine mise à jour suivra ici.",
+        "no_updates": "Nous sommes au courant du problème et y travaillons. "
+        "La prochaine mise à jour suivra ici.",
         "older_updates": "Les mises à jour plus anciennes sont dans le flux.",
         "edited": "modifié",
         "faq": "Questions et réponses",
@@ -73,7 +74,8 @@ LABELS: dict[str, dict[str, str]] = {
         "email": "Adresse e-mail",
         "subscribe": "Recevoir les mises à jour par e-mail",
         "subscribe_button": "S'abonner",
-        "subscribe_help": "Nous envoyons un lien de confirmation. Chaque e-mail permet de se désabonner en un clic.",
+        "subscribe_help": "Nous envoyons un lien de confirmation. "
+        "Chaque e-mail permet de se désabonner en un clic.",
         "calm_title": "Aucun incident en cours",
         "calm": "Tous nos services fonctionnent normalement. En cas de problème, cette page vous dira "
         "ce qui s'est passé et quoi faire.",
@@ -109,7 +111,8 @@ LABELS: dict[str, dict[str, str]] = {
         "email": "E-Mail-Adresse",
         "subscribe": "Aktualisierungen per E-Mail",
         "subscribe_button": "Abonnieren",
-        "subscribe_help": "Wir senden einen Bestätigungslink. Jede E-Mail enthält eine Abmeldung mit einem Klick.",
+        "subscribe_help": "Wir senden einen Bestätigungslink. "
+        "Jede E-Mail enthält eine Abmeldung mit einem Klick.",
         "calm_title": "Keine aktuelle Störung",
         "calm": "Alle unsere Dienste laufen normal. Wenn etwas schiefgeht, erfahren Sie hier, was "
         "passiert ist und was zu tun ist.",

@@ -155,6 +155,9 @@ class HubUpdateRevision(models.Model):
     class Meta:
         ordering = ["-replaced_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.replaced_at:%Y-%m-%d %H:%M} {self.body_markdown[:60]}"
+
 
 class Subscriber(models.Model):
     """An email address following the hub page. Confirmed by double opt-in."""

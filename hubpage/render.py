@@ -316,7 +316,8 @@ def render_banner_js(snapshot: HubSnapshot) -> str:
         "(function(){var m=" + data + ";if(!m)return;var d=document,a=d.createElement('a');"
         "a.href=m.url;a.textContent=m.text;a.setAttribute('style'," + json.dumps(BANNER_STYLE) + ");"
         "a.setAttribute('data-crisis-banner','');"
-        "function go(){if(d.querySelector('[data-crisis-banner]'))return;d.body.insertBefore(a,d.body.firstChild)}"
+        "function go(){if(d.querySelector('[data-crisis-banner]'))return;"
+        "d.body.insertBefore(a,d.body.firstChild)}"
         "if(d.body)go();else d.addEventListener('DOMContentLoaded',go)})();\n"
     )
 

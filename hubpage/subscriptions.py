@@ -70,7 +70,7 @@ def request_subscription(*, email: str, lang: str | None, source: str) -> Subscr
     if recent.count() >= SOURCE_LIMIT:
         raise RateLimited("too many subscription requests from here; try again in an hour")
     with transaction.atomic():
-        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+        subscriber, _created = Subscriber.objects.select_for_update().get_or_create(
             email=email, defaults={"lang": lang, "created_at": now}
         )
         subscriber.source_hash, subscriber.last_request_at = origin, now

@@ -136,7 +136,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "hubpage/subscription.html", context)
 
 
-@csrf_exempt  # RFC 8058: mail providers POST "List-Unsubscribe=One-Click" without cookies; the token is the proof
+# RFC 8058: mail providers POST "List-Unsubscribe=One-Click" without cookies; the signed token is the proof.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:

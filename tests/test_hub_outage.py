@@ -70,7 +70,7 @@ def test_last_published_page_is_served_with_postgresql_and_redis_down(lead, scen
     # The database really is gone for this server: anything that needs it fails.
     assert fetch(f"{base}/api/v1/scenarios/", {"Authorization": "Token abc"})[0] == 500
     for path in ("/hub/", "/hub/en/", "/hub/fr/"):
-        status, body, headers = fetch(f"{base}{path}")
+        status, body, _ = fetch(f"{base}{path}")
         assert status == 200, path
         assert b"Disruption on the main line" in body and b"Buses replace trains" in body
     # A signed-in visitor's session cannot be read: they still get the public page.

@@ -43,7 +43,9 @@ def test_lead_posts_with_live_preview_and_the_public_reads_the_page_without_java
     editor.context.close()
 
     # A reader on a phone, French browser, no JavaScript.
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False, locale="fr-FR")
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False, locale="fr-FR"
+    )
     page = phone.new_page()
     page.goto(f"{base}/hub/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
@@ -51,9 +53,12 @@ def test_lead_posts_with_live_preview_and_the_public_reads_the_page_without_java
     headings = page.locator("main h2").all_inner_texts()
     expected = ["Ce qui s'est passé", "Qui est concerné", "Ce que nous faisons", "Ce que vous devez faire"]
     assert headings[: len(expected)] == expected
-    assert headings.index("Prochaine mise à jour") < headings.index("Mises à jour") < headings.index(
-        "Questions et réponses"
-    ) < headings.index("Nous contacter")
+    assert (
+        headings.index("Prochaine mise à jour")
+        < headings.index("Mises à jour")
+        < headings.index("Questions et réponses")
+        < headings.index("Nous contacter")
+    )
     expect(page.locator("ol.updates li").first).to_contain_text("Des bus partent")
     expect(page.locator("#refunds")).to_have_text("Puis-je être remboursé ?")
     assert no_horizontal_scroll(page)
