@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from playbooks.models import Crisis, Phase
@@ -229,8 +229,21 @@ def write_snapshot(snapshot: HubSnapshot, audience: str, lang: str, *, also_root
             _write_atomically(folder / name, content)
 
 
+PUBLISH_LOCK = 0x4855_4250  # "HUBP": one publisher at a time, so an older state never lands last
+
+
 def publish() -> None:
-    """Render the current state in every language: the public page, and a staff-only page in a drill."""
+    """Render the current state in every language: the public page, and a staff-only page in a drill.
+
+    Under a PostgreSQL advisory lock: two publishes (two updates posted at once) run one after the
+    other, and the second reads the state after the first, so the files always end up current.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
+        _publish_locked()
+
+
+def _publish_locked() -> None:
     crisis = selectors.hub_crisis()
     drill = crisis is not None and crisis.is_drill
     default = selectors.default_language()

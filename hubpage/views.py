@@ -74,6 +74,8 @@ def _serve(request: HttpRequest, name: str, lang: str | None = None) -> HttpResp
         response["X-Robots-Tag"] = "noindex"
     if name.startswith("banner"):
         response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    if name in ("feed.atom", "hub.json"):
+        response["Access-Control-Allow-Origin"] = "*"  # partners' apps read them from their own origin
     return response
 
 

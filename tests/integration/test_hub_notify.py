@@ -1,0 +1,29 @@
+"""An update posted through the API reaches confirmed subscribers through the real Celery worker."""
+
+import pytest
+from django.utils import timezone
+
+from hubpage.models import HubUpdate, Subscriber
+from playbooks import services as playbooks
+from tests.conftest import wait_for
+
+from .conftest import http_post
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def test_posted_update_is_mailed_to_confirmed_subscribers_by_the_worker(live, lead, scenario):
+    now = timezone.now()
+    for i in range(3):
+        Subscriber.objects.create(email=f"s{i}@example.org", lang="en", created_at=now, confirmed_at=now)
+    # Created last, so a batch that took her in would end at her id, not the last English one's.
+    Subscriber.objects.create(email="fr@example.org", lang="fr", created_at=now, confirmed_at=now)
+    playbooks.activate(scenario=scenario, by=lead)
+    status, body = http_post(live, "/api/v1/hub/updates/", {"body": "Buses every 10 minutes."}, lead)
+    assert status == 201 and body["lang"] == "en"
+    english = Subscriber.objects.filter(lang="en").order_by("pk").last()
+    wait_for(
+        lambda: HubUpdate.objects.get(pk=body["id"]).notified_upto == english.pk,
+        timeout=15,
+        message="the worker to mail the English subscribers",
+    )
