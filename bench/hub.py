@@ -10,8 +10,9 @@ app server alone, and nginx serving the same bytes as a plain static file, in on
    deploy/nginx.conf, rewritten only where a container differs from this machine: loopback
    ports, the hub folder, the app upstream, pid/temp/log paths. A second server block in the
    same nginx serves a copy of the published page as a plain static file.
-4. wrk (Debian package, installed if missing): -t2 -c64, Accept-Language: fr, no keep-alive
-   tricks, for each target in turn. Non-2xx/3xx answers or socket errors fail the run.
+4. wrk (Debian package, installed if missing): -t2 -c64, Accept-Language: fr, keep-alive as
+   wrk does, for each target in turn; the two nginx targets alternate for --rounds rounds and
+   keep their best. Non-2xx/3xx answers or socket errors in any round fail the run.
 
 Ends with RESULT hub_rps, hub_app_rps, hub_p99_ms, nginx_static_rps.
 """
@@ -205,6 +206,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=6)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of the nginx targets")
     args = parser.parse_args()
     ensure_servers()
     wrk = ensure_tool("wrk", "wrk")
@@ -247,16 +249,26 @@ def main() -> None:
             body = urllib.request.urlopen(request, timeout=5).read()
             if body != page:
                 raise RuntimeError(f"{url} does not serve the published page's bytes")
-        results = {}
-        for name, url in targets.items():
-            run_wrk(wrk, url, 1, args.connections)  # warm-up
-            results[name] = run_wrk(wrk, url, args.seconds, args.connections)
-            r = results[name]
-            say(
-                f"{name:13} {r['rps']:>10,.0f} req/s  p99 {r['p99_ms']:7.2f} ms"
-                f"  errors {r['errors']}  ({url})"
-            )
-            processes.check_alive()
+        # The two nginx targets alternate for a few rounds and each keeps its best round: on a
+        # shared machine a burst of someone else's work then hits both alike.
+        results: dict[str, dict[str, float]] = {}
+        rounds = {"nginx_static": args.rounds, "hub": args.rounds, "hub_app": 1}
+        for round_no in range(args.rounds):
+            for name, url in targets.items():
+                if round_no >= rounds[name]:
+                    continue
+                run_wrk(wrk, url, 1, args.connections)  # warm-up
+                r = run_wrk(wrk, url, args.seconds, args.connections)
+                say(
+                    f"{name:13} {r['rps']:>10,.0f} req/s  p99 {r['p99_ms']:7.2f} ms"
+                    f"  errors {r['errors']}  ({url})"
+                )
+                best = results.get(name)
+                if best is None or r["rps"] > best["rps"]:
+                    results[name] = {**r, "errors": r["errors"] + (best["errors"] if best else 0)}
+                elif r["errors"]:
+                    best["errors"] += r["errors"]
+                processes.check_alive()
         if any(r["errors"] for r in results.values()):
             raise RuntimeError("some requests failed (see above)")
         share = results["hub"]["rps"] / results["nginx_static"]["rps"]
