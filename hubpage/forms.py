@@ -34,8 +34,23 @@ class UpdateForm(forms.Form):
     pin = forms.BooleanField(required=False, label="Pin as the key message")
 
 
+class BaseFaqFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        """Anchors are link targets: one answer per anchor in a language (replies link to it)."""
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if (not form.has_changed() and not form.instance.pk) or self._should_delete_form(form):
+                continue
+            anchor = form.cleaned_data.get("anchor")
+            if anchor in seen:
+                form.add_error("anchor", f"Another answer already uses the anchor #{anchor}.")
+            seen.add(anchor)
+
+
 FaqFormSet = forms.modelformset_factory(
     FaqEntry,
+    formset=BaseFaqFormSet,
     fields=["order", "topic", "anchor", "question", "answer"],
     widgets={"answer": forms.Textarea(attrs={"rows": 3})},
     extra=1,

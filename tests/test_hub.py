@@ -292,3 +292,42 @@ def test_next_update_in_the_past_is_still_shown_as_set(lead, live_crisis):
     )
     services.publish()
     assert b"Our next update will be by" in Client().get("/hub/en/").content
+
+
+@pytest.mark.django_db
+def test_two_faq_answers_cannot_share_an_anchor(lead, live_crisis):
+    client = Client()
+    client.force_login(lead)
+    existing = live_crisis.hub_faqs.get(lang="en")
+    response = client.post(
+        "/hub/edit/?lang=en",
+        {
+            "action": "faq",
+            "faq-TOTAL_FORMS": "2",
+            "faq-INITIAL_FORMS": "1",
+            "faq-0-id": str(existing.pk),
+            "faq-0-order": "0",
+            "faq-0-topic": "refunds",
+            "faq-0-anchor": "refunds",
+            "faq-0-question": existing.question,
+            "faq-0-answer": existing.answer,
+            "faq-1-order": "1",
+            "faq-1-topic": "compensation",
+            "faq-1-anchor": "refunds",
+            "faq-1-question": "Compensation?",
+            "faq-1-answer": "Yes.",
+        },
+    )
+    assert response.status_code == 200 and b"already uses the anchor #refunds" in response.content
+    assert live_crisis.hub_faqs.filter(lang="en").count() == 1
+
+
+@pytest.mark.django_db
+def test_scenario_admin_edits_hub_texts_and_faq_templates(hub_scenario):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    client = Client()
+    client.force_login(admin)
+    page = client.get(f"/admin/playbooks/scenario/{hub_scenario.pk}/change/").content.decode()
+    assert "Perturbation sur la ligne principale" in page and "Puis-je être remboursé ?" in page
