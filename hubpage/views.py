@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 from email.utils import formatdate
@@ -106,14 +107,26 @@ hub_banner = xframe_options_exempt(hub_file)
 
 
 # --- subscriptions ----------------------------------------------------------------------------
+def _client_address(request: HttpRequest) -> str:
+    """The visitor's address for the rate limit. Behind nginx (a private or loopback peer) it is in
+    X-Real-IP, which deploy/nginx.conf sets; otherwise every visitor would share nginx's address."""
+    peer = request.META.get("REMOTE_ADDR", "")
+    try:
+        behind_proxy = ipaddress.ip_address(peer).is_private
+    except ValueError:
+        behind_proxy = False
+    return request.headers.get("X-Real-IP", peer) if behind_proxy else peer
+
+
 @csrf_exempt  # see hubpage/subscriptions.py: posted from the static page, it only sends a confirm mail
 @require_POST
 def subscribe(request: HttpRequest) -> HttpResponse:
-    lang = request.POST.get("lang") or selectors.default_language()
+    lang = request.POST.get("lang", "")
+    lang = lang if lang in selectors.languages() else selectors.default_language()
     context = {"lang": lang, "hub_url": selectors.hub_url(lang=lang)}
     try:
         subscriptions.request_subscription(
-            email=request.POST.get("email", ""), lang=lang, source=request.META.get("REMOTE_ADDR", "")
+            email=request.POST.get("email", ""), lang=lang, source=_client_address(request)
         )
     except subscriptions.RateLimited as exc:
         return render(request, "hubpage/subscription.html", {**context, "error": str(exc)}, status=429)

@@ -67,6 +67,35 @@ def test_one_source_cannot_flood_addresses_with_confirmation_mails():
 
 
 @pytest.mark.django_db
+def test_behind_nginx_each_visitor_has_their_own_limit():
+    client = Client(enforce_csrf_checks=True)
+    for i in range(subscriptions.SOURCE_LIMIT):
+        client.post(
+            "/hub/subscribe/",
+            {"email": f"p{i}@example.org"},
+            REMOTE_ADDR="172.18.0.5",
+            HTTP_X_REAL_IP="203.0.113.9",
+        )
+    blocked = client.post(
+        "/hub/subscribe/", {"email": "x@example.org"}, REMOTE_ADDR="172.18.0.5", HTTP_X_REAL_IP="203.0.113.9"
+    )
+    assert blocked.status_code == 429
+    other = client.post(
+        "/hub/subscribe/", {"email": "y@example.org"}, REMOTE_ADDR="172.18.0.5", HTTP_X_REAL_IP="198.51.100.4"
+    )
+    assert other.status_code == 200
+    # A public peer cannot pick its own address with the header.
+    for i in range(subscriptions.SOURCE_LIMIT + 1):
+        spoofed = client.post(
+            "/hub/subscribe/",
+            {"email": f"s{i}@example.org"},
+            REMOTE_ADDR="81.2.69.160",
+            HTTP_X_REAL_IP=f"10.0.0.{i}",
+        )
+    assert spoofed.status_code == 429
+
+
+@pytest.mark.django_db
 def test_tampered_or_expired_links_are_refused():
     subscribe()
     subscriber = Subscriber.objects.get()
