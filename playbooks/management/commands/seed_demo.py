@@ -7,16 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from crisiscenter.roles import Role, ensure_role_groups, grant
-from playbooks.demo import (
-    ACCOUNTS,
-    CAMPAIGNS,
-    OTHER_SCENARIOS,
-    POSTS,
-    RAIL_SCENARIO,
-    REPLY_TEMPLATES,
-    WATCHLIST,
-)
-from playbooks.models import ChecklistItem, OrganisationState, Scenario
+from playbooks.demo import ACCOUNTS, CAMPAIGNS, PLAYBOOK, POSTS, REPLY_TEMPLATES, WATCHLIST
+from playbooks.models import OrganisationState, Scenario
+from playbooks.portable import import_data
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
 from triage.models import ReplyTemplate, WatchedAuthor
 
@@ -39,7 +32,7 @@ class Command(BaseCommand):
             ensure_role_groups()
             OrganisationState.objects.get_or_create(pk=1)
             users = self._users(password)
-            scenarios = [self._scenario(spec) for spec in (RAIL_SCENARIO, *OTHER_SCENARIOS)]
+            scenarios = self._scenarios()
             accounts, posts, campaigns = self._outbound()
             for name, tier, body in REPLY_TEMPLATES:
                 ReplyTemplate.objects.update_or_create(name=name, defaults={"tier": tier, "body": body})
@@ -71,17 +64,12 @@ class Command(BaseCommand):
         grant(ingest, Role.INTEGRATION)
         return users
 
-    def _scenario(self, spec: dict) -> Scenario:
-        scenario, created = Scenario.objects.get_or_create(
-            name=spec["name"],
-            defaults={k: spec[k] for k in ("description", "hub_title", "hub_summary")},
-        )
-        if created:
-            ChecklistItem.objects.bulk_create(
-                ChecklistItem(scenario=scenario, department=dept, title=title, due_minutes=due, order=i)
-                for i, (dept, title, due) in enumerate(spec["checklist"])
-            )
-        return scenario
+    def _scenarios(self) -> list[Scenario]:
+        # Scenarios a team already edited are left alone; missing ones come from the demo playbook.
+        names = [spec["name"] for spec in PLAYBOOK["scenarios"]]
+        if not Scenario.objects.filter(name__in=names).exists():
+            import_data(PLAYBOOK)
+        return list(Scenario.objects.filter(name__in=names))
 
     def _outbound(self) -> tuple[int, int, int]:
         accounts = [
