@@ -29,7 +29,11 @@ CrisisStateOut = inline_serializer(
     },
 )
 
-PhaseIn = inline_serializer("PhaseChangeIn", {"to": serializers.ChoiceField(Phase.choices)})
+
+class PhaseIn(serializers.Serializer):
+    to = serializers.ChoiceField(Phase.choices)
+
+
 PhaseOut = inline_serializer(
     "PhaseChangeOut",
     {

@@ -52,21 +52,38 @@ def play_stream(crisis_id: int, seconds: float, *, rate: float = 1.0, sleep=time
     return sent, left if _still_running(crisis_id) else 0.0
 
 
+def clock(seconds: float | None) -> str:
+    """Elapsed time as the drill report shows it: 4:05, 1:02:03, or a dash."""
+    if seconds is None:
+        return "—"
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
 @dataclass(frozen=True)
 class ItemTiming:
     title: str
     department: str
-    due_minutes: float | None
-    done_minutes: float | None
+    due_seconds: float | None
+    done_seconds: float | None
     done_by: str
     late: bool
+
+    @property
+    def due_label(self) -> str:
+        return clock(self.due_seconds)
+
+    @property
+    def done_label(self) -> str:
+        return clock(self.done_seconds) if self.done_seconds is not None else "not done"
 
 
 @dataclass(frozen=True)
 class DrillReport:
     crisis: Crisis
     switch_seconds: float | None  # from opening the switch page to crisis mode committed
-    first_hub_update_minutes: float | None
+    first_hub_update_seconds: float | None
     items: list[ItemTiming]
     done: int
     total: int
@@ -74,9 +91,13 @@ class DrillReport:
     stream_mentions: int
     ended_at: datetime | None
 
+    @property
+    def first_hub_update_label(self) -> str:
+        return clock(self.first_hub_update_seconds)
 
-def _minutes(start: datetime, end: datetime | None) -> float | None:
-    return None if end is None else round((end - start).total_seconds() / 60, 1)
+
+def _seconds(start: datetime, end: datetime | None) -> float | None:
+    return None if end is None else (end - start).total_seconds()
 
 
 def drill_report(crisis: Crisis) -> DrillReport:
@@ -87,8 +108,8 @@ def drill_report(crisis: Crisis) -> DrillReport:
         ItemTiming(
             title=t.title,
             department=t.department,
-            due_minutes=_minutes(start, t.due_at),
-            done_minutes=_minutes(start, t.done_at),
+            due_seconds=_seconds(start, t.due_at),
+            done_seconds=_seconds(start, t.done_at),
             done_by=(t.done_by.get_username() if t.done_by else ("automated" if t.done_at else "")),
             late=bool(t.due_at and (t.done_at or end) > t.due_at),
         )
@@ -101,9 +122,9 @@ def drill_report(crisis: Crisis) -> DrillReport:
         switch_seconds=(
             round((start - crisis.switch_opened_at).total_seconds(), 1) if crisis.switch_opened_at else None
         ),
-        first_hub_update_minutes=_minutes(start, first_update),
+        first_hub_update_seconds=_seconds(start, first_update),
         items=items,
-        done=sum(1 for i in items if i.done_minutes is not None),
+        done=sum(1 for i in items if i.done_seconds is not None),
         total=len(items),
         queue_by_status=by_status,
         stream_mentions=window.filter(batch__source=stream_source(crisis.pk)).count(),

@@ -98,7 +98,7 @@ def deliver(delivery_id: int) -> str:
     """Send one pending delivery and record how it went. Safe to run twice."""
     with transaction.atomic():
         delivery = (
-            NotificationDelivery.objects.select_for_update(skip_locked=True)
+            NotificationDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("crisis__scenario", "crisis__activated_by", "department")
             .filter(pk=delivery_id, state=DeliveryState.PENDING)
             .first()

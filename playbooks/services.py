@@ -124,6 +124,11 @@ def activate(
             from social.tasks import pause_campaigns_on_platforms
 
             transaction.on_commit(lambda: pause_campaigns_on_platforms.delay(crisis_id), robust=True)
+        else:
+            # A drill pauses nothing on platforms, and with no campaign there is nothing to wait for.
+            transaction.on_commit(
+                lambda: complete_automated(crisis_id=crisis_id, action=AutomatedAction.PAUSE_ADS), robust=True
+            )
         _after_commit_follow_up(crisis_id, scenario, demo_stream_minutes if drill else 0)
         events.send_crisis_state(crisis_state(crisis))
     logger.info("%s activated by %s: crisis %s", "drill" if drill else "crisis", by, crisis.pk)
