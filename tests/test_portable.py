@@ -128,7 +128,7 @@ def test_other_apps_add_their_own_section(monkeypatch):
     assert portable.export_data()["scenarios"][0]["faq"] == [{"q": "Refunds?", "a": "Yes."}]
     with pytest.raises(portable.PlaybookError, match=r"scenarios\[0\].faq: must be a list"):
         portable.import_data({**data, "scenarios": [{**data["scenarios"][0], "faq": "x"}]})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="core scenario key"):
         portable.register_section(portable.Section(key="checklist", export=str, apply=print))
 
 
