@@ -169,3 +169,35 @@ WATCHLIST = [
     ("janedoe", "journalist"),
     ("alderval_council", "public_body"),
 ]
+
+
+ROSTER = [
+    # username, role, first name, roster entry
+    ("volunteer", "volunteer", "Vic", {"team": "Finance", "languages": "en, fr", "availability": "evenings"}),
+    (
+        "sam_hr",
+        "volunteer",
+        "Sam",
+        {"team": "HR", "languages": "en, pl", "availability": "anytime", "phone": "+44 7700 900123"},
+    ),
+    (
+        "ines_lisbon",
+        "agent",
+        "Inês",
+        {
+            "team": "Customer care",
+            "languages": "pt, en, es",
+            "availability": "office_hours",
+            "outside_team": "Lisbon contact centre",
+        },
+    ),
+]
+
+
+def spec_training(username: str) -> list[str]:
+    """Training state per scenario (in PLAYBOOK order) for each roster member."""
+    return {
+        "volunteer": ["trained", "in_progress", "not_started"],
+        "sam_hr": ["trained", "trained", "trained"],
+        "ines_lisbon": ["in_progress", "not_started", "not_started"],
+    }[username]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from crisiscenter.roles import LEADS, STAFF, has_role, role_required
 from social import services as social_services
+from social.models import PauseState
 from social.selectors import outbound_items
 
 from . import drills, notify, room, services
@@ -50,7 +51,8 @@ def crisis_outbound(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(crisis_id)
     items = outbound_items(crisis.pk)
     can_resume = has_role(request.user, LEADS) and crisis.phase != Phase.ACTIVE and not crisis.is_drill
-    context = _context(request, crisis, "outbound", items=items, can_resume=can_resume)
+    failed = sum(1 for c in items["campaigns"] if c.pause_state == PauseState.FAILED)
+    context = _context(request, crisis, "outbound", items=items, can_resume=can_resume, failed=failed)
     return render(request, "playbooks/room_outbound.html", context)
 
 

@@ -183,3 +183,17 @@ def test_printable_checklist_for_a_scenario(agent, outsider, scenario):
     page = logged_in(agent).get(f"/playbooks/scenarios/{scenario.pk}/print/").content.decode()
     assert "Rail signal failure" in page and "+30 min" in page and "automatic: publish the hub page" in page
     assert logged_in(outsider).get(f"/playbooks/scenarios/{scenario.pk}/print/").status_code == 403
+
+
+def test_outbound_tab_shows_the_platforms_reason_and_retries_only_failures(lead, scenario, outbound):
+    crisis = services.activate(scenario=scenario, by=lead).crisis
+    failed, ok = outbound["campaigns"][0], outbound["campaigns"][1]
+    reason = "HTTP 400: (#2635) You are calling a deprecated version of the Ads API. (code 2635)"
+    AdCampaign.objects.filter(pk=failed.pk).update(pause_state="failed", pause_error=reason)
+    AdCampaign.objects.filter(pk=ok.pk).update(pause_state="paused")
+    client = logged_in(lead)
+    page = client.get(f"/playbooks/crises/{crisis.pk}/outbound/").content.decode()
+    assert "You are calling a deprecated version of the Ads API" in page and "Retry failed (1)" in page
+    client.post(f"/playbooks/crises/{crisis.pk}/outbound/retry/")
+    states = dict(AdCampaign.objects.values_list("pk", "pause_state"))
+    assert states[failed.pk] == "pending" and states[ok.pk] == "paused"

@@ -7,8 +7,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from crisiscenter.roles import Role, ensure_role_groups, grant
-from playbooks.demo import ACCOUNTS, CAMPAIGNS, PLAYBOOK, POSTS, REPLY_TEMPLATES, WATCHLIST
-from playbooks.models import OrganisationState, Scenario
+from playbooks.demo import (
+    ACCOUNTS,
+    CAMPAIGNS,
+    PLAYBOOK,
+    POSTS,
+    REPLY_TEMPLATES,
+    ROSTER,
+    WATCHLIST,
+    spec_training,
+)
+from playbooks.models import OrganisationState, RosterEntry, Scenario, TrainingRecord
 from playbooks.portable import import_data
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
 from triage.models import ReplyTemplate, WatchedAuthor
@@ -33,6 +42,7 @@ class Command(BaseCommand):
             OrganisationState.objects.get_or_create(pk=1)
             users = self._users(password)
             scenarios = self._scenarios()
+            self._roster(password, scenarios)
             accounts, posts, campaigns = self._outbound()
             for name, tier, body in REPLY_TEMPLATES:
                 ReplyTemplate.objects.update_or_create(name=name, defaults={"tier": tier, "body": body})
@@ -70,6 +80,21 @@ class Command(BaseCommand):
         if not Scenario.objects.filter(name__in=names).exists():
             import_data(PLAYBOOK)
         return list(Scenario.objects.filter(name__in=names))
+
+    def _roster(self, password: str, scenarios: list[Scenario]) -> None:
+        """Two jump-seat volunteers from other teams and one overseas contact-centre agent."""
+        User = get_user_model()
+        for username, role, name, spec in ROSTER:
+            user, created = User.objects.get_or_create(username=username, defaults={"first_name": name})
+            if created:
+                user.set_password(password)
+                user.save()
+                grant(user, Role(role))
+            entry, _ = RosterEntry.objects.get_or_create(user=user, defaults=spec)
+            for scenario, state in zip(scenarios, spec_training(username), strict=False):
+                TrainingRecord.objects.get_or_create(
+                    entry=entry, scenario=scenario, defaults={"state": state}
+                )
 
     def _outbound(self) -> tuple[int, int, int]:
         accounts = [
