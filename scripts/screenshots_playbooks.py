@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-
 from screenshots import ARGS, CHROMIUM, login
 
 

@@ -1,6 +1,9 @@
 """Activation's follow-up through the real worker, and the live checklist over channels_redis."""
 
+import threading
+
 import pytest
+from django.db import connection
 from websockets.exceptions import InvalidStatus
 
 from playbooks import services
@@ -19,6 +22,21 @@ from tests.webhook_server import WebhookServer
 from .conftest import http_post, open_socket, receive, receive_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def in_a_thread(work) -> None:
+    """Run a service as a request would: its own thread, so no event loop (Playwright's, after
+    the browser tests) sits where its after-commit broadcast runs."""
+
+    def run():
+        try:
+            work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=10)
 
 
 def test_activation_notifies_departments_through_the_worker_and_ticks_automated_items(live, lead, scenario):
@@ -65,12 +83,13 @@ def test_activation_notifies_departments_through_the_worker_and_ticks_automated_
 
 
 def test_ticks_reach_everyone_watching_the_checklist(live, lead, agent, scenario):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    in_a_thread(lambda: services.activate(scenario=scenario, by=lead))
+    crisis = Crisis.objects.get()
     task = crisis.tasks.get(title="Review statement")
     with open_socket(live, f"/ws/crisis/{crisis.pk}/", agent) as ws:
         snapshot = receive(ws)
         assert snapshot["type"] == "checklist.tasks" and snapshot["total"] == 3
-        services.set_task_done(task_id=task.pk, by=lead, done=True)
+        in_a_thread(lambda: services.set_task_done(task_id=task.pk, by=lead, done=True))
         event = receive_until(ws, lambda m: any(t["id"] == task.pk and t["done"] for t in m.get("tasks", [])))
     (ticked,) = [t for t in event["tasks"] if t["id"] == task.pk]
     assert ticked["done_by"] == lead.username and ticked["done_at"]
@@ -79,7 +98,8 @@ def test_ticks_reach_everyone_watching_the_checklist(live, lead, agent, scenario
 
 @pytest.mark.parametrize("who", [None, "outsider"])
 def test_the_crisis_socket_is_for_staff_only(live, lead, outsider, scenario, who):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    in_a_thread(lambda: services.activate(scenario=scenario, by=lead))
+    crisis = Crisis.objects.get()
     user = outsider if who else None
     with pytest.raises(InvalidStatus) as refused:
         open_socket(live, f"/ws/crisis/{crisis.pk}/", user)
