@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse
 
 from .models import (
@@ -17,6 +18,9 @@ from .models import (
 )
 from .portable import export_yaml
 
+# URLs typed without a scheme are https (Django 6's default, chosen now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class ContactInline(admin.TabularInline):
     model = Contact
@@ -30,6 +34,7 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     search_fields = ["name", "contacts__name"]
     inlines = [ContactInline]
+    formfield_overrides = HTTPS_URLS
 
     @admin.display(description="contacts")
     def contact_count(self, obj):
@@ -52,6 +57,7 @@ class TrainingLinkInline(admin.TabularInline):
     extra = 1
     fields = ["order", "title", "url", "minutes"]
     ordering = ["order", "id"]
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.action(description="Download selected playbooks (YAML)")

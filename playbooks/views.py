@@ -68,7 +68,7 @@ def switch(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "outbound": outbound_to_hold(),
-        "scenarios": Scenario.objects.prefetch_related("checklist_items__department"),
+        "scenarios": Scenario.objects.prefetch_related("checklist_items__department", "departments"),
         "hub_url": f"{settings.PUBLIC_BASE_URL}/hub/",
     }
     return render(request, "playbooks/switch.html", context, status=400 if form.errors else 200)

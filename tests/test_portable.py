@@ -142,3 +142,20 @@ def test_admin_downloads_the_chosen_playbooks(admin_client):
     assert response["Content-Disposition"] == 'attachment; filename="playbooks.yaml"'
     body = yaml.safe_load(response.content)
     assert [s["name"] for s in body["scenarios"]] == ["Severe weather"]
+
+
+def test_admin_edits_departments_scenarios_and_the_roster(admin_client):
+    portable.import_data(PLAYBOOK)
+    rail = Scenario.objects.get(name="Rail signal failure")
+    legal = Department.objects.get(name="Legal")
+    for url in [
+        f"/admin/playbooks/scenario/{rail.pk}/change/",
+        f"/admin/playbooks/department/{legal.pk}/change/",
+        "/admin/playbooks/department/",
+        "/admin/playbooks/rosterentry/add/",
+        "/admin/playbooks/crisis/",
+    ]:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+    page = admin_client.get(f"/admin/playbooks/scenario/{rail.pk}/change/").content.decode()
+    assert "Post the holding statement" in page and "Training links" in page and "topic_keywords" in page
