@@ -197,3 +197,17 @@ def test_outbound_tab_shows_the_platforms_reason_and_retries_only_failures(lead,
     client.post(f"/playbooks/crises/{crisis.pk}/outbound/retry/")
     states = dict(AdCampaign.objects.values_list("pk", "pause_state"))
     assert states[failed.pk] == "pending" and states[ok.pk] == "paused"
+
+
+def test_overdue_items_are_marked_on_the_checklist(lead, agent, scenario):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    crisis = services.activate(scenario=scenario, by=lead).crisis
+    late = crisis.tasks.get(title="Hold posts")
+    crisis.tasks.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    page = logged_in(agent).get("/playbooks/").content.decode()
+    assert f'id="task-{late.pk}"' in page
+    row = page[page.index(f'id="task-{late.pk}"') :][:300]
+    assert 'class="overdue"' in row and '<span id="overdue-count" class="bad">1 overdue</span>' in page
