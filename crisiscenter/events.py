@@ -26,6 +26,44 @@ class CrisisState(TypedDict):
     crisis_id: int | None
     title: str
     activated_at: str | None
+    phase: Literal["active", "aftermath", "closed", "reviewed"] | None
+
+
+def crisis_group(crisis_id: int) -> str:
+    """Everyone watching one crisis's room (checklist ticks, deliveries, phase)."""
+    return f"crisis.{crisis_id}"
+
+
+class ChecklistTaskPayload(TypedDict):
+    id: int
+    done: bool
+    done_at: str | None
+    done_by: str | None
+    automated: bool
+
+
+class ChecklistEvent(TypedDict):
+    type: Literal["checklist.tasks"]
+    crisis_id: int
+    tasks: list[ChecklistTaskPayload]
+    done: int
+    total: int
+
+
+class DeliveryPayload(TypedDict):
+    id: int
+    department: str
+    channel: str
+    target: str
+    state: str
+    error: str
+    attempts: int
+
+
+class DeliveryEvent(TypedDict):
+    type: Literal["department.delivery"]
+    crisis_id: int
+    delivery: DeliveryPayload
 
 
 class CrisisStateEvent(TypedDict):
@@ -78,3 +116,12 @@ def send_queue_delta(kind: QueueDeltaKind, mentions: list[dict[str, Any]]) -> No
         _group_send(TRIAGE_GROUP, dict(event))
 
     transaction.on_commit(send, robust=True)
+
+
+def send_checklist(event: ChecklistEvent) -> None:
+    """Ticks (by a person or an automated action) to everyone watching the crisis."""
+    transaction.on_commit(lambda: _group_send(crisis_group(event["crisis_id"]), dict(event)), robust=True)
+
+
+def send_delivery(event: DeliveryEvent) -> None:
+    transaction.on_commit(lambda: _group_send(crisis_group(event["crisis_id"]), dict(event)), robust=True)

@@ -44,10 +44,25 @@ def has_role(user: Any, roles: tuple[Role, ...]) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def is_outside_team(user: Any) -> bool:
+    """On the roster with an outside (agency, overseas) team: limited to first-line work."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_outside_team", None)
+    if cached is None:
+        from playbooks.models import RosterEntry
+
+        cached = RosterEntry.objects.filter(user=user).exclude(outside_team="").exists()
+        user._outside_team = cached
+    return cached
+
+
 def is_first_line_only(user: Any) -> bool:
-    """Volunteers take first-line work only (acknowledge, apologise, point to the hub)."""
+    """Volunteers and outside teams take first-line work only (acknowledge, apologise, point to the hub)."""
     held = roles_of(user)
-    return Role.VOLUNTEER in held and not held & {Role.AGENT, Role.LEAD, Role.ADMIN}
+    if held & {Role.LEAD, Role.ADMIN}:
+        return False
+    return (Role.VOLUNTEER in held and Role.AGENT not in held) or (bool(held) and is_outside_team(user))
 
 
 def role_required(*roles: Role) -> Callable:

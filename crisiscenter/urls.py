@@ -27,6 +27,7 @@ api_v1 = [
     path("crisis/", playbooks_api.CrisisStateView.as_view(), name="api_crisis"),
     path("crisis/activate/", playbooks_api.ActivateView.as_view(), name="api_crisis_activate"),
     path("crisis/deactivate/", playbooks_api.DeactivateView.as_view(), name="api_crisis_deactivate"),
+    path("crises/<int:pk>/phase/", playbooks_api.PhaseView.as_view(), name="api_crisis_phase"),
     path("hub/updates/", HubUpdateView.as_view(), name="api_hub_updates"),
 ]
 

@@ -1,45 +1,149 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models
+from django.http import HttpResponse
 
 from hubpage.admin import ScenarioFaqInline, ScenarioHubTextInline
 
-from .models import AuditEntry, ChecklistItem, ChecklistTask, Crisis, Scenario
+from .models import (
+    AuditEntry,
+    ChecklistItem,
+    ChecklistTask,
+    Contact,
+    Crisis,
+    Department,
+    NotificationDelivery,
+    PhaseChange,
+    RosterEntry,
+    Scenario,
+    TrainingLink,
+    TrainingRecord,
+)
+from .portable import export_yaml
+
+# URLs typed without a scheme are https (Django 6's default, chosen now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 1
+    fields = ["name", "role", "email", "phone", "on_call"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "contact_count", "has_webhook"]
+    list_editable = ["order"]
+    search_fields = ["name", "contacts__name"]
+    inlines = [ContactInline]
+    formfield_overrides = HTTPS_URLS
+
+    @admin.display(description="contacts")
+    def contact_count(self, obj):
+        return obj.contacts.count()
+
+    @admin.display(boolean=True, description="chat webhook")
+    def has_webhook(self, obj):
+        return bool(obj.chat_webhook_url)
 
 
 class ChecklistItemInline(admin.TabularInline):
     model = ChecklistItem
     extra = 1
-    fields = ["order", "title", "department", "due_minutes"]
+    fields = ["order", "title", "department", "owner_role", "due_minutes", "action"]
+    ordering = ["order", "id"]
+
+
+class TrainingLinkInline(admin.TabularInline):
+    model = TrainingLink
+    extra = 1
+    fields = ["order", "title", "url", "minutes"]
+    ordering = ["order", "id"]
+    formfield_overrides = HTTPS_URLS
+
+
+@admin.action(description="Download selected playbooks (YAML)")
+def download_playbooks(modeladmin, request, queryset):
+    response = HttpResponse(export_yaml(queryset), content_type="application/x-yaml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="playbooks.yaml"'
+    return response
 
 
 @admin.register(Scenario)
 class ScenarioAdmin(admin.ModelAdmin):
-    list_display = ["name", "hub_title"]
+    list_display = ["name", "kind", "hub_title"]
+    list_filter = ["kind"]
     search_fields = ["name", "description"]
-    inlines = [ChecklistItemInline, ScenarioHubTextInline, ScenarioFaqInline]
+    filter_horizontal = ["departments"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "description", "departments"]}),
+        ("Hub page", {"fields": ["hub_title", "hub_summary", "holding_statement"]}),
+        ("Triage", {"fields": ["topic_keywords"]}),
+    ]
+    inlines = [ChecklistItemInline, TrainingLinkInline, ScenarioHubTextInline, ScenarioFaqInline]
+    actions = [download_playbooks]
 
 
 class ChecklistTaskInline(admin.TabularInline):
     model = ChecklistTask
     extra = 0
-    fields = ["title", "department", "due_at", "done_at", "done_by"]
+    fields = ["title", "department", "owner_role", "action", "due_at", "done_at", "done_by"]
+    readonly_fields = fields
+    can_delete = False
+
+
+class PhaseChangeInline(admin.TabularInline):
+    model = PhaseChange
+    extra = 0
+    fields = ["from_phase", "to_phase", "at", "by"]
+    readonly_fields = fields
+    can_delete = False
+
+
+class DeliveryInline(admin.TabularInline):
+    model = NotificationDelivery
+    extra = 0
+    fields = ["department", "channel", "target", "state", "attempts", "error", "sent_at"]
     readonly_fields = fields
     can_delete = False
 
 
 @admin.register(Crisis)
 class CrisisAdmin(admin.ModelAdmin):
-    """Crises change only through the switch; the admin shows them."""
+    """Crises change only through the switch and the phase buttons; the admin shows them."""
 
     list_display = ["title", "is_drill", "phase", "activated_at", "ended_at"]
     list_filter = ["is_drill", "phase"]
     readonly_fields = [f.name for f in Crisis._meta.fields]
-    inlines = [ChecklistTaskInline]
+    inlines = [PhaseChangeInline, ChecklistTaskInline, DeliveryInline]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class TrainingRecordInline(admin.TabularInline):
+    model = TrainingRecord
+    extra = 1
+    fields = ["scenario", "state", "completed_at"]
+
+
+@admin.register(RosterEntry)
+class RosterEntryAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "languages", "availability", "outside_team", "phone"]
+    list_filter = ["availability", "team"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "team", "outside_team"]
+    autocomplete_fields = ["user"]
+    inlines = [TrainingRecordInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.outside_team:
+            messages.info(
+                request, f"{obj.user} is held to first-line work (outside team {obj.outside_team})."
+            )
 
 
 @admin.register(AuditEntry)

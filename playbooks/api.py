@@ -7,8 +7,8 @@ from rest_framework.views import APIView
 from crisiscenter.roles import IsCommsLead, IsStaffMember
 
 from . import services
-from .models import Scenario
-from .selectors import active_crisis, crisis_state
+from .models import Crisis, Phase, Scenario
+from .selectors import active_crisis, active_crisis_id, crisis_state
 
 
 class ScenarioSerializer(serializers.ModelSerializer):
@@ -25,8 +25,25 @@ CrisisStateOut = inline_serializer(
         "crisis_id": serializers.IntegerField(allow_null=True),
         "title": serializers.CharField(),
         "activated_at": serializers.DateTimeField(allow_null=True),
+        "phase": serializers.ChoiceField(Phase.choices, allow_null=True),
     },
 )
+
+
+class PhaseIn(serializers.Serializer):
+    to = serializers.ChoiceField(Phase.choices)
+
+
+PhaseOut = inline_serializer(
+    "PhaseChangeOut",
+    {
+        "crisis_id": serializers.IntegerField(),
+        "phase": serializers.ChoiceField(Phase.choices),
+        "ended_at": serializers.DateTimeField(allow_null=True),
+        "active": serializers.BooleanField(),
+    },
+)
+ErrorOut = inline_serializer("PhaseError", {"detail": serializers.CharField()})
 
 
 class ActivateIn(serializers.Serializer):
@@ -79,3 +96,30 @@ class DeactivateView(APIView):
     def post(self, request: Request) -> Response:
         services.deactivate(by=request.user)
         return Response(_state_body())
+
+
+class PhaseView(APIView):
+    permission_classes = [IsCommsLead]
+
+    @extend_schema(request=PhaseIn, responses={200: PhaseOut, 404: ErrorOut, 409: ErrorOut})
+    def post(self, request: Request, pk: int) -> Response:
+        """Move a crisis on: active -> aftermath -> closed -> reviewed (closing ends crisis mode).
+
+        409 when the move is not allowed from the crisis's current phase.
+        """
+        body = PhaseIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not Crisis.objects.filter(pk=pk).exists():
+            return Response({"detail": "No such crisis."}, status=status.HTTP_404_NOT_FOUND)
+        try:
+            crisis = services.advance_phase(crisis_id=pk, to=body.validated_data["to"], by=request.user)
+        except services.PhaseError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {
+                "crisis_id": crisis.pk,
+                "phase": crisis.phase,
+                "ended_at": crisis.ended_at,
+                "active": active_crisis_id() == crisis.pk,
+            }
+        )

@@ -1,7 +1,7 @@
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from crisiscenter.events import STATE_GROUP
+from crisiscenter.events import STATE_GROUP, crisis_group
 from crisiscenter.roles import STAFF, has_role
 
 from .selectors import active_crisis, crisis_state
@@ -30,3 +30,61 @@ class StateConsumer(AsyncJsonWebsocketConsumer):
 
     async def crisis_state(self, event):
         await self.send_json(event)
+
+
+def _snapshot(crisis_id: int) -> dict | None:
+    from .models import ChecklistTask, Crisis
+    from .selectors import task_payload
+
+    if not Crisis.objects.filter(pk=crisis_id).exists():
+        return None
+    tasks = list(ChecklistTask.objects.filter(crisis_id=crisis_id).select_related("done_by"))
+    return {
+        "type": "checklist.tasks",
+        "crisis_id": crisis_id,
+        "tasks": [task_payload(t) for t in tasks],
+        "done": sum(1 for t in tasks if t.done_at),
+        "total": len(tasks),
+    }
+
+
+def _still_staff(user) -> bool:
+    # A fresh read: a user deactivated or moved out of a staff role stops receiving at once.
+    from django.contrib.auth import get_user_model
+
+    fresh = get_user_model().objects.filter(pk=getattr(user, "pk", None), is_active=True).first()
+    return fresh is not None and has_role(fresh, STAFF)
+
+
+class CrisisConsumer(AsyncJsonWebsocketConsumer):
+    """/ws/crisis/<id>/: the live checklist and department deliveries of one crisis, staff only."""
+
+    async def connect(self):
+        self.crisis_id = int(self.scope["url_route"]["kwargs"]["crisis_id"])
+        if not await database_sync_to_async(_is_staff)(self.scope.get("user")):
+            await self.close(code=FORBIDDEN)
+            return
+        snapshot = await database_sync_to_async(_snapshot)(self.crisis_id)
+        if snapshot is None:
+            await self.close(code=4404)
+            return
+        self.group = crisis_group(self.crisis_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json(snapshot)  # a reconnecting page catches up with ticks it missed
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def _forward(self, event):
+        if not await database_sync_to_async(_still_staff)(self.scope.get("user")):
+            await self.close(code=FORBIDDEN)
+            return
+        await self.send_json(event)
+
+    async def checklist_tasks(self, event):
+        await self._forward(event)
+
+    async def department_delivery(self, event):
+        await self._forward(event)

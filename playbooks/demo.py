@@ -1,46 +1,122 @@
 """Demo data: one organisation ready for a rail disruption, used by seed_demo and tests."""
 
+DEPARTMENTS = [
+    ("Comms", [("Priya Shah", "Head of communications", "priya.shah@example.org", "+44 20 7946 0101", True)]),
+    ("Social care", [("Tom Reed", "Social media lead", "tom.reed@example.org", "+44 20 7946 0102", True)]),
+    (
+        "Operations",
+        [("Ana Costa", "Duty operations manager", "ops.duty@example.org", "+44 20 7946 0103", True)],
+    ),
+    ("Customer service", [("Mo Idris", "Contact centre manager", "mo.idris@example.org", "", False)]),
+    ("Legal", [("Helen Park", "Duty lawyer", "legal.duty@example.org", "+44 20 7946 0105", True)]),
+    ("IT", [("Sven Berg", "IT on call", "it.oncall@example.org", "+44 20 7946 0106", True)]),
+    ("HR", [("Lucy Adams", "HR partner", "lucy.adams@example.org", "", False)]),
+]
+
+
+def _item(dept, title, due, owner="", action=None):
+    return {"department": dept, "title": title, "due_minutes": due, "owner_role": owner, "action": action}
+
+
 RAIL_SCENARIO = {
     "name": "Rail signal failure",
+    "kind": "outage",
     "description": "A signalling fault stops trains on a main line; passengers are stranded or delayed.",
-    "hub_title": "Disruption on the Northline main line",
-    "hub_summary": (
-        "A signalling fault between Kingsbridge and Alder Vale has stopped trains in both directions. "
-        "Passengers on stopped trains are safe and staff are with them. Tickets are valid on buses and "
-        "tomorrow's services; refunds and Delay Repay claims will be honoured in full."
+    "hub": {
+        "title": "Disruption on the Northline main line",
+        "summary": (
+            "A signalling fault between Kingsbridge and Alder Vale has stopped trains in both directions. "
+            "Passengers on stopped trains are safe and staff are with them. Tickets are valid on buses and "
+            "tomorrow's services; refunds and Delay Repay claims will be honoured in full."
+        ),
+    },
+    "holding_statement": (
+        "We know trains between Kingsbridge and Alder Vale are stopped. Everyone on board is safe and our "
+        "staff are with them. We will update this page every 30 minutes."
     ),
+    "topic_keywords": {"refund": ["delay repay"], "schedule": ["replacement bus"]},
+    "departments": ["Comms", "Social care", "Operations", "Customer service", "Legal", "IT", "HR"],
+    "training": [
+        {
+            "title": "The crisis switch in five minutes",
+            "url": "https://intranet.example.org/crisis/switch",
+            "minutes": 5,
+        },
+        {
+            "title": "Replying in our tone of voice",
+            "url": "https://intranet.example.org/crisis/tone",
+            "minutes": 10,
+        },
+    ],
     "checklist": [
-        ("Social care", "Hold all scheduled posts and paid campaigns", 5),
-        ("Comms", "Publish the hub page with a holding statement", 10),
-        ("Operations", "Confirm passenger safety on stopped trains", 10),
-        ("Social care", "Pin the hub link on every channel", 15),
-        ("Customer service", "Brief the contact centre on refunds and rebooking", 20),
-        ("Legal", "Review the holding statement", 30),
-        ("IT", "Check the journey planner shows the disruption", 30),
-        ("Comms", "First hub update with the next update time", 30),
-        ("HR", "Call in jump-seat volunteers for the queue", 45),
-        ("Operations", "Agree replacement buses and publish the routes", 60),
+        _item("Social care", "Hold all scheduled posts", 5, "Social media lead", "pause_posts"),
+        _item("Social care", "Pause paid campaigns on every platform", 5, "Social media lead", "pause_ads"),
+        _item("Comms", "Notify every department", 5, "Comms lead", "notify_departments"),
+        _item("Comms", "Publish the hub page", 10, "Comms lead", "publish_hub"),
+        _item("Comms", "Post the holding statement", 10, "Comms lead", "post_holding_statement"),
+        _item("Operations", "Confirm passenger safety on stopped trains", 10, "Duty operations manager"),
+        _item("Social care", "Pin the hub link on every channel", 15, "Social media lead"),
+        _item(
+            "Customer service",
+            "Brief the contact centre on refunds and rebooking",
+            20,
+            "Contact centre manager",
+        ),
+        _item("Legal", "Review the holding statement", 30, "Duty lawyer"),
+        _item("IT", "Check the journey planner shows the disruption", 30, "IT on call"),
+        _item("Comms", "First hub update with the next update time", 30, "Comms lead"),
+        _item("HR", "Call in jump-seat volunteers for the queue", 45, "HR partner"),
+        _item("Operations", "Agree replacement buses and publish the routes", 60, "Duty operations manager"),
     ],
 }
 
 OTHER_SCENARIOS = [
     {
         "name": "Website outage",
+        "kind": "outage",
         "description": "Bookings and the app are down.",
-        "hub_title": "Our website and app are unavailable",
-        "hub_summary": "We cannot take bookings online right now. Existing tickets remain valid.",
-        "checklist": [("IT", "Confirm scope of the outage", 10), ("Comms", "Publish the hub page", 15)],
+        "hub": {
+            "title": "Our website and app are unavailable",
+            "summary": "We cannot take bookings online right now. Existing tickets remain valid.",
+        },
+        "departments": ["Comms", "IT"],
+        "checklist": [
+            _item("IT", "Confirm scope of the outage", 10, "IT on call"),
+            _item("Comms", "Publish the hub page", 15, "Comms lead", "publish_hub"),
+        ],
     },
     {
         "name": "Severe weather",
+        "kind": "natural_disaster",
         "description": "Storm damage closes lines across the network.",
-        "hub_title": "Storm disruption across the network",
-        "hub_summary": (
-            "Several lines are closed after storm damage. Please do not travel today unless necessary."
-        ),
-        "checklist": [("Operations", "List closed lines", 10), ("Comms", "Publish do-not-travel advice", 15)],
+        "hub": {
+            "title": "Storm disruption across the network",
+            "summary": (
+                "Several lines are closed after storm damage. Please do not travel today unless necessary."
+            ),
+        },
+        "departments": ["Comms", "Operations"],
+        "checklist": [
+            _item("Operations", "List closed lines", 10, "Duty operations manager"),
+            _item("Comms", "Publish do-not-travel advice", 15, "Comms lead", "publish_hub"),
+        ],
     },
 ]
+
+PLAYBOOK = {
+    "version": 1,
+    "departments": [
+        {
+            "name": name,
+            "order": i * 10,
+            "contacts": [
+                {"name": n, "role": r, "email": e, "phone": p, "on_call": oc} for n, r, e, p, oc in contacts
+            ],
+        }
+        for i, (name, contacts) in enumerate(DEPARTMENTS)
+    ],
+    "scenarios": [RAIL_SCENARIO, *OTHER_SCENARIOS],
+}
 
 ACCOUNTS = [
     ("x", "northlinerail", "Northline Rail"),
@@ -93,3 +169,35 @@ WATCHLIST = [
     ("janedoe", "journalist"),
     ("alderval_council", "public_body"),
 ]
+
+
+ROSTER = [
+    # username, role, first name, roster entry
+    ("volunteer", "volunteer", "Vic", {"team": "Finance", "languages": "en, fr", "availability": "evenings"}),
+    (
+        "sam_hr",
+        "volunteer",
+        "Sam",
+        {"team": "HR", "languages": "en, pl", "availability": "anytime", "phone": "+44 7700 900123"},
+    ),
+    (
+        "ines_lisbon",
+        "agent",
+        "Inês",
+        {
+            "team": "Customer care",
+            "languages": "pt, en, es",
+            "availability": "office_hours",
+            "outside_team": "Lisbon contact centre",
+        },
+    ),
+]
+
+
+def spec_training(username: str) -> list[str]:
+    """Training state per scenario (in PLAYBOOK order) for each roster member."""
+    return {
+        "volunteer": ["trained", "in_progress", "not_started"],
+        "sam_hr": ["trained", "trained", "trained"],
+        "ines_lisbon": ["in_progress", "not_started", "not_started"],
+    }[username]

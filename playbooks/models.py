@@ -9,9 +9,64 @@ class Phase(models.TextChoices):
     REVIEWED = "reviewed", "Reviewed"
 
 
+class ScenarioKind(models.TextChoices):
+    PRODUCT_FAILURE = "product_failure", "Product failure"
+    OUTAGE = "outage", "Outage"
+    NATURAL_DISASTER = "natural_disaster", "Natural disaster"
+    SECURITY_INCIDENT = "security_incident", "Security incident"
+    VIOLENCE = "violence", "Violence or terror"
+    OTHER = "other", "Other"
+
+
+class AutomatedAction(models.TextChoices):
+    PAUSE_POSTS = "pause_posts", "Pause scheduled posts"
+    PAUSE_ADS = "pause_ads", "Pause ad campaigns on platforms"
+    PUBLISH_HUB = "publish_hub", "Publish the hub page"
+    NOTIFY_DEPARTMENTS = "notify_departments", "Notify the departments"
+    POST_HOLDING_STATEMENT = "post_holding_statement", "Post the holding statement to the hub"
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    order = models.PositiveIntegerField(default=0)
+    chat_webhook_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Optional incoming webhook (Slack, Teams, ...) that gets a message on activation.",
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    on_call = models.BooleanField(default=False, help_text="Reached first, day and night.")
+
+    class Meta:
+        ordering = ["-on_call", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.department})"
+
+
 class Scenario(models.Model):
     name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=ScenarioKind.choices, default=ScenarioKind.OTHER)
     description = models.TextField(blank=True)
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="scenarios", help_text="Notified on activation."
+    )
+    holding_statement = models.TextField(
+        blank=True, help_text="Posted to the hub page by the 'post holding statement' checklist item."
+    )
     hub_title = models.CharField(
         max_length=200, help_text="Headline of the public hub page while this crisis is on."
     )
@@ -29,13 +84,36 @@ class Scenario(models.Model):
         return self.name
 
 
+class TrainingLink(models.Model):
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="training")
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+    minutes = models.PositiveIntegerField(default=5)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class ChecklistItem(models.Model):
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="checklist_items")
     title = models.CharField(max_length=200)
-    department = models.CharField(max_length=80, help_text="Who owns this item, e.g. Legal, IT.")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="checklist_items", help_text="Who owns this item."
+    )
+    owner_role = models.CharField(max_length=120, blank=True, help_text="e.g. Head of social, duty lawyer.")
     order = models.PositiveIntegerField(default=0)
     due_minutes = models.PositiveIntegerField(
         null=True, blank=True, help_text="Due this many minutes after activation."
+    )
+    action = models.CharField(
+        max_length=30,
+        choices=AutomatedAction.choices,
+        blank=True,
+        help_text="Ticks itself when this automated action has finished.",
     )
 
     class Meta:
@@ -60,6 +138,9 @@ class Crisis(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     hub_published_at = models.DateTimeField(null=True, blank=True)
+    switch_opened_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the lead opened the switch page (the drill report's start)."
+    )
 
     class Meta:
         ordering = ["-activated_at"]
@@ -88,6 +169,8 @@ class ChecklistTask(models.Model):
     item = models.ForeignKey(ChecklistItem, null=True, on_delete=models.SET_NULL, related_name="+")
     title = models.CharField(max_length=200)
     department = models.CharField(max_length=80)
+    owner_role = models.CharField(max_length=120, blank=True)
+    action = models.CharField(max_length=30, choices=AutomatedAction.choices, blank=True)
     order = models.PositiveIntegerField(default=0)
     due_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -117,6 +200,10 @@ class AuditKind(models.TextChoices):
     HUB_UPDATE = "hub_update", "Hub update posted"
     TASK_DONE = "task_done", "Checklist item done"
     TASK_REOPENED = "task_reopened", "Checklist item reopened"
+    PHASE = "phase", "Phase changed"
+    NOTIFIED = "notified", "Departments notified"
+    RESUMED = "resumed", "Held outbound resumed"
+    DISCARDED = "discarded", "Held posts discarded"
 
 
 class AuditEntry(models.Model):
@@ -139,3 +226,112 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.description}"
+
+
+class PhaseChange(models.Model):
+    """Who moved a crisis to which phase, and when (active is the activation itself)."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=12, choices=Phase.choices, blank=True)
+    to_phase = models.CharField(max_length=12, choices=Phase.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.crisis}: {self.from_phase} -> {self.to_phase}"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    CHAT = "chat", "Chat webhook"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class NotificationDelivery(models.Model):
+    """One message to one department contact or webhook about one crisis, and how it went."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="deliveries")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    target = models.CharField(max_length=500, help_text="Email address or webhook host.")
+    state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["department__order", "department__name", "channel", "target"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crisis", "department", "channel", "target"], name="one_delivery_per_target"
+            )
+        ]
+        verbose_name_plural = "notification deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.channel} {self.target}: {self.state}"
+
+
+class Availability(models.TextChoices):
+    ANYTIME = "anytime", "Any time"
+    OFFICE_HOURS = "office_hours", "Office hours"
+    EVENINGS = "evenings", "Evenings and weekends"
+    ON_REQUEST = "on_request", "On request"
+
+
+class RosterEntry(models.Model):
+    """A volunteer from another team, or an outside/overseas team member, who can work the queue."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster")
+    team = models.CharField(max_length=120)
+    languages = models.CharField(max_length=120, blank=True, help_text="Comma separated, e.g. en, fr, nl.")
+    availability = models.CharField(
+        max_length=16, choices=Availability.choices, default=Availability.OFFICE_HOURS
+    )
+    phone = models.CharField(max_length=40, blank=True)
+    outside_team = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Agency or overseas team name. Anyone with one is held to first-line work.",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["team", "user__username"]
+        verbose_name_plural = "roster"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.team})"
+
+
+class TrainingState(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    TRAINED = "trained", "Trained"
+
+
+class TrainingRecord(models.Model):
+    entry = models.ForeignKey(RosterEntry, on_delete=models.CASCADE, related_name="training")
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="trained")
+    state = models.CharField(max_length=12, choices=TrainingState.choices, default=TrainingState.NOT_STARTED)
+    completed_at = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["scenario__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "scenario"], name="one_training_record_per_scenario")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.user} · {self.scenario}: {self.state}"

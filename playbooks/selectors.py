@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from crisiscenter.events import CrisisState
 
-from .models import AuditEntry, Crisis, OrganisationState
+from .models import AuditEntry, ChecklistTask, Crisis, OrganisationState
 
 
 def active_crisis() -> Crisis | None:
@@ -35,12 +35,13 @@ def crisis_mode_on() -> bool:
 
 def crisis_state(crisis: Crisis | None) -> CrisisState:
     if crisis is None:
-        return {"mode": "normal", "crisis_id": None, "title": "", "activated_at": None}
+        return {"mode": "normal", "crisis_id": None, "title": "", "activated_at": None, "phase": None}
     return {
         "mode": "drill" if crisis.is_drill else "crisis",
         "crisis_id": crisis.pk,
         "title": crisis.title,
         "activated_at": crisis.activated_at.isoformat(),
+        "phase": crisis.phase,
     }
 
 
@@ -64,3 +65,17 @@ def timeline(crisis: Crisis | None, limit: int = 12) -> list[AuditEntry]:
     if crisis is not None:
         entries = entries.filter(crisis=crisis)
     return list(entries[:limit])
+
+
+def task_payload(task: ChecklistTask) -> dict[str, Any]:
+    """One checklist task as the live checklist shows it (crisiscenter.events.ChecklistTaskPayload)."""
+    done_by = None
+    if task.done_at is not None:
+        done_by = task.done_by.get_username() if task.done_by_id else "automated"
+    return {
+        "id": task.pk,
+        "done": task.done_at is not None,
+        "done_at": task.done_at.isoformat() if task.done_at else None,
+        "done_by": done_by,
+        "automated": bool(task.action),
+    }

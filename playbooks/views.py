@@ -1,16 +1,20 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
-from crisiscenter.roles import LEADS, STAFF, has_role, role_required
+from crisiscenter.roles import LEADS, STAFF, role_required
 from social.selectors import outbound_state, outbound_to_hold
 from triage.selectors import queue_stats
 
-from . import services
+from . import room_views, services
 from .forms import ActivationForm
-from .models import Scenario
+from .models import Crisis, Scenario
 from .selectors import active_crisis, checklist_progress, timeline
 
 
@@ -29,13 +33,13 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STAFF)
 def crisis_room(request: HttpRequest) -> HttpResponse:
+    """The active crisis's Checklist tab; without one, the scenarios ready and past crises."""
     crisis = active_crisis()
+    if crisis is not None:
+        return room_views.checklist_tab(request, crisis)
     context = {
-        "tasks": crisis.tasks.select_related("done_by") if crisis else [],
-        "checklist": checklist_progress(crisis) if crisis else None,
-        "updates": crisis.hub_updates.all() if crisis else [],
-        "scenarios": Scenario.objects.prefetch_related("checklist_items"),
-        "can_tick": has_role(request.user, STAFF),
+        "scenarios": Scenario.objects.prefetch_related("checklist_items", "departments"),
+        "recent": Crisis.objects.select_related("scenario")[:10],
     }
     return render(request, "playbooks/crisis_room.html", context)
 
@@ -46,9 +50,15 @@ def switch(request: HttpRequest) -> HttpResponse:
     if active_crisis() is not None and request.method == "GET":
         return redirect("crisis_room")
     form = ActivationForm(request.POST or None)
+    if request.method == "GET":
+        request.session["switch_opened_at"] = timezone.now().isoformat()
     if request.method == "POST" and form.is_valid():
         result = services.activate(
-            scenario=form.cleaned_data["scenario"], by=request.user, drill=form.cleaned_data["drill"]
+            scenario=form.cleaned_data["scenario"],
+            by=request.user,
+            drill=form.cleaned_data["drill"],
+            demo_stream_minutes=form.cleaned_data["demo_stream_minutes"] or 0,
+            switch_opened_at=_opened_at(request),
         )
         if result.created:
             messages.success(request, f"{'Drill' if result.crisis.is_drill else 'Crisis mode'} is on.")
@@ -58,7 +68,7 @@ def switch(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "outbound": outbound_to_hold(),
-        "scenarios": Scenario.objects.prefetch_related("checklist_items"),
+        "scenarios": Scenario.objects.prefetch_related("checklist_items__department", "departments"),
         "hub_url": f"{settings.PUBLIC_BASE_URL}/hub/",
     }
     return render(request, "playbooks/switch.html", context, status=400 if form.errors else 200)
@@ -75,11 +85,10 @@ def deactivate(request: HttpRequest) -> HttpResponse:
     return redirect("overview")
 
 
-@require_POST
-@role_required(*STAFF)
-def toggle_task(request: HttpRequest, task_id: int) -> HttpResponse:
-    try:
-        services.set_task_done(task_id=task_id, by=request.user, done=request.POST.get("done") == "1")
-    except services.NotInActiveCrisis as exc:
-        messages.error(request, str(exc))
-    return redirect("crisis_room")
+def _opened_at(request: HttpRequest):
+    """When this lead opened the switch page (for the drill report), if it was in the last hour."""
+    raw = request.session.pop("switch_opened_at", None)
+    opened = parse_datetime(raw) if isinstance(raw, str) else None
+    if opened is None or not timezone.now() - timedelta(hours=1) < opened <= timezone.now():
+        return None
+    return opened

@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from crisiscenter.roles import Role, grant
-from playbooks.models import ChecklistItem, Scenario
+from playbooks.models import ChecklistItem, Department, Scenario
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,8 +81,10 @@ def scenario(db) -> Scenario:
     for order, (dept, title, due) in enumerate(
         [("Social care", "Hold posts", 5), ("Comms", "Publish hub", 10), ("Legal", "Review statement", 30)]
     ):
+        department, _ = Department.objects.get_or_create(name=dept)
+        scenario.departments.add(department)
         ChecklistItem.objects.create(
-            scenario=scenario, department=dept, title=title, due_minutes=due, order=order
+            scenario=scenario, department=department, title=title, due_minutes=due, order=order
         )
     return scenario
 

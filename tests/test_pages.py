@@ -73,8 +73,11 @@ def test_lead_ticks_the_checklist_and_posts_to_the_hub(lead, scenario):
     task.refresh_from_db()
     assert task.done_at is not None
     client.post("/hub/updates/", {"body": "Replacement buses from 11:00."})
+    crisis = Crisis.objects.get()
     room = client.get("/playbooks/").content.decode()
-    assert "1/3 done" in room and "Replacement buses from 11:00." in room
+    assert '<span class="count" id="tab-progress">1/3</span>' in room
+    hub_tab = client.get(f"/playbooks/crises/{crisis.pk}/hub/").content.decode()
+    assert "Replacement buses from 11:00." in hub_tab
 
 
 def test_schema_describes_the_api(client):
@@ -84,5 +87,6 @@ def test_schema_describes_the_api(client):
         "/api/v1/queue/next/",
         "/api/v1/crisis/activate/",
         "/api/v1/hub/updates/",
+        "/api/v1/crises/{id}/phase/",
     ]:
         assert path in schema["paths"]

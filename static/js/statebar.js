@@ -15,12 +15,16 @@ if (bar) {
   }
 
   function apply(state) {
-    const changed = bar.dataset.mode !== state.mode || bar.dataset.title !== state.title;
+    const phase = state.phase || "";
+    const changed = bar.dataset.mode !== state.mode || bar.dataset.title !== state.title
+      || (bar.dataset.phase || "") !== phase;
     bar.dataset.mode = state.mode;
     bar.dataset.title = state.title;
+    bar.dataset.phase = phase;
     bar.dataset.activated = state.activated_at || "";
-    text.textContent = state.mode === "crisis" ? `CRISIS · ${state.title}`
-      : state.mode === "drill" ? `DRILL · ${state.title}` : "NORMAL";
+    const after = phase === "aftermath" ? " · AFTERMATH" : "";
+    text.textContent = state.mode === "crisis" ? `CRISIS${after} · ${state.title}`
+      : state.mode === "drill" ? `DRILL${after} · ${state.title}` : "NORMAL";
     tick();
     if (changed) document.dispatchEvent(new CustomEvent("crisis:state", { detail: state }));
   }
