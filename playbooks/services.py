@@ -98,10 +98,8 @@ def activate(*, scenario: Scenario, by, drill: bool = False) -> Activation:
         )
         _audit(AuditKind.HUB_PUBLISHED, "Hub page published", crisis=crisis, actor=by, drill=drill)
         _after_commit_publish_hub()
-        if not drill and held.campaigns:
-            from social.tasks import pause_campaigns_on_platforms
-
-            transaction.on_commit(lambda: pause_campaigns_on_platforms.delay(crisis.pk), robust=True)
+        if not drill and (held.campaigns or held.native_posts):
+            social_services.queue_platform_pauses(crisis.pk)
         events.send_crisis_state(crisis_state(crisis))
     logger.info("%s activated by %s: crisis %s", "drill" if drill else "crisis", by, crisis.pk)
     return Activation(crisis, created=True, posts_held=held.posts, campaigns_paused=held.campaigns)
