@@ -72,7 +72,7 @@ def _meta_default(seen: Seen) -> Answer | None:
 
 
 class PlatformServer:
-    def __init__(self, delay: float = 0.0):
+    def __init__(self, delay: float = 0.0, port: int = 0):
         self.delay = delay
         self.requests: list[Seen] = []
         self._script: list[tuple[str, str, list[Answer]]] = []
@@ -109,7 +109,7 @@ class PlatformServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
