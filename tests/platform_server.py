@@ -71,6 +71,10 @@ def _meta_default(seen: Seen) -> Answer | None:
     return None
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # the default 5 drops bursts of connections (1 s SYN retries)
+
+
 class PlatformServer:
     def __init__(self, delay: float = 0.0, port: int = 0):
         self.delay = delay
@@ -109,7 +113,7 @@ class PlatformServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.httpd = _Server(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
