@@ -11,7 +11,7 @@ back, so the crisis room sees items turn paused or failed while the rest are in 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 Action = Literal["pause", "resume"]
 # An item claimed longer ago than this belongs to a worker that died: claim it again.
 CLAIM_TIMEOUT = timedelta(minutes=5)
+RECORD_EVERY_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -113,18 +114,26 @@ def record(outcome: Outcome, action: Action) -> None:
 
 
 def run(crisis_id: int, action: Action) -> dict[str, int]:
-    """Claim, call concurrently, record each result as it arrives; returns the counts."""
+    """Claim, call concurrently, record results as they arrive; returns the counts."""
     items = claim(crisis_id, action)
     counts = {"done": 0, "failed": 0}
     if not items:
         return counts
     workers = max(1, min(len(items), settings.SOCIAL_PLATFORM_CONCURRENCY))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"outbound-{action}") as pool:
-        futures = [pool.submit(call_platform, item, action) for item in items]
-        for future in as_completed(futures):
-            outcome = future.result()
-            record(outcome, action)
-            counts["failed" if outcome.error else "done"] += 1
+        pending = {pool.submit(call_platform, item, action) for item in items}
+        while pending:
+            # What finished within the last moment is written in one commit: the crisis
+            # room sees progress several times a second without a commit per item.
+            done, pending = wait(pending, timeout=RECORD_EVERY_S, return_when=FIRST_COMPLETED)
+            if pending and len(done) < workers:
+                more, pending = wait(pending, timeout=RECORD_EVERY_S)
+                done |= more
+            with transaction.atomic():
+                for future in done:
+                    outcome = future.result()
+                    record(outcome, action)
+                    counts["failed" if outcome.error else "done"] += 1
     logger.info("crisis %s: %s on platforms: %s", crisis_id, action, counts)
     return counts
 

@@ -318,8 +318,8 @@ class XConnector:
             params["next_token"] = meta["next_token"]
         return _unique(mentions), newest
 
-    def stream_lines(self) -> Iterator[dict[str, Any]]:
-        """Events of the filtered stream, as parsed JSON; keep-alive blank lines skipped."""
+    def stream_lines(self) -> Iterator[dict[str, Any] | None]:
+        """Events of the filtered stream, as parsed JSON; None for each keep-alive."""
         params = {"tweet.fields": TWEET_FIELDS, "user.fields": USER_FIELDS, "expansions": EXPANSIONS}
         url = f"{settings.X_API_BASE}/2/tweets/search/stream"
         timeout = httpx.Timeout(connect=5.0, read=30.0, write=5.0, pool=5.0)  # X sends keep-alives every 20 s
@@ -331,6 +331,7 @@ class XConnector:
                     check(response)
                 for line in response.iter_lines():
                     if not line.strip():
+                        yield None  # a keep-alive: lets the reader flush what it holds
                         continue
                     try:
                         yield json.loads(line)
