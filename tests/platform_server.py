@@ -79,6 +79,7 @@ class PlatformServer:
     def __init__(self, delay: float = 0.0, port: int = 0):
         self.delay = delay
         self.requests: list[Seen] = []
+        self.in_flight = self.most_in_flight = 0
         self._script: list[tuple[str, str, list[Answer]]] = []
         self._lock = threading.Lock()
         server = self
@@ -100,8 +101,13 @@ class PlatformServer:
                     self.rfile.read(length) if length else b"",
                 )
                 answer = server._answer(seen)
+                with server._lock:
+                    server.in_flight += 1
+                    server.most_in_flight = max(server.most_in_flight, server.in_flight)
                 if server.delay:
                     time.sleep(server.delay)
+                with server._lock:
+                    server.in_flight -= 1
                 body = answer.body if isinstance(answer.body, bytes) else json.dumps(answer.body).encode()
                 self.send_response(answer.status)
                 self.send_header("Content-Type", "application/json")
