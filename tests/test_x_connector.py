@@ -249,3 +249,22 @@ def test_recent_search_keeps_since_id_and_follows_pages(platform):
     assert one.query["since_id"] == "1000" and two.query["next_token"] == "page2"
     assert one.headers["authorization"] == "Bearer bearer"
     assert "author_id" in one.query["expansions"]
+
+
+@pytest.mark.django_db
+def test_an_agents_reply_goes_out_on_x_in_reply_to_the_mention(client, platform, agent):
+    from triage import services as triage_services
+    from triage.ingest import process_batch
+    from triage.models import ReplyStatus
+    from triage.outbound import send_reply
+
+    body = json.dumps({"tweet_create_events": [fixture("x/v1_tweet_object_reply.json")]}).encode()
+    post_webhook(client, body, sign(body))
+    process_batch(MentionBatch.objects.get().pk)
+    mention = Mention.objects.get(platform="x", external_id="1296887316556980230")
+    answer = triage_services.reply(mention_id=mention.pk, agent=agent, text="We are on it, sorry.")
+    send_reply(answer.pk)
+    answer.refresh_from_db()
+    assert answer.status == ReplyStatus.SENT and answer.external_id
+    [call] = platform.calls("POST", "/2/tweets")
+    assert call.json()["reply"] == {"in_reply_to_tweet_id": "1296887316556980230"}
