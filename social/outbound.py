@@ -64,19 +64,22 @@ def claim(crisis_id: int, action: Action) -> list[Item]:
     waiting = PauseState.PENDING if action == "pause" else PauseState.RESUMING
     now = timezone.now()
     claimed: list[Item] = []
-    with transaction.atomic():
-        for kind, queryset in _querysets(crisis_id):
-            rows = list(
-                queryset.select_for_update(skip_locked=True, of=("self",))
+    for kind, queryset in _querysets(crisis_id):
+        # One table per transaction, no join under the lock: short, and no lock order to
+        # get wrong against another transaction.
+        with transaction.atomic():
+            ids = list(
+                queryset.select_for_update(skip_locked=True)
                 .filter(pause_state=waiting)
                 .filter(Q(pause_started_at__isnull=True) | Q(pause_started_at__lt=now - CLAIM_TIMEOUT))
-                .values_list("pk", "account__platform", "external_id")
+                .values_list("pk", flat=True)
             )
-            if rows:
-                _model(kind).objects.filter(pk__in=[r[0] for r in rows]).update(
+            if ids:
+                _model(kind).objects.filter(pk__in=ids).update(
                     pause_started_at=now, pause_attempts=F("pause_attempts") + 1
                 )
-            claimed += [Item(kind, pk, platform, external_id) for pk, platform, external_id in rows]
+        rows = _model(kind).objects.filter(pk__in=ids).values_list("pk", "account__platform", "external_id")
+        claimed += [Item(kind, pk, platform, external_id) for pk, platform, external_id in rows]
     return claimed
 
 
