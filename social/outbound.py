@@ -46,6 +46,7 @@ class Item:
 class Outcome:
     item: Item
     error: str = ""
+    rate_limited_for: float | None = None  # the longest wait the platform asked for
 
 
 def _querysets(crisis_id: int):
@@ -87,23 +88,35 @@ def call_platform(item: Item, action: Action) -> Outcome:
     """One item, with bounded retries and backoff; never raises (a result is always recorded)."""
     connector = get_connector(item.platform)
     method = getattr(connector, f"{action}_{item.kind}")
+    waits: list[float] = []
+
+    def attempt() -> None:
+        try:
+            method(external_id=item.external_id)
+        except ConnectorError as exc:
+            if exc.retry_after is not None:
+                waits.append(exc.retry_after)
+            raise
+
     try:
         with_retries(
-            lambda: method(external_id=item.external_id),
+            attempt,
             attempts=settings.SOCIAL_PLATFORM_ATTEMPTS,
             base_delay=settings.SOCIAL_PLATFORM_BASE_DELAY,
             max_delay=settings.SOCIAL_PLATFORM_MAX_DELAY,
         )
     except ConnectorError as exc:
-        return Outcome(item, str(exc) or exc.__class__.__name__)
+        return Outcome(item, str(exc) or exc.__class__.__name__, max(waits, default=None))
     except Exception as exc:  # a connector bug must not leave the item pending for ever
         logger.exception("%s of %s %s on %s crashed", action, item.kind, item.pk, item.platform)
         return Outcome(item, f"unexpected error: {exc}")
-    return Outcome(item)
+    return Outcome(item, rate_limited_for=max(waits, default=None))
 
 
 def record(outcome: Outcome, action: Action) -> None:
     item, now = outcome.item, timezone.now()
+    if outcome.rate_limited_for is not None:
+        health.record_rate_limit(item.platform, retry_after=outcome.rate_limited_for)
     waiting = PauseState.PENDING if action == "pause" else PauseState.RESUMING
     if outcome.error:
         state = PauseState.FAILED if action == "pause" else PauseState.RESUME_FAILED

@@ -141,8 +141,12 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
         if _stale(times):
             return _refuse("facebook", 400, "stale delivery: its entries are older than WEBHOOK_MAX_AGE_S")
         mentions = meta_api.normalise(payload)
+        removed = meta_api.removed_comments(payload)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         return _refuse("facebook", 400, f"malformed Meta delivery: {exc.__class__.__name__}: {exc}")
+    if removed:
+        dismissed = dismiss_removed(platform="facebook", external_ids=removed)
+        logger.info("facebook: %s comments removed, %s mentions dismissed", len(removed), dismissed)
     mentions += _instagram_lookups(payload)
     platform = "facebook" if payload["object"] == "page" else "instagram"
     return _store(platform, body, mentions, hook="meta")

@@ -209,3 +209,19 @@ def test_a_success_false_is_not_taken_for_paused(platform):
     platform.script("POST", "/v25.0/23843", Answer(200, {"success": False}))
     with pytest.raises(ConnectorError):
         get_connector("facebook").pause_campaign(external_id="23843")
+
+
+@pytest.mark.django_db
+def test_a_removed_comment_leaves_the_queue_as_dismissed(client, platform):
+    from triage.ingest import process_batch
+    from triage.models import Mention, MentionStatus
+
+    body = fresh("meta/fb_page_feed_comment_add_captured.json")
+    post_webhook(client, body, sign(body))
+    process_batch(MentionBatch.objects.get().pk)
+    payload = json.loads(body)
+    payload["entry"][0]["changes"][0]["value"]["verb"] = "remove"
+    removal = json.dumps(payload).encode()
+    assert post_webhook(client, removal, sign(removal)).json() == {"accepted": 0}
+    mention = Mention.objects.get(external_id="122103846645077607_1490822195371767")
+    assert mention.status == MentionStatus.DISMISSED

@@ -12,7 +12,7 @@ from playbooks import services as playbooks
 from playbooks.models import AuditEntry, Crisis
 from playbooks.selectors import crisis_mode_on
 from social import services
-from social.models import AdCampaign, PauseState, PlatformAccount, PostStatus, ScheduledPost
+from social.models import AdCampaign, ConnectorHealth, PauseState, PlatformAccount, PostStatus, ScheduledPost
 
 from .platform_server import Answer
 from .platforms import fixture
@@ -36,13 +36,14 @@ def pause_calls(platform, status="PAUSED"):
 def test_a_platform_answering_429_then_200_ends_paused(platform, lead, scenario):
     [campaign] = meta_campaigns(1)
     platform.script(
-        "POST", "/v25.0/23840", Answer(429, {"error": {"message": "slow down"}}, {"Retry-After": "0"})
+        "POST", "/v25.0/23840", Answer(429, {"error": {"message": "slow down"}}, {"Retry-After": "1"})
     )
     crisis = playbooks.activate(scenario=scenario, by=lead).crisis
     assert services.pause_campaigns_on_platforms(crisis_id=crisis.pk) == {"paused": 1, "failed": 0}
     campaign.refresh_from_db()
     assert campaign.pause_state == PauseState.PAUSED and campaign.pause_confirmed_at
     assert len(platform.calls("POST", "/v25.0/23840")) == 2
+    assert ConnectorHealth.objects.get(platform="facebook").rate_limited_until is not None
 
 
 @pytest.mark.django_db

@@ -125,6 +125,21 @@ def normalise(payload: Any) -> list[dict[str, Any]]:
     return list({m["external_id"]: m for m in mentions}.values())
 
 
+def removed_comments(payload: Any) -> list[str]:
+    """Ids of Page comments their authors (or moderators) removed: `verb: remove`."""
+    if not isinstance(payload, dict) or payload.get("object") != "page":
+        return []
+    return [
+        str(change["value"]["comment_id"])
+        for _, change in _changes(payload)
+        if change.get("field") == "feed"
+        and isinstance(change.get("value"), dict)
+        and change["value"].get("item") == "comment"
+        and change["value"].get("verb") == "remove"
+        and change["value"].get("comment_id")
+    ]
+
+
 def instagram_mentions(payload: Any) -> list[tuple[str, str]]:
     """(Instagram account id, comment id) of each `mentions` change: the delivery carries
     ids only, the text needs a Graph look-up. The dashboard's test (entry.id "0") is skipped."""
