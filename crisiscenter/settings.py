@@ -199,6 +199,20 @@ HUB_UPDATES_ON_PAGE = env_int("HUB_UPDATES_ON_PAGE", 25)  # older ones stay in t
 HUB_NOTIFY_BATCH = env_int("HUB_NOTIFY_BATCH", 200)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "updates@localhost")
 
+# --- Platforms (social/connectors): base URLs so tests and benches point them at a local
+# server; credentials are read by social.credentials from the environment, never here.
+SOCIAL_PLATFORM_CONCURRENCY = env_int("SOCIAL_PLATFORM_CONCURRENCY", 32)  # calls in flight per run
+SOCIAL_PLATFORM_ATTEMPTS = env_int("SOCIAL_PLATFORM_ATTEMPTS", 4)  # per item, Retry-After honoured
+SOCIAL_PLATFORM_BASE_DELAY = float(env_str("SOCIAL_PLATFORM_BASE_DELAY", "0.5"))
+SOCIAL_PLATFORM_MAX_DELAY = float(env_str("SOCIAL_PLATFORM_MAX_DELAY", "30"))
+# Meta retries a failed delivery for up to 36 hours: older deliveries are replays.
+WEBHOOK_MAX_AGE_S = env_int("WEBHOOK_MAX_AGE_S", 48 * 3600)
+X_API_BASE = env_str("X_API_BASE", "https://api.x.com").rstrip("/")
+X_ADS_API_BASE = env_str("X_ADS_API_BASE", "https://ads-api.x.com").rstrip("/")
+X_ADS_API_VERSION = env_str("X_ADS_API_VERSION", "12")
+META_GRAPH_BASE = env_str("META_GRAPH_BASE", "https://graph.facebook.com").rstrip("/")
+META_GRAPH_VERSION = env_str("META_GRAPH_VERSION", "v25.0")
+
 # --- i18n, static -----------------------------------------------------------
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from hubpage.api import HubUpdateView
 from playbooks import api as playbooks_api
 from playbooks.views import overview
+from social import platform_hooks
 from triage import api as triage_api
 from triage.views import queue_page
 
@@ -40,5 +41,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("webhooks/x/", platform_hooks.x_webhook, name="webhook_x"),
+    path("webhooks/meta/", platform_hooks.meta_webhook, name="webhook_meta"),
     path("healthz", healthz, name="healthz"),
 ]

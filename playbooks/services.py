@@ -120,12 +120,11 @@ def activate(
         transaction.on_commit(
             lambda: complete_automated(crisis_id=crisis_id, action=AutomatedAction.PAUSE_POSTS), robust=True
         )
-        if not drill and held.campaigns:
-            from social.tasks import pause_campaigns_on_platforms
-
-            transaction.on_commit(lambda: pause_campaigns_on_platforms.delay(crisis_id), robust=True)
+        if not drill and (held.campaigns or held.native_posts):
+            # social's pause task ticks the pause_ads item once nothing is left pending.
+            social_services.queue_platform_pauses(crisis_id)
         else:
-            # A drill pauses nothing on platforms, and with no campaign there is nothing to wait for.
+            # A drill pauses nothing on platforms, and with nothing to pause there is nothing to wait for.
             transaction.on_commit(
                 lambda: complete_automated(crisis_id=crisis_id, action=AutomatedAction.PAUSE_ADS), robust=True
             )

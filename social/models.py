@@ -26,6 +26,19 @@ class PlatformAccount(models.Model):
         return f"{self.get_platform_display()} @{self.handle}"
 
 
+class PauseState(models.TextChoices):
+    """Where an item stands on its platform. Pending items are claimed by one worker at a
+    time (pause_started_at) so two runs never call the platform twice for one item."""
+
+    NONE = "", "—"
+    PENDING = "pending", "Pause pending on platform"
+    PAUSED = "paused", "Paused on platform"
+    FAILED = "failed", "Pause failed"
+    RESUMING = "resuming", "Resume pending on platform"
+    RESUMED = "resumed", "Resumed on platform"
+    RESUME_FAILED = "resume_failed", "Resume failed"
+
+
 class PostStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     HELD = "held", "Held for crisis"
@@ -46,6 +59,14 @@ class ScheduledPost(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # Scheduled on the platform itself (external_id is the platform's id): our publisher
+    # never sends it; a crisis pauses it through the connector and records the result.
+    native = models.BooleanField(default=False)
+    pause_state = models.CharField(max_length=16, choices=PauseState.choices, default="", blank=True)
+    pause_error = models.CharField(max_length=300, blank=True)
+    pause_attempts = models.PositiveIntegerField(default=0)
+    pause_started_at = models.DateTimeField(null=True, blank=True)
+    pause_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["scheduled_for"]
@@ -66,13 +87,6 @@ class CampaignStatus(models.TextChoices):
     PAUSED = "paused", "Paused"
 
 
-class PauseState(models.TextChoices):
-    NONE = "", "—"
-    PENDING = "pending", "Pause pending on platform"
-    PAUSED = "paused", "Paused on platform"
-    FAILED = "failed", "Pause failed"
-
-
 class AdCampaign(models.Model):
     account = models.ForeignKey(PlatformAccount, on_delete=models.CASCADE, related_name="campaigns")
     name = models.CharField(max_length=200)
@@ -81,9 +95,10 @@ class AdCampaign(models.Model):
     paused_for = models.ForeignKey(
         "playbooks.Crisis", null=True, blank=True, on_delete=models.SET_NULL, related_name="paused_campaigns"
     )
-    pause_state = models.CharField(max_length=10, choices=PauseState.choices, default="", blank=True)
+    pause_state = models.CharField(max_length=16, choices=PauseState.choices, default="", blank=True)
     pause_error = models.CharField(max_length=300, blank=True)
     pause_attempts = models.PositiveIntegerField(default=0)
+    pause_started_at = models.DateTimeField(null=True, blank=True)
     pause_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

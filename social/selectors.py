@@ -17,20 +17,30 @@ def outbound_to_hold() -> dict[str, int]:
     }
 
 
-def outbound_state(crisis_id: int | None) -> dict[str, Any]:
-    campaigns = AdCampaign.objects.aggregate(
+def _pause_counts(queryset) -> dict[str, int]:
+    return queryset.aggregate(
         total=Count("id"),
         paused=Count("id", filter=Q(pause_state=PauseState.PAUSED)),
         pending=Count("id", filter=Q(pause_state=PauseState.PENDING)),
         failed=Count("id", filter=Q(pause_state=PauseState.FAILED)),
     )
+
+
+def outbound_state(crisis_id: int | None) -> dict[str, Any]:
+    native = ScheduledPost.objects.filter(native=True)
+    if crisis_id is not None:
+        native = native.filter(held_by_id=crisis_id)
+    failed = Q(pause_state__in=[PauseState.FAILED, PauseState.RESUME_FAILED])
     return {
         "posts_held": ScheduledPost.objects.filter(status=PostStatus.HELD).count(),
         "posts_scheduled": ScheduledPost.objects.filter(status=PostStatus.SCHEDULED).count(),
-        "campaigns": campaigns,
-        "failures": list(
-            AdCampaign.objects.filter(pause_state=PauseState.FAILED).values("name", "pause_error")[:5]
-        ),
+        "campaigns": _pause_counts(AdCampaign.objects.all()),
+        "native_posts": _pause_counts(native),
+        "failures": list(AdCampaign.objects.filter(failed).values("name", "pause_error")[:5])
+        + [
+            {"name": f"Scheduled post: {text[:60]}", "pause_error": error}
+            for text, error in native.filter(failed).values_list("text", "pause_error")[:5]
+        ],
     }
 
 

@@ -18,5 +18,12 @@ def publish_due_posts() -> int:
 @shared_task(acks_late=True)
 def pause_campaigns_on_platforms(crisis_id: int) -> dict[str, int]:
     counts = services.pause_campaigns_on_platforms(crisis_id=crisis_id)
-    logger.info("crisis %s: campaigns paused on platforms: %s", crisis_id, counts)
+    logger.info("crisis %s: campaigns and native posts paused on platforms: %s", crisis_id, counts)
+    return counts
+
+
+@shared_task(acks_late=True)
+def resume_on_platforms(crisis_id: int) -> dict[str, int]:
+    counts = services.resume_on_platforms(crisis_id=crisis_id)
+    logger.info("crisis %s: resumed on platforms: %s", crisis_id, counts)
     return counts

@@ -23,6 +23,8 @@ from playbooks.models import ChecklistItem, Department, Scenario
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
 
 ROOT = Path(__file__).resolve().parent.parent
+# The local platform server (X, Meta) and fixture loaders for the connector tests.
+pytest_plugins = ["tests.platforms"]
 
 
 # --- personas ----------------------------------------------------------------

@@ -146,3 +146,26 @@ def dismiss(*, mention_id: int, agent) -> Mention:
 
 def fill_template(template: ReplyTemplate, *, name: str, hub_link: str) -> str:
     return template.body.replace("{name}", name).replace("{hub_link}", hub_link)
+
+
+def dismiss_removed(*, platform: str, external_ids: list[str]) -> int:
+    """Posts their authors deleted on the platform: unanswered ones leave the queue as
+    dismissed (kept, never deleted); a claimed one stays with its agent."""
+    if not external_ids:
+        return 0
+    with transaction.atomic():
+        mentions = list(
+            Mention.objects.select_for_update().filter(
+                platform=platform, external_id__in=external_ids, status=MentionStatus.NEW
+            )
+        )
+        if not mentions:
+            return 0
+        now = timezone.now()
+        Mention.objects.filter(pk__in=[m.pk for m in mentions]).update(
+            status=MentionStatus.DISMISSED, resolved_at=now
+        )
+        for mention in mentions:
+            mention.status, mention.resolved_at = MentionStatus.DISMISSED, now
+        events.send_queue_delta("dismissed", [mention_payload(m) for m in mentions])
+    return len(mentions)
