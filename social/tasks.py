@@ -40,3 +40,18 @@ def poll_reddit() -> int:
         return 0
     logger.info("reddit poll: %s found, %s new or updated", result.found, result.accepted)
     return result.accepted
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=1800, time_limit=1900)
+def import_mentions(import_id: int) -> None:
+    from .imports import run_import
+
+    result = run_import(import_id)
+    if result is not None:
+        logger.info(
+            "import %s: %s rows, %s accepted, %s rejected",
+            import_id,
+            result.rows_read,
+            result.accepted,
+            result.rejected,
+        )
