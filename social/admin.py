@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -27,6 +27,7 @@ class PlatformAccountAdmin(admin.ModelAdmin):
         "credentials",
     ]
     readonly_fields = ["credentials"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="Connector")
     def connector(self, obj: PlatformAccount) -> str:
