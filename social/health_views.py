@@ -32,20 +32,21 @@ class HealthRow:
     credentials: list[CredentialStatus]
     health: ConnectorHealth | None
     per_minute: int
+    this_minute: int
     rate_limited_until: datetime | None
     stale: bool
 
 
-def _per_minute(row: ConnectorHealth | None, now: datetime) -> int:
-    """Events in the last complete minute."""
+def _per_minute(row: ConnectorHealth | None, now: datetime) -> tuple[int, int]:
+    """Events in the last complete minute, and so far in this one."""
     if row is None or row.minute_started_at is None:
-        return 0
+        return 0, 0
     minute = now.replace(second=0, microsecond=0)
     if row.minute_started_at == minute:
-        return row.events_last_minute
+        return row.events_last_minute, row.events_this_minute
     if row.minute_started_at == minute - timedelta(minutes=1):
-        return row.events_this_minute
-    return 0
+        return row.events_this_minute, 0
+    return 0, 0
 
 
 def health_rows(now: datetime | None = None) -> list[HealthRow]:
@@ -55,6 +56,7 @@ def health_rows(now: datetime | None = None) -> list[HealthRow]:
     for platform, label in PLATFORMS:
         row = rows.get(platform)
         account = listening_account(platform) if platform != "generic" else None
+        per_minute, this_minute = _per_minute(row, now)
         limited = (
             row.rate_limited_until
             if row and row.rate_limited_until and row.rate_limited_until > now
@@ -68,7 +70,8 @@ def health_rows(now: datetime | None = None) -> list[HealthRow]:
                 account=f"@{account.handle}" if account else "",
                 credentials=credential_names(platform),
                 health=row,
-                per_minute=_per_minute(row, now),
+                per_minute=per_minute,
+                this_minute=this_minute,
                 rate_limited_until=limited,
                 stale=bool(
                     row

@@ -7,7 +7,7 @@ async function refresh() {
     const response = await fetch(box.dataset.url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     box.innerHTML = await response.text();
-    stamp.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    stamp.textContent = `Updated ${new Date().toLocaleTimeString("en-GB")}`;
   } catch (error) {
     stamp.textContent = `Could not refresh (${error.message}); retrying`;
   }
