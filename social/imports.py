@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 MAX_PROBLEMS_KEPT = 200
@@ -197,6 +200,15 @@ def read_rows(text: str) -> tuple[list[str], Iterator[dict[str, str]]]:
     return list(reader.fieldnames or []), reader
 
 
+def _readable(rows: Iterator[dict[str, str]], result: ImportResult) -> Iterator[dict[str, str]]:
+    """The rows until the file stops being readable CSV; that is reported, the rows read
+    before it are kept."""
+    try:
+        yield from rows
+    except csv.Error as exc:
+        result.reject(result.rows_read + 2, f"unreadable CSV from here on ({exc}); the rest was not imported")
+
+
 def import_csv(
     text: str,
     *,
@@ -226,7 +238,9 @@ def import_csv(
             batch.clear()
         on_progress(result)
 
-    for row_number, row in enumerate(rows, start=2):  # row 1 is the header
+    row_number = 1  # row 1 is the header
+    for row in _readable(rows, result):
+        row_number += 1
         result.rows_read += 1
         item, reason = row_to_item(row, mapping, platform)
         if not reason:
@@ -272,7 +286,11 @@ def run_import(import_id: int) -> ImportResult | None:
             submitted_by=job.created_by,
             on_progress=progress,
         )
-    except ValueError as exc:
+    except Exception as exc:
+        # Batches already accepted stay (a re-import drops them as duplicates); the page says
+        # why it stopped instead of showing "running" for ever.
+        if not isinstance(exc, ValueError):
+            logger.exception("import %s failed", import_id)
         MentionImport.objects.filter(pk=import_id).update(
             status=ImportStatus.FAILED, error=str(exc)[:300], finished_at=timezone.now()
         )

@@ -271,3 +271,13 @@ def test_reply_carries_root_and_parent_refs_and_a_mention_facet():
         "features": [{"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:kate"}],
     }
     assert record["facets"][1]["features"][0]["uri"] == "https://hub.example.org/"
+
+
+@pytest.mark.django_db
+def test_a_large_flush_is_split_into_batches_and_the_cursor_covers_them_all():
+    template = event_to_mention(fixture(QUOTE))
+    buffer = BatchBuffer("bluesky", source="bluesky:jetstream")
+    buffer.add([{**template, "external_id": f"at://x/{i}"} for i in range(1200)], jetstream_time_us="999")
+    assert buffer.flush() == 1200
+    assert sorted(MentionBatch.objects.values_list("item_count", flat=True)) == [200, 500, 500]
+    assert get_cursor("bluesky", "jetstream_time_us") == "999"

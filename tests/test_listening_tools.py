@@ -188,3 +188,21 @@ def test_admin_upload_of_a_file_that_is_not_utf8_is_a_form_error(client):
     assert response.status_code == 200
     assert "not UTF-8" in response.content.decode()
     assert not MentionImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_that_stops_being_csv_keeps_the_rows_before_and_says_where(tmp_path):
+    huge = "x" * 200_000  # beyond the csv module's field limit
+    path = tmp_path / "broken.csv"
+    path.write_text(
+        "id,text,handle,followers,date\n"
+        "a1,Refund please,kate,10,2026-11-23 10:00:00\n"
+        f'a2,"{huge}",bob,10,2026-11-23 10:00:00\n'
+        "a3,Never read,joan,10,2026-11-23 10:00:00\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import_mentions", str(path), "--platform", "x", stdout=out)
+    assert "1 accepted in 1 batches, 1 rejected" in out.getvalue()
+    assert "row 3: unreadable CSV from here on" in out.getvalue()
+    assert MentionBatch.objects.get().items[0]["external_id"] == "a1"

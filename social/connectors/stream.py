@@ -9,12 +9,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from social import health
 from social.cursors import save_cursor
 
 logger = logging.getLogger(__name__)
+
+# Items per accept_batch call: below INGEST_MAX_BATCH, the size the ingest worker handles best.
+CHUNK = 500
 
 
 def reconnect_delay(
@@ -85,8 +88,10 @@ class BatchBuffer:
             return 0
         items = valid_items(self.platform, self.items)
         try:
-            if items:
-                accept_batch(items, source=self.source)
+            # One transaction for the lot: the cursor below covers all of it or none.
+            with transaction.atomic():
+                for start in range(0, len(items), CHUNK):
+                    accept_batch(items[start : start + CHUNK], source=self.source)
         except (IngestError, DatabaseError) as exc:
             # Keep the buffer and the old cursor: the caller reconnects and replays.
             health.record_error(self.platform, f"could not store a batch: {exc}")
