@@ -138,14 +138,17 @@ def sse(*events: tuple[str, str]) -> list[str]:
 def test_stream_drop_reconnects_with_backoff_and_backfills_from_the_saved_id():
     update = fixture_text("mastodon/streaming_sse_update_event.data.json")
     notification = fixture_text("mastodon/streaming_sse_notification_mention.data.json")
-    with PlatformAPI() as api:
+    with PlatformAPI() as api, PlatformAPI() as streaming:
+        # The server announces a separate streaming host, as mastodon.social does.
+        instance = {"configuration": {"urls": {"streaming": streaming.url.replace("http", "ws")}}}
+        api.always("GET", "/api/v2/instance", Answer(200, instance))
         api.then(
             "GET",
             "/api/v1/notifications",
             Answer(429, {"error": "Too many requests"}, {"Retry-After": "2"}),
             Answer(200, fixture("mastodon/notifications_mentions_mastodonpy_cassette.json")),
         ).always("GET", "/api/v1/notifications", Answer(200, []))
-        api.then(
+        streaming.then(
             "GET",
             "/api/v1/streaming/user",
             Answer(stream=sse(("update", update), ("notification", notification), ("delete", "1"))),
@@ -162,7 +165,8 @@ def test_stream_drop_reconnects_with_backoff_and_backfills_from_the_saved_id():
     notification_calls = api.calls("GET", "/api/v1/notifications")
     assert notification_calls[-1].query["min_id"] == ["68739215"]
     assert notification_calls[-1].query["types[]"] == ["mention"]
-    for seen in api.requests:
+    assert len(streaming.calls("GET", "/api/v1/streaming/user")) == 2
+    for seen in api.requests + streaming.requests:
         assert seen.headers["authorization"] == "Bearer s3cret"
         assert "access_token" not in seen.query
     assert get_cursor("mastodon", "notifications_since_id") == "68739215"

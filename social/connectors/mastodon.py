@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -152,6 +153,7 @@ class MastodonConnector:
         self.own_acct = own_acct.lstrip("@").lower()
         self.client = client or httpx.Client()
         self._headers = {"Authorization": f"Bearer {access_token}"}
+        self._streaming_base: str | None = os.environ.get("MASTODON_STREAMING_URL") or None
 
     # --- inbound ------------------------------------------------------------
     def normalise(self, payload: Any) -> list[dict[str, Any]]:
@@ -202,9 +204,25 @@ class MastodonConnector:
             newest = newest_id(newest, *(str(s["id"]) for s in statuses))
         return found, newest
 
+    def streaming_base(self) -> str:
+        """Where the server streams from: many run streaming on another host, announced in
+        the instance's configuration; the server itself when it says nothing."""
+        if self._streaming_base is None:
+            self._streaming_base = self.base_url
+            try:
+                urls = self.get("/api/v2/instance").json().get("configuration", {}).get("urls", {})
+            except (ConnectorError, ValueError):
+                urls = {}
+            scheme, sep, rest = (urls.get("streaming") or "").partition("://")
+            if sep and scheme in ("wss", "https", "ws", "http"):
+                self._streaming_base = (
+                    f"{'https' if scheme in ('wss', 'https') else 'http'}://{rest.rstrip('/')}"
+                )
+        return self._streaming_base
+
     def stream_lines(self) -> Iterator[str]:
         """Lines of the user stream (home timeline and notifications), until it drops."""
-        url = f"{self.base_url}/api/v1/streaming/user"
+        url = f"{self.streaming_base()}/api/v1/streaming/user"
         timeout = httpx.Timeout(10.0, read=90.0)  # the server sends a heartbeat every ~10 s
         with self.client.stream("GET", url, headers=self._headers, timeout=timeout) as response:
             if not response.is_success:
