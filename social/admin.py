@@ -134,10 +134,11 @@ class MentionImportAdmin(admin.ModelAdmin):
     def rejected_rows(self, obj: MentionImport) -> str:
         if not obj.problems:
             return "none"
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join("", "<li>row {}: {}</li>", ((p["row"], p["reason"]) for p in obj.problems)),
-        )
+        return format_html_join("", "<div>row {}: {}</div>", ((p["row"], p["reason"]) for p in obj.problems))
+
+    def add_view(self, request, form_url="", extra_context=None):
+        buttons = {"show_save_and_add_another": False, "show_save_and_continue": False}
+        return super().add_view(request, form_url, {**(extra_context or {}), **buttons})
 
     def save_model(self, request, obj, form, change):
         if change:
