@@ -236,3 +236,24 @@ def test_held_scheduled_status_moves_a_year_ahead_and_resumes_at_its_time():
     assert puts[-1] == original
     assert len(api.calls("GET", path)) == 1
     assert not HeldNativeSchedule.objects.exists()
+
+
+@pytest.mark.django_db
+def test_keywords_are_searched_while_the_stream_runs_looking_back_for_late_federated_posts():
+    status = fixture("mastodon/status_entity_doc_example.json")
+    with PlatformAPI() as api:
+        api.always("GET", "/api/v1/notifications", Answer(200, []))
+        api.then("GET", "/api/v2/search", Answer(200, {"statuses": [status], "accounts": [], "hashtags": []}))
+        api.always("GET", "/api/v2/search", Answer(200, {"statuses": [], "accounts": [], "hashtags": []}))
+        api.always("GET", "/api/v1/streaming/user", Answer(stream=[":)\n", ":thump\n", ":thump\n"]))
+        connector = MastodonConnector(base_url=api.url, access_token="t", keywords=["Northline"])
+        mastodon_stream.listen(
+            connector, sleep=lambda s: None, max_sessions=1, search_every=0, say=lambda _: None
+        )
+    first, *later = api.calls("GET", "/api/v2/search")
+    assert first.query == {"q": ["northline"], "type": ["statuses"], "limit": ["40"]}
+    assert later and later[0].query["min_id"] == [mastodon_stream.lookback("103270115826048975")]
+    assert int(later[0].query["min_id"][0]) < 103270115826048975 - (9 * 60 * 1000 << 16)
+    assert get_cursor("mastodon", "search_min_id") == "103270115826048975"
+    process_pending()
+    assert set(stored("mastodon")) == {"103270115826048975"}

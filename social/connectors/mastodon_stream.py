@@ -10,13 +10,31 @@ from collections.abc import Callable
 
 from social.cursors import get_cursor
 
-from .mastodon import PLATFORM, MastodonConnector, normalise, parse_sse
+from .mastodon import PLATFORM, MastodonConnector, newest_id, normalise, parse_sse
 from .stream import BatchBuffer, run_with_reconnects
 
 logger = logging.getLogger(__name__)
 
 NOTIFICATIONS_CURSOR = "notifications_since_id"
-STATUSES_CURSOR = "statuses_min_id"
+SEARCH_CURSOR = "search_min_id"
+# The user stream carries mentions and the home timeline only: posts by strangers that say a
+# keyword are found by searching this often while the stream runs (and after each reconnect).
+SEARCH_EVERY = 60.0
+# Ids are time-based snowflakes (milliseconds << 16); a remote post that federates late gets
+# an id from its own time, so each search looks this far behind the newest id it has seen.
+SEARCH_LOOKBACK_MS = 10 * 60 * 1000
+
+
+def lookback(min_id: str) -> str:
+    if not min_id.isdigit():
+        return min_id
+    return str(max(0, int(min_id) - (SEARCH_LOOKBACK_MS << 16)))
+
+
+def search(connector: MastodonConnector, buffer: BatchBuffer) -> None:
+    cursor = buffer.cursors.get(SEARCH_CURSOR) or get_cursor(PLATFORM, SEARCH_CURSOR)
+    found, newest = connector.search_since(lookback(cursor) if cursor else "")
+    buffer.add(found, **{SEARCH_CURSOR: newest_id(cursor, newest)})
 
 
 def backfill(connector: MastodonConnector, buffer: BatchBuffer) -> int:
@@ -24,8 +42,7 @@ def backfill(connector: MastodonConnector, buffer: BatchBuffer) -> int:
     mentions, newest = connector.mentions_since(get_cursor(PLATFORM, NOTIFICATIONS_CURSOR))
     buffer.add(mentions, **{NOTIFICATIONS_CURSOR: newest})
     if connector.keywords:
-        found, newest_status = connector.search_since(get_cursor(PLATFORM, STATUSES_CURSOR))
-        buffer.add(found, **{STATUSES_CURSOR: newest_status})
+        search(connector, buffer)
     return buffer.flush()
 
 
@@ -37,17 +54,27 @@ def handle_event(connector: MastodonConnector, buffer: BatchBuffer, event: str, 
     if event == "notification" and isinstance(body, dict):
         buffer.add(normalise(body), **{NOTIFICATIONS_CURSOR: str(body.get("id", ""))})
     elif event == "update" and isinstance(body, dict) and connector.is_relevant(body):
-        buffer.add(normalise(body), **{STATUSES_CURSOR: str(body.get("id", ""))})
+        buffer.add(normalise(body))
 
 
-def listen_once(connector: MastodonConnector, *, should_stop: Callable[[], bool], say: Callable[[str], None]):
+def listen_once(
+    connector: MastodonConnector,
+    *,
+    should_stop: Callable[[], bool],
+    say: Callable[[str], None],
+    search_every: float = SEARCH_EVERY,
+):
     buffer = BatchBuffer(PLATFORM, source="mastodon:stream")
     stored = backfill(connector, buffer)
     say(f"mastodon: backfilled {stored} mentions; following the stream")
+    searched = time.monotonic()
     try:
         for event, data in parse_sse(connector.stream_lines(), heartbeats=True):
             if event != ":":
                 handle_event(connector, buffer, event, data)
+            if connector.keywords and time.monotonic() - searched >= search_every:
+                search(connector, buffer)
+                searched = time.monotonic()
             if buffer.due():
                 count = buffer.flush()
                 if count:
@@ -65,10 +92,11 @@ def listen(
     sleep: Callable[[float], None] = time.sleep,
     max_sessions: int | None = None,
     say: Callable[[str], None] = logger.info,
+    search_every: float = SEARCH_EVERY,
 ) -> int:
     return run_with_reconnects(
         PLATFORM,
-        lambda: listen_once(connector, should_stop=should_stop, say=say),
+        lambda: listen_once(connector, should_stop=should_stop, say=say, search_every=search_every),
         should_stop=should_stop,
         sleep=sleep,
         max_sessions=max_sessions,
