@@ -36,6 +36,7 @@ def test_listeners_without_credentials_say_what_to_set(monkeypatch, command, mis
 def test_poll_reddit_once_prints_what_it_found(monkeypatch):
     with PlatformAPI() as api:
         api.always("POST", "/api/v1/access_token", Answer(200, {"access_token": "t", "expires_in": 3600}))
+        api.always("GET", "/message/mentions", Answer(200, {"kind": "Listing", "data": {"children": []}}))
         api.always(
             "GET", "/search", Answer(200, fixture("reddit/submission_listing_praw_cassette_TRIMMED.json"))
         )

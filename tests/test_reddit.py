@@ -12,6 +12,7 @@ from tests.platform_api import Answer, PlatformAPI
 
 POSTS = "reddit/submission_listing_praw_cassette_TRIMMED.json"
 COMMENTS = "reddit/info_comment_listing_praw_cassette.json"
+EMPTY = Answer(200, {"kind": "Listing", "data": {"children": [], "after": None, "before": None}})
 TOKEN = Answer(200, {"access_token": "tok-1", "token_type": "bearer", "expires_in": 86400, "scope": "*"})
 
 
@@ -59,11 +60,12 @@ def connector(api, **kw) -> RedditConnector:
 
 
 @pytest.mark.django_db
-def test_poll_authenticates_as_a_script_app_stores_both_kinds_and_keeps_a_cursor():
+def test_poll_authenticates_as_a_script_app_stores_posts_comments_and_mentions_once_with_cursors():
     with PlatformAPI() as api:
         api.always("POST", "/api/v1/access_token", TOKEN)
         api.always("GET", "/search", Answer(200, fixture(POSTS), {"x-ratelimit-remaining": "577.0"}))
         api.always("GET", "/r/trains/comments", Answer(200, fixture(COMMENTS)))
+        api.always("GET", "/message/mentions", Answer(200, fixture(COMMENTS)))  # it also names u/us
         reddit = connector(api)
         first = poll(reddit)
         second = poll(reddit)
@@ -79,10 +81,11 @@ def test_poll_authenticates_as_a_script_app_stores_both_kinds_and_keeps_a_cursor
     for seen in api.requests[1:]:
         assert seen.headers["authorization"] == "bearer tok-1"
         assert seen.headers["user-agent"] == "server:crisiscenter:1.0 (by /u/northline_care)"
-    assert (first.found, first.accepted) == (2, 2)
-    assert second.accepted == 2  # inside the overlap window: sent again, dropped by the dedupe
+    assert (first.found, first.accepted) == (3, 3)
+    assert second.accepted == 3  # inside the overlap window: sent again, dropped by the dedupe
     assert get_cursor("reddit", "search_created_utc") == "1583199643.0"
     assert get_cursor("reddit", "comments_created_utc") == "1583199650.0"
+    assert get_cursor("reddit", "mentions_created_utc") == "1583199650.0"
     process_pending()
     assert set(stored("reddit")) == {"t3_fcn10m", "t1_fjbr7ul"}
 
@@ -99,6 +102,7 @@ def test_exhausted_rate_limit_waits_for_the_reset_and_keeps_what_was_found():
         )
         api.always("GET", "/search", Answer(200, fixture(POSTS), {"x-ratelimit-remaining": "599.0"}))
         api.always("GET", "/r/trains/comments", Answer(200, fixture(COMMENTS)))
+        api.always("GET", "/message/mentions", EMPTY)
         reddit = connector(api, clock=lambda: clock[0])
         with pytest.raises(ConnectorError) as caught:
             poll(reddit)

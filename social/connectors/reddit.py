@@ -176,6 +176,13 @@ class RedditConnector:
         words = [k.lower() for k in self.keywords]
         return [m for m in found if not words or any(w in m["text"].lower() for w in words)]
 
+    def username_mentions(self) -> list[dict[str, Any]]:
+        """Comments that name u/<our account> (Reddit's own mention inbox; read-only here,
+        nothing is marked read)."""
+        return normalise(
+            self.call("GET", "/message/mentions", params={"limit": "100", "raw_json": "1"}).json()
+        )
+
     # --- outbound ---------------------------------------------------------------------
     def _post_json(self, path: str, data: dict[str, str]) -> dict[str, Any]:
         body = self.call("POST", path, data={**data, "api_type": "json"}).json().get("json", {})

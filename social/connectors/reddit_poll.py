@@ -1,4 +1,4 @@
-"""One Reddit poll: search (posts) and new comments, each from its own saved cursor and stored
+"""One Reddit poll: search (posts), new comments and u/ mentions, each from its own saved cursor and stored
 as its own batch; a cursor (the newest created_utc) moves only after its batch is committed."""
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def poll(connector: RedditConnector) -> PollResult:
     for name, fetch in (
         ("search_created_utc", connector.search_posts),
         ("comments_created_utc", connector.new_comments),
+        ("mentions_created_utc", connector.username_mentions),
     ):
         try:
             source_found, source_accepted, source_newest = _poll_source(name, fetch)
