@@ -18,7 +18,7 @@ from social import health
 from social.cursors import get_cursor
 
 from .bluesky import PLATFORM, POST, BlueskyConnector, event_to_mention
-from .stream import BatchBuffer, run_with_reconnects
+from .stream import BatchBuffer, parse_or_report, run_with_reconnects
 
 logger = logging.getLogger(__name__)
 
@@ -39,15 +39,22 @@ class JetstreamBatch:
     def __init__(self, connector: BlueskyConnector, buffer: BatchBuffer):
         self.connector, self.buffer = connector, buffer
         self.events: list[dict[str, Any]] = []
+        self.newest = 0  # the cursor only moves forward, whatever order frames arrive in
 
     def add(self, event: dict[str, Any]) -> None:
-        if self.connector.matches(event):
+        if parse_or_report(PLATFORM, self.connector.matches, event, False):
             self.events.append(event)
-        self.buffer.add([], **{CURSOR: str(event.get("time_us", ""))})
+        time_us = event.get("time_us")
+        if isinstance(time_us, int) and time_us > self.newest:
+            self.newest = time_us
+        self.buffer.add([], **{CURSOR: str(self.newest) if self.newest else ""})
 
     def flush(self) -> int:
-        profiles = self.connector.profiles(e["did"] for e in self.events)
-        mentions = [event_to_mention(e, profiles.get(e["did"])) for e in self.events]
+        profiles = self.connector.profiles(str(e.get("did", "")) for e in self.events)
+        mentions = [
+            parse_or_report(PLATFORM, lambda e: event_to_mention(e, profiles.get(e["did"])), event, None)
+            for event in self.events
+        ]
         self.buffer.items.extend(m for m in mentions if m)
         self.events = []
         return self.buffer.flush()

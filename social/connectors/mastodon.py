@@ -105,11 +105,17 @@ def normalise(payload: Any) -> list[dict[str, Any]]:
         return []
     if "type" in payload and "status" in payload:  # a Notification
         if payload["type"] == "mention" and isinstance(payload.get("status"), dict):
-            return [status_to_mention(payload["status"])]
+            return _mention(payload["status"])
         return []
-    if "id" in payload and "account" in payload and ("content" in payload or "reblog" in payload):
-        return [status_to_mention(payload)]
+    if "account" in payload and ("content" in payload or "reblog" in payload):
+        return _mention(payload)
     return []
+
+
+def _mention(status: dict[str, Any]) -> list[dict[str, Any]]:
+    from .stream import parse_or_report
+
+    return parse_or_report(PLATFORM, lambda s: [status_to_mention(s)], status, [])
 
 
 def parse_sse(lines: Iterable[str], *, heartbeats: bool = False) -> Iterator[tuple[str, str]]:
@@ -200,7 +206,7 @@ class MastodonConnector:
             if min_id:
                 params["min_id"] = min_id
             statuses = self.get("/api/v2/search", params).json().get("statuses", [])
-            found.extend(status_to_mention(s) for s in statuses)
+            found.extend(m for s in statuses for m in _mention(s))
             newest = newest_id(newest, *(str(s["id"]) for s in statuses))
         return found, newest
 

@@ -72,7 +72,13 @@ def things(payload: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def normalise(payload: Any) -> list[dict[str, Any]]:
-    return [m for kind, data in things(payload) if (m := thing_to_mention(kind, data))]
+    from .stream import parse_or_report
+
+    return [
+        m
+        for kind, data in things(payload)
+        if (m := parse_or_report(PLATFORM, lambda d, k=kind: thing_to_mention(k, d), data, None))
+    ]
 
 
 class RedditConnector:

@@ -7,7 +7,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import DatabaseError, transaction
 
@@ -15,6 +15,7 @@ from social import health
 from social.cursors import save_cursor
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Items per accept_batch call: below INGEST_MAX_BATCH, the size the ingest worker handles best.
 CHUNK = 500
@@ -27,6 +28,20 @@ def reconnect_delay(
     if retry_after is not None:
         return min(retry_after, 900.0) + random.uniform(0, base)
     return random.uniform(0, min(cap, base * 2**attempt))
+
+
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def parse_or_report(platform: str, parse: Callable[[Any], T], payload: Any, default: T) -> T:
+    """parse(payload), or default when the payload is not what the platform documents: the
+    reason is logged and counted on the health page, and the stream goes on."""
+    try:
+        return parse(payload)
+    except MALFORMED as exc:
+        logger.warning("%s: malformed payload skipped: %r", platform, exc)
+        health.record_error(platform, f"malformed payload skipped: {type(exc).__name__}: {exc}")
+        return default
 
 
 def valid_items(platform: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
