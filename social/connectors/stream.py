@@ -148,6 +148,11 @@ def run_with_reconnects(
                 health.record_rate_limit(platform, retry_after=retry_after)
             health.record_error(platform, f"stream: {exc or type(exc).__name__}")
             say(f"{platform}: stream error: {exc or type(exc).__name__}")
+        except Exception as exc:
+            # A bug must not silence a listener for the rest of a crisis: log it in full,
+            # count it, and reconnect like any other drop.
+            logger.exception("%s: the stream failed unexpectedly", platform)
+            health.record_error(platform, f"stream failed: {type(exc).__name__}: {exc}")
         if should_stop() or (max_sessions is not None and sessions >= max_sessions):
             break
         if time.monotonic() - started > 60:
