@@ -145,6 +145,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "publish-due-posts": {"task": "social.tasks.publish_due_posts", "schedule": 15.0},
     "requeue-stale-batches": {"task": "triage.tasks.requeue_stale_batches", "schedule": 30.0},
+    "poll-reddit": {"task": "social.tasks.poll_reddit", "schedule": env_int("REDDIT_POLL_SECONDS", 60)},
 }
 
 CHANNEL_LAYERS = {

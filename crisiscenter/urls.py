@@ -6,7 +6,8 @@ from drf_spectacular.views import SpectacularAPIView
 from hubpage.api import HubUpdateView
 from playbooks import api as playbooks_api
 from playbooks.views import overview
-from social import platform_hooks
+from social import health_views, platform_hooks
+from social.generic_views import generic_webhook
 from triage import api as triage_api
 from triage.views import queue_page
 
@@ -37,6 +38,9 @@ urlpatterns = [
     path("playbooks/", include("playbooks.urls")),
     path("triage/", queue_page, name="triage"),
     path("hub/", include("hubpage.urls")),
+    path("webhooks/generic/", generic_webhook, name="generic_webhook"),
+    path("social/health/", health_views.health_page, name="connector_health"),
+    path("social/health/table/", health_views.health_table, name="connector_health_table"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -17,6 +18,22 @@ class PlatformAccount(models.Model):
     platform = models.CharField(max_length=20, choices=Platform.choices)
     handle = models.CharField(max_length=100)
     display_name = models.CharField(max_length=120, blank=True)
+    # Where and who the account is on its platform; secrets are never stored here, only read
+    # from the environment variables the admin page names (social.accounts.credential_names).
+    instance_url = models.URLField(
+        blank=True,
+        help_text="Mastodon: the server, e.g. https://mastodon.social. Bluesky: the PDS (optional).",
+    )
+    account_id = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The platform's id for the account: Bluesky DID, Mastodon account id, Reddit username.",
+    )
+    ad_account_id = models.CharField(max_length=100, blank=True, help_text="Ads: the ad account id, if any.")
+    listen_keywords = models.TextField(
+        blank=True,
+        help_text="Words and names to listen for, one per line (brand, product, hashtags, handles, DIDs).",
+    )
 
     class Meta:
         unique_together = [("platform", "handle")]
@@ -130,3 +147,85 @@ class ConnectorHealth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform} health"
+
+
+class StreamCursor(models.Model):
+    """Where a stream or poll got to (Jetstream time_us, Mastodon since_id, Reddit created_utc).
+
+    Written only after the batch it covers is committed, so a crash replays rather than loses."""
+
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    name = models.CharField(max_length=100)
+    value = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        unique_together = [("platform", "name")]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.name} = {self.value}"
+
+
+class HeldNativeSchedule(models.Model):
+    """A post scheduled on the platform itself that we moved out of the way for a crisis:
+    the original time, so resuming can put it back."""
+
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    external_id = models.CharField(max_length=100)
+    original_at = models.DateTimeField()
+    held_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("platform", "external_id")]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.external_id} (was {self.original_at:%Y-%m-%d %H:%M})"
+
+
+class WebhookReceipt(models.Model):
+    """A signed delivery already accepted: the same signature again is a replay."""
+
+    source = models.CharField(max_length=40)
+    signature = models.CharField(max_length=128)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        unique_together = [("source", "signature")]
+
+    def __str__(self) -> str:
+        return f"{self.source} delivery at {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class MentionImport(models.Model):
+    """A CSV export from a listening tool, imported in batches through the ingest path."""
+
+    file_name = models.CharField(max_length=200)
+    content = models.TextField(help_text="The uploaded CSV, kept so the worker needs no shared disk.")
+    platform = models.CharField(
+        max_length=20, blank=True, choices=Platform.choices, help_text="For rows without a platform column."
+    )
+    column_map = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    rows_read = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -1,59 +1,52 @@
 import logging
 from collections.abc import Callable
 
-from .. import credentials
 from .base import Connector
 from .demo import DemoConnector
 
 logger = logging.getLogger(__name__)
 
-
-def _x() -> Connector:
-    from .x import XConnector
-
-    return XConnector()
-
-
-def _meta(platform: str) -> Callable[[], Connector]:
-    def build() -> Connector:
-        from .meta import MetaConnector
-
-        return MetaConnector(platform)
-
-    return build
-
-
-# platform -> (credentials that must be set, factory). A platform whose credentials are
-# not configured is served by the demo connector, which only logs what it would do.
-_REAL: dict[str, tuple[tuple[str, str], Callable[[], Connector]]] = {
-    "x": (("x", "consumer_secret"), _x),
-    "facebook": (("meta", "page_access_token"), _meta("facebook")),
-    "instagram": (("meta", "page_access_token"), _meta("instagram")),
-}
+# platform -> a function that builds its real connector from the environment and the
+# PlatformAccount rows, or returns None when the platform is not configured.
+_FACTORIES: dict[str, Callable[[], Connector | None]] = {}
 _CONNECTORS: dict[str, Connector] = {}
 
 
-def register(platform: str, needs: tuple[str, str], factory: Callable[[], Connector]) -> None:
-    _REAL[platform] = (needs, factory)
+def register(platform: str, factory: Callable[[], Connector | None]) -> None:
+    _FACTORIES[platform] = factory
     _CONNECTORS.pop(platform, None)
 
 
-def reset() -> None:
-    """Forget built connectors (credentials or base URLs changed: tests, a reload)."""
-    _CONNECTORS.clear()
+def _build(platform: str) -> Connector:
+    factory = _FACTORIES.get(platform)
+    connector = factory() if factory else None
+    if connector is None:
+        logger.warning(
+            "%s: no credentials configured, using the demo connector (it only logs, nothing "
+            "reaches the platform); see README 'Connecting the platforms'",
+            platform,
+        )
+        return DemoConnector(platform)
+    logger.info("%s: using the real connector", platform)
+    return connector
 
 
 def get_connector(platform: str) -> Connector:
     if platform not in _CONNECTORS:
-        needs, factory = _REAL.get(platform, (None, None))
-        if factory is not None and credentials.configured(*needs):
-            _CONNECTORS[platform] = factory()
-        else:
-            if factory is not None:
-                logger.warning(
-                    "%s: %s is not set; the demo connector stands in and only logs what it would do",
-                    platform,
-                    credentials.env_name(*needs),
-                )
-            _CONNECTORS[platform] = DemoConnector(platform)
+        _CONNECTORS[platform] = _build(platform)
     return _CONNECTORS[platform]
+
+
+def reset() -> None:
+    """Forget built connectors (after credentials or accounts change; tests)."""
+    _CONNECTORS.clear()
+
+
+def _register_builtin() -> None:
+    from . import factories
+
+    for platform, factory in factories.FACTORIES.items():
+        register(platform, factory)
+
+
+_register_builtin()

@@ -1,0 +1,94 @@
+"""Build each real connector from its PlatformAccount row and secrets in the environment;
+None when a secret is missing (the registry then falls back to the demo connector)."""
+
+from __future__ import annotations
+
+import os
+
+from social.credentials import secret
+
+
+def mastodon():
+    from social.accounts import is_configured, keywords, listening_account
+
+    from .mastodon import MastodonConnector
+
+    if not is_configured("mastodon"):
+        return None
+    account = listening_account("mastodon")
+    base_url = (account.instance_url if account else "") or os.environ.get("MASTODON_INSTANCE_URL", "")
+    if not base_url:
+        return None
+    return MastodonConnector(
+        base_url=base_url,
+        access_token=secret("mastodon", "access_token"),
+        keywords=keywords(account),
+        own_acct=account.handle if account else "",
+    )
+
+
+def bluesky():
+    from social.accounts import is_configured, keywords, listening_account
+
+    from .bluesky import BlueskyConnector
+
+    if not is_configured("bluesky"):
+        return None
+    account = listening_account("bluesky")
+    handle = (account.handle if account else "") or os.environ.get("BLUESKY_HANDLE", "")
+    if not handle:
+        return None
+    return BlueskyConnector(
+        handle=handle,
+        app_password=secret("bluesky", "app_password"),
+        service_url=(account.instance_url if account else "") or os.environ.get("BLUESKY_SERVICE", ""),
+        own_did=account.account_id if account else "",
+        keywords=keywords(account),
+    )
+
+
+def reddit():
+    from social.accounts import is_configured, keywords, listening_account
+
+    from .reddit import RedditConnector
+
+    if not is_configured("reddit"):
+        return None
+    account = listening_account("reddit")
+    return RedditConnector(
+        client_id=secret("reddit", "client_id"),
+        client_secret=secret("reddit", "client_secret"),
+        username=secret("reddit", "username"),
+        password=secret("reddit", "password"),
+        keywords=keywords(account),
+        subreddits=[s for s in os.environ.get("REDDIT_SUBREDDITS", "").replace(",", " ").split() if s],
+    )
+
+
+def x():
+    from social.credentials import configured
+
+    from .x import XConnector
+
+    return XConnector() if configured("x", "consumer_secret") else None
+
+
+def meta(platform: str):
+    def build():
+        from social.credentials import configured
+
+        from .meta import MetaConnector
+
+        return MetaConnector(platform) if configured("meta", "page_access_token") else None
+
+    return build
+
+
+FACTORIES = {
+    "x": x,
+    "facebook": meta("facebook"),
+    "instagram": meta("instagram"),
+    "mastodon": mastodon,
+    "bluesky": bluesky,
+    "reddit": reddit,
+}

@@ -1,0 +1,120 @@
+"""The signed generic webhook any listening tool can push to.
+
+The sender signs `<unix timestamp>.<raw body>` with HMAC-SHA256 and a shared secret and sends
+`X-CrisisCenter-Signature: t=<timestamp>,v1=<hex>` (several v1= values are allowed, for
+rotating the secret). Old timestamps are refused so a captured delivery cannot be replayed
+later; a delivery seen before is acknowledged and stores nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from social.models import WebhookReceipt
+
+HEADER = "X-CrisisCenter-Signature"
+TOLERANCE_SECONDS = 300
+SOURCE = "generic"
+
+
+class SignatureError(Exception):
+    def __init__(self, reason: str, status: int):
+        super().__init__(reason)
+        self.reason, self.status = reason, status
+
+
+class DeliveryError(Exception):
+    """A genuine delivery whose body cannot be accepted (400)."""
+
+    def __init__(self, reason: str, problems: dict | None = None):
+        super().__init__(reason)
+        self.reason, self.problems = reason, problems or {}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    batch_id: int | None
+    accepted: int
+    replay: bool
+
+
+@dataclass(frozen=True)
+class Signed:
+    timestamp: int
+    signature: str
+
+
+def sign(body: bytes, secret: str, timestamp: int) -> str:
+    """The header value a sender computes (also what the README shows in Python)."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def verify(header: str | None, body: bytes, secret: str, *, now: float | None = None) -> Signed:
+    """The checked signature, or SignatureError: 401 when missing or unreadable, 403 when
+    forged or too old."""
+    if not header:
+        raise SignatureError(f"the {HEADER} header is missing", 401)
+    parts: dict[str, list[str]] = {}
+    for piece in header.split(","):
+        key, sep, value = piece.strip().partition("=")
+        if sep:
+            parts.setdefault(key, []).append(value)
+    timestamps, signatures = parts.get("t", []), parts.get("v1", [])
+    if len(timestamps) != 1 or not timestamps[0].isdigit() or not signatures:
+        raise SignatureError(f"the {HEADER} header must be t=<unix time>,v1=<hex>", 401)
+    timestamp = int(timestamps[0])
+    now = time.time() if now is None else now
+    if abs(now - timestamp) > TOLERANCE_SECONDS:
+        raise SignatureError("the signature timestamp is more than 5 minutes away from now", 403)
+    expected = sign(body, secret, timestamp).split("v1=", 1)[1]
+    for candidate in signatures:
+        if hmac.compare_digest(candidate.encode(), expected.encode()):
+            return Signed(timestamp, candidate)
+    raise SignatureError("the signature does not match the body", 403)
+
+
+def first_delivery(source: str, signed: Signed) -> bool:
+    """Record the delivery; False if this exact signed delivery was already received. Call
+    inside the transaction that stores the delivery, so a failed store can be retried."""
+    cutoff = timezone.now() - timedelta(seconds=2 * TOLERANCE_SECONDS)
+    WebhookReceipt.objects.filter(received_at__lt=cutoff).delete()
+    try:
+        with transaction.atomic():
+            WebhookReceipt.objects.create(
+                source=source, signature=signed.signature, received_at=timezone.now()
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def receive(body: bytes, header: str | None, secret: str, *, now: float | None = None) -> Delivery:
+    """Verify, parse and store one delivery (a JSON list of mentions in the API shape).
+    Raises SignatureError or DeliveryError; stores nothing unless everything is right."""
+    from social import health
+    from triage.ingest import IngestError, accept_batch
+
+    signed = verify(header, body, secret, now=now)
+    try:
+        items = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DeliveryError(f"the body is not JSON: {exc}") from exc
+    if isinstance(items, dict) and isinstance(items.get("mentions"), list):
+        items = items["mentions"]
+    with transaction.atomic():
+        if not first_delivery(SOURCE, signed):
+            return Delivery(batch_id=None, accepted=0, replay=True)
+        try:
+            batch = accept_batch(items, source=SOURCE)
+        except IngestError as exc:
+            raise DeliveryError(exc.message, exc.problems) from exc
+    health.record_events(SOURCE, batch.item_count)
+    return Delivery(batch_id=batch.pk, accepted=batch.item_count, replay=False)
