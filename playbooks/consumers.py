@@ -30,3 +30,7 @@ class StateConsumer(AsyncJsonWebsocketConsumer):
 
     async def crisis_state(self, event):
         await self.send_json(event)
+
+    async def triage_alert(self, event):
+        # New SLA breaches and spikes reach the comms lead on whatever page is open.
+        await self.send_json(event)

@@ -255,7 +255,9 @@ class Note(models.Model):
     """A note between agents on a mention ("called her back, waiting for CRM")."""
 
     mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField(max_length=2000)
     created_at = models.DateTimeField()
 
