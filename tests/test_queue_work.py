@@ -147,7 +147,7 @@ def test_bulk_assign_never_hands_expert_work_to_a_volunteer(agent, volunteer):
 def sorry_template(**extra) -> ReplyTemplate:
     return ReplyTemplate.objects.create(
         name="Sorry",
-        body="Hi {name}, we're sorry. Updates: {hub_link}\n---\nSorry {name}, here is what we know: {faq:delays}",
+        body="Hi {name}, we're sorry. Updates: {hub_link}\n---\nSorry {name}, what we know: {faq:delays}",
         **extra,
     )
 
