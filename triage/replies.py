@@ -28,7 +28,11 @@ MAX_BROADCAST = 200
 def fill(body: str, *, name: str, lang: str = "") -> str:
     from hubpage.selectors import hub_url
 
-    lang = lang.split("-")[0].lower() or None
+    from django.conf import settings
+
+    # The hub's main page is in the site's language; other languages get their own page.
+    lang = lang.split("-")[0].lower()
+    lang = None if not lang or lang == settings.LANGUAGE_CODE.split("-")[0] else lang
     text = FAQ_FIELD.sub(lambda m: hub_url(lang=lang, anchor=m.group(1)), body)
     return text.replace("{hub_link}", hub_url(lang=lang)).replace("{name}", name)
 

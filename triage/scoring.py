@@ -226,8 +226,9 @@ def _amplification(signals: MentionSignals) -> list[ScoreItem]:
         points = min(10, round(4 * math.log2(1 + signals.replies)))
         items.append(ScoreItem("amplification", points, f"{signals.replies:,} replies"))
     interactions = signals.reshares + signals.quotes + signals.replies
-    per_minute = interactions / max(signals.age_minutes, 1.0)
-    if interactions and per_minute >= 1:
+    # Five minutes at least: a post seconds old with three replies is not yet a trend.
+    per_minute = interactions / max(signals.age_minutes, 5.0)
+    if interactions >= 10 and per_minute >= 2:
         points = min(20, round(6 * math.log2(1 + per_minute)))
         items.append(ScoreItem("amplification", points, f"spreading fast: {per_minute:,.0f} a minute"))
     return items

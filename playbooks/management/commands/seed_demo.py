@@ -14,11 +14,12 @@ from playbooks.demo import (
     POSTS,
     RAIL_SCENARIO,
     REPLY_TEMPLATES,
+    TAGS,
     WATCHLIST,
 )
 from playbooks.models import ChecklistItem, OrganisationState, Scenario
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
-from triage.models import ReplyTemplate, WatchedAuthor
+from triage.models import ReplyTemplate, Tag, WatchedAuthor
 
 DEMO_USERS = [
     ("lead", Role.LEAD),
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             accounts, posts, campaigns = self._outbound()
             for name, tier, body in REPLY_TEMPLATES:
                 ReplyTemplate.objects.update_or_create(name=name, defaults={"tier": tier, "body": body})
+            for tag in TAGS:
+                Tag.objects.get_or_create(name=tag, defaults={"curated": True})
             for handle, kind in WATCHLIST:
                 WatchedAuthor.objects.get_or_create(platform="", handle=handle, defaults={"kind": kind})
         self.stdout.write(
