@@ -17,7 +17,7 @@ from django.utils import timezone
 from crisiscenter import events
 from crisiscenter.roles import is_first_line_only
 
-from .models import Mention, MentionStatus, QueueSettings, Reply, ReplyStatus, ReplyTemplate, Tier
+from .models import AuthorKind, Mention, MentionStatus, QueueSettings, Reply, ReplyStatus, ReplyTemplate, Tier
 from .selectors import fresh_mentions, mention_payload
 from .services import QueueError
 
@@ -26,9 +26,9 @@ MAX_BROADCAST = 200
 
 
 def fill(body: str, *, name: str, lang: str = "") -> str:
-    from hubpage.selectors import hub_url
-
     from django.conf import settings
+
+    from hubpage.selectors import hub_url
 
     # The hub's main page is in the site's language; other languages get their own page.
     lang = lang.split("-")[0].lower()
@@ -38,8 +38,13 @@ def fill(body: str, *, name: str, lang: str = "") -> str:
 
 
 def display_name(mention: Mention) -> str:
-    first = mention.author_name.split()[0] if mention.author_name.strip() else ""
-    return first or f"@{mention.author_handle}"
+    """A person by their first name; a newsroom or a council by its whole name."""
+    name = " ".join(mention.author_name.split())
+    if not name:
+        return f"@{mention.author_handle}"
+    if mention.author_kind in (AuthorKind.NEWS_MEDIA, AuthorKind.PUBLIC_BODY):
+        return name
+    return name.split()[0]
 
 
 def variant_uses(template: ReplyTemplate, within: timedelta = timedelta(hours=24)) -> dict[int, int]:

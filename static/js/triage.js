@@ -193,7 +193,7 @@ function renderCapacity() {
   const c = stats.capacity;
   if (!c) return;
   const verdict = c.backlog === 0 ? "nothing waiting"
-    : c.clear_minutes === null ? (c.more_hands !== null ? `not clearing: +${c.more_hands} hands would clear it within the SLA` : "not clearing yet")
+    : c.clear_minutes === null ? (c.more_hands !== null ? `not clearing · +${c.more_hands} hands clear it within the SLA` : "not clearing yet")
     : `clears in ${c.clear_minutes} min${c.more_hands ? `; +${c.more_hands} hands to meet the SLA` : ""}`;
   document.getElementById("capacity").replaceChildren(
     `in ${c.in_per_min}/min · handled ${c.out_per_min}/min · ${c.agents} agent${c.agents === 1 ? "" : "s"} · `,
@@ -236,7 +236,8 @@ async function act(action) {
     next = (list[index + 1] ?? list[index - 1])?.id ?? null;
   }
   merge(data);
-  if (next !== id) select(next); else schedule();
+  // Move on only if the agent is still on that mention: a later "next" must not be overridden.
+  if (next !== id && selectedId === id) select(next); else schedule();
   say({ resolve: "Resolved.", dismiss: "Dismissed.", claim: "Claimed: it is yours.", release: "Released.", "take-over": "Taken over: it is yours." }[action] || "Done.", "ok");
 }
 

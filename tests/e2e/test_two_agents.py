@@ -43,7 +43,7 @@ def test_two_agents_never_hold_the_same_mention_one_by_keyboard_alone(
         expect(page.locator("#rows li")).to_have_count(len(TEXTS), timeout=10000)
 
     taken = {agent.username: [], other_agent.username: []}
-    for _ in range(len(TEXTS) // 2):
+    for round_ in range(len(TEXTS) // 2):
         # Both ask for the next mention at the same moment.
         keys.keyboard.press("n")
         mouse.click("#next")
@@ -61,6 +61,9 @@ def test_two_agents_never_hold_the_same_mention_one_by_keyboard_alone(
         keys.keyboard.press("e")
         # The mouse agent resolves with a click.
         mouse.click("#detail button:has-text('Done')")
+        left = len(TEXTS) - 2 * (round_ + 1)
+        for page in (keys, mouse):
+            expect(page.locator("#rows li")).to_have_count(left, timeout=10000)
 
     mine, theirs = set(taken[agent.username]), set(taken[other_agent.username])
     assert len(mine) == len(theirs) == len(TEXTS) // 2 and not mine & theirs

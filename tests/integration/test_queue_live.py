@@ -43,7 +43,7 @@ def test_ten_agents_claiming_at_once_over_http_one_wins(live, integration):
 
 
 def test_an_sla_breach_alerts_the_lead_on_every_page_once(live, lead, agent, integration):
-    first, second = stored(live, integration, mention_item("1"), mention_item("2"))
+    first, _ = stored(live, integration, mention_item("1"), mention_item("2"))
     Mention.objects.filter(pk=first.pk).update(sla_due_at=timezone.now() - timedelta(minutes=2))
     with open_socket(live, "/ws/state/", lead) as state, open_socket(live, "/ws/triage/", agent) as queue:
         receive(state), receive(queue)
