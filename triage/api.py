@@ -43,6 +43,7 @@ class MentionInSerializer(serializers.Serializer):
     lang = serializers.CharField(required=False)
     reshares = serializers.IntegerField(required=False, min_value=0)
     replies = serializers.IntegerField(required=False, min_value=0)
+    quotes = serializers.IntegerField(required=False, min_value=0)
     in_reply_to = serializers.CharField(required=False)
 
 
@@ -58,6 +59,8 @@ class MentionOutSerializer(MentionInSerializer):
     claimed_by = serializers.CharField(allow_null=True)
     sla_due_at = serializers.DateTimeField()
     ingested_at = serializers.DateTimeField()
+    sentiment = serializers.FloatField()
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 BatchAccepted = inline_serializer(

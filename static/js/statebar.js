@@ -31,7 +31,7 @@ if (bar) {
     if (!box) {
       box = document.createElement("div");
       box.id = "alertbar"; box.className = "alertbar"; box.setAttribute("role", "alert");
-      bar.after(box);
+      document.body.append(box);
     }
     const line = document.createElement("p");
     line.className = `alert-line ${msg.kind === "spike" ? "warn" : "bad"}`;

@@ -100,3 +100,18 @@ def test_a_burst_reaches_the_page_in_few_frames_with_every_delta_in_order(live, 
                 seqs += [d["seq"] for d in message.get("deltas", [message])]
     assert sorted(seqs) == list(range(snapshot["seq"] + 1, snapshot["seq"] + 21))
     assert frames < 20  # coalesced: the page never gets one frame per batch under load
+
+
+def test_presence_shows_who_has_the_queue_open(live, agent, volunteer):
+    from triage import presence
+
+    presence._client().delete(presence.KEY)  # a clean slate in this run's Redis db
+    with open_socket(live, "/ws/triage/", agent) as first:
+        receive(first)
+        receive_until(first, lambda m: m["type"] == "queue.presence")
+        with open_socket(live, "/ws/triage/", volunteer) as second:
+            receive(second)
+            joined = receive_until(first, lambda m: m["type"] == "queue.presence" and len(m["agents"]) == 2)
+            assert [a["user"] for a in joined["agents"]] == sorted([agent.username, volunteer.username])
+        left = receive_until(first, lambda m: m["type"] == "queue.presence" and len(m["agents"]) == 1)
+    assert left["agents"] == [{"user": agent.username, "holding": []}]
