@@ -225,3 +225,17 @@ def test_capacity_panel_figures_come_with_the_queue_stats(agent):
     stats = api_for(agent).get("/api/v1/queue/stats/").json()
     assert stats["unanswered"] == 1
     assert stats["capacity"]["backlog"] == 1 and stats["capacity"]["out_per_min"] == 0.1
+
+
+def test_quotes_and_the_active_scenarios_keywords_are_scored_at_ingest(agent, lead, scenario):
+    from playbooks import services as playbooks_services
+
+    scenario.topic_keywords = {"compensation": ["goodwill voucher"]}
+    scenario.save()
+    playbooks_services.activate(scenario=scenario, by=lead, drill=True)
+    (mention,) = load(mention_item("q", text="Where is my goodwill voucher?", quotes=12))
+    reasons = [item["reason"] for item in mention.breakdown]
+    assert mention.quotes == 12 and "12 quotes" in reasons
+    assert mention.topic == "compensation" and "scenario keyword “goodwill voucher”" in reasons
+    bad = api_for(agent).post("/api/v1/mentions/", [mention_item("z", quotes=-1)], format="json")
+    assert bad.status_code == 400 and "quotes" in str(bad.json())
