@@ -24,6 +24,8 @@ let selectedId = null;
 let stats = {};
 let presence = [];
 let frame = null;
+let rowsDirty = true;         // false while only the "new" bar and the figures changed
+window.triageRenders = 0;     // how often the rows were redrawn (the burst test reads it)
 let socket;
 
 function say(message, cls = "") {
@@ -54,6 +56,7 @@ function applySnapshot(msg) {
 function applyDelta(delta) {
   for (const m of delta.mentions) {
     const known = mentions.get(m.id) || pending.get(m.id);
+    if (mentions.has(m.id) || (delta.kind === "new" && mentions.size === 0)) rowsDirty = true;
     if (known && m.tags === undefined) m.tags = known.tags;
     if (delta.kind === "resolved" || delta.kind === "dismissed") {
       if (known && known.status !== "replied") adjustUnanswered(-1, m);
@@ -97,7 +100,8 @@ function drainBuffer() {
 }
 
 // ---- rendering (at most once a frame) ----------------------------------------
-function schedule() {
+function schedule(rows = true) {
+  if (rows) rowsDirty = true;
   if (frame === null) frame = requestAnimationFrame(() => { frame = null; render(); });
 }
 
@@ -158,6 +162,22 @@ function facet(containerId, name, values) {
 }
 
 function render() {
+  if (rowsDirty) renderRows();
+  document.getElementById("empty").hidden = mentions.size > 0;
+  newbar.textContent = pending.size ? `▲ ${pending.size} new — press . to show` : "Up to date: new mentions will wait here";
+  newbar.classList.toggle("show", pending.size > 0);
+  for (const [id, key] of [["stat-unanswered", "unanswered"], ["stat-p1", "p1"], ["stat-breaches", "breaches"]]) {
+    document.getElementById(id).textContent = stats[key] ?? "–";
+  }
+  document.getElementById("stat-breaches-box").classList.toggle("bad", Boolean(stats.breaches));
+  renderBulkbar();
+  renderCapacity();
+  renderPresence();
+}
+
+function renderRows() {
+  rowsDirty = false;
+  window.triageRenders += 1;
   const list = visible();
   // Keep the selected row still on screen while rows above it come and go.
   const anchor = document.getElementById(`m-${selectedId}`);
@@ -166,21 +186,11 @@ function render() {
   rowsEl.replaceChildren(...list.map(row));
   const after = document.getElementById(`m-${selectedId}`);
   scroller.scrollTop = after && before !== null ? after.offsetTop - before : top;
-  document.getElementById("empty").hidden = mentions.size > 0;
-  newbar.textContent = `▲ ${pending.size} new — press . to show`;
-  newbar.classList.toggle("show", pending.size > 0);
-  for (const [id, key] of [["stat-unanswered", "unanswered"], ["stat-p1", "p1"], ["stat-breaches", "breaches"]]) {
-    document.getElementById(id).textContent = stats[key] ?? "–";
-  }
-  document.getElementById("stat-breaches-box").classList.toggle("bad", Boolean(stats.breaches));
   const all = [...mentions.values()];
   facet("topics", "topic", all.map((m) => m.topic));
   facet("platforms", "platform", all.map((m) => m.platform));
   facet("langs", "lang", all.map((m) => m.lang || "–"));
   facet("tagfacet", "tag", all.flatMap((m) => m.tags || []));
-  renderBulkbar();
-  renderCapacity();
-  renderPresence();
 }
 
 function renderBulkbar() {
@@ -360,7 +370,7 @@ document.body.append(el("datalist", { id: "bulk-tags" }, ...curatedTags.map((t) 
 setInterval(() => { for (const t of document.querySelectorAll("#main time")) t.textContent = relativeTime(t.getAttribute("datetime")); }, 30000);
 async function refreshStats() {
   const { ok, data } = await get("/api/v1/queue/stats/");
-  if (ok) { stats = data; schedule(); }
+  if (ok) { stats = data; schedule(false); }
 }
 setInterval(refreshStats, 30000);  // capacity figures move slowly: a refresh every 30 s is plenty
 
@@ -369,11 +379,12 @@ socket = liveSocket("/ws/triage/", {
   onState: (state) => { conn.dataset.state = state; conn.textContent = state === "live" ? "● live" : "reconnecting…"; },
   onMessage: (msg) => {
     if (msg.type === "queue.snapshot") applySnapshot(msg);
-    else if (msg.type === "queue.delta") { onDelta(msg); drainBuffer(); schedule(); }
-    else if (msg.type === "queue.deltas") { for (const d of msg.deltas) onDelta(d); drainBuffer(); schedule(); }
-    else if (msg.type === "queue.presence") { presence = msg.agents; schedule(); }
+    else if (msg.type === "queue.delta") { onDelta(msg); drainBuffer(); schedule(false); }
+    else if (msg.type === "queue.deltas") { for (const d of msg.deltas) onDelta(d); drainBuffer(); schedule(false); }
+    else if (msg.type === "queue.presence") { presence = msg.agents; schedule(false); }
     else if (msg.type === "reply.status") detail.replyStatus(msg);
     else if (msg.type === "triage.alert") refreshStats();  // the banner itself is the state bar's (statebar.js)
   },
 });
 window.triageState = () => ({ seq, shown: mentions.size, pending: pending.size, selectedId, chosen: [...chosen] });
+
