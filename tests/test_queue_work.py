@@ -239,3 +239,20 @@ def test_quotes_and_the_active_scenarios_keywords_are_scored_at_ingest(agent, le
     assert mention.topic == "compensation" and "scenario keyword “goodwill voucher”" in reasons
     bad = api_for(agent).post("/api/v1/mentions/", [mention_item("z", quotes=-1)], format="json")
     assert bad.status_code == 400 and "quotes" in str(bad.json())
+
+
+def test_an_agent_whose_socket_died_without_closing_drops_out_of_presence():
+    import time
+
+    from triage import presence
+
+    client = presence._client()
+    client.delete(presence.KEY)
+    presence.seen("ade", "chan-1")
+    presence.seen("ade", "chan-2")  # two tabs: one agent
+    client.zadd(presence.KEY, {"ghost|chan-3": time.time() - presence.STALE_SECONDS - 1})
+    assert presence.online() == ["ade"]
+    presence.left("ade", "chan-1")
+    assert presence.online() == ["ade"]
+    presence.left("ade", "chan-2")
+    assert presence.online() == []

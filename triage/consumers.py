@@ -22,8 +22,8 @@ def _snapshot() -> dict:
     return {"type": "queue.snapshot", "seq": seq, "mentions": queue_top(), "stats": queue_stats()}
 
 
-def _presence_changed(username: str, joined: bool) -> None:
-    (presence.joined if joined else presence.left)(username)
+def _presence_changed(username: str, channel: str, joined: bool) -> None:
+    (presence.seen if joined else presence.left)(username, channel)
     events.send_presence(presence.holding())
 
 
@@ -39,6 +39,7 @@ class TriageConsumer(AsyncJsonWebsocketConsumer):
         self.username = None
         self.outbox: list[dict] = []
         self.flusher: asyncio.Task | None = None
+        self.heartbeat: asyncio.Task | None = None
         if not await database_sync_to_async(has_role)(user, QUEUE_WORKERS):
             await self.close(code=FORBIDDEN)
             return
@@ -47,14 +48,21 @@ class TriageConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         self.username = user.get_username()
         await self.send_json(await database_sync_to_async(_snapshot)())
-        await database_sync_to_async(_presence_changed)(self.username, True)
+        await database_sync_to_async(_presence_changed)(self.username, self.channel_name, True)
+        self.heartbeat = asyncio.ensure_future(self._keep_present())
+
+    async def _keep_present(self):
+        while True:
+            await asyncio.sleep(presence.HEARTBEAT_SECONDS)
+            await database_sync_to_async(presence.seen)(self.username, self.channel_name)
 
     async def disconnect(self, code):
         await self.channel_layer.group_discard(TRIAGE_GROUP, self.channel_name)
-        if self.flusher:
-            self.flusher.cancel()
+        for task in (self.flusher, self.heartbeat):
+            if task:
+                task.cancel()
         if self.username:
-            await database_sync_to_async(_presence_changed)(self.username, False)
+            await database_sync_to_async(_presence_changed)(self.username, self.channel_name, False)
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "resync":

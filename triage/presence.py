@@ -1,13 +1,21 @@
-"""Who has the queue open: a Redis hash of username -> open sockets, kept by the triage consumer."""
+"""Who has the queue open: a Redis sorted set of open sockets, each refreshed by its consumer.
+
+Members are "username|channel name", scored by when that socket last said it is alive.
+A socket closed normally is removed at once; one whose process died simply stops being
+refreshed and drops out after STALE_SECONDS, so nobody stays "online" for ever.
+"""
 
 from __future__ import annotations
 
+import time
 from functools import cache
 
 import redis
 from django.conf import settings
 
 KEY = "triage:presence"
+HEARTBEAT_SECONDS = 30
+STALE_SECONDS = 90
 
 
 @cache
@@ -15,22 +23,26 @@ def _client() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
 
 
-def joined(username: str) -> None:
-    _client().hincrby(KEY, username, 1)
+def _member(username: str, channel: str) -> str:
+    return f"{username}|{channel}"
 
 
-def left(username: str) -> None:
-    client = _client()
-    if client.hincrby(KEY, username, -1) <= 0:
-        client.hdel(KEY, username)
+def seen(username: str, channel: str) -> None:
+    _client().zadd(KEY, {_member(username, channel): time.time()})
+
+
+def left(username: str, channel: str) -> None:
+    _client().zrem(KEY, _member(username, channel))
 
 
 def online() -> list[str]:
+    client = _client()
     try:
-        names = _client().hkeys(KEY)
+        client.zremrangebyscore(KEY, "-inf", time.time() - STALE_SECONDS)
+        members = client.zrange(KEY, 0, -1)
     except redis.RedisError:
-        return []  # the panel shows 0 online rather than failing the page
-    return sorted(n.decode() for n in names)
+        return []  # the panel shows nobody online rather than failing the page
+    return sorted({m.decode().split("|", 1)[0] for m in members})
 
 
 def holding() -> list[dict]:
