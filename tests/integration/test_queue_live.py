@@ -115,3 +115,17 @@ def test_presence_shows_who_has_the_queue_open(live, agent, volunteer):
             assert [a["user"] for a in joined["agents"]] == sorted([agent.username, volunteer.username])
         left = receive_until(first, lambda m: m["type"] == "queue.presence" and len(m["agents"]) == 1)
     assert left["agents"] == [{"user": agent.username, "holding": []}]
+
+
+def test_a_reply_shows_sending_then_sent_on_every_open_queue(live, agent, other_agent, integration):
+    (mention,) = stored(live, integration, mention_item("1"))
+    with open_socket(live, "/ws/triage/", other_agent) as ws:
+        receive(ws)
+        status, body = http_post(
+            live, f"/api/v1/mentions/{mention.pk}/reply/", {"text": "Sorry! {hub}"}, agent
+        )
+        assert status == 200 and body["status"] == "sending"
+        replied = receive_until(ws, lambda m: m.get("kind") == "replied")
+        assert replied["mentions"][0]["claimed_by"] == agent.username
+        sent = receive_until(ws, lambda m: m["type"] == "reply.status")
+    assert sent == {**sent, "reply": body["reply"], "mention": mention.pk, "status": "sent", "error": ""}
