@@ -105,16 +105,19 @@ def test_a_burst_reaches_the_page_in_few_frames_with_every_delta_in_order(live, 
 def test_presence_shows_who_has_the_queue_open(live, agent, volunteer):
     from triage import presence
 
-    presence._client().delete(presence.KEY)  # a clean slate in this run's Redis db
+    presence._client().delete(presence.KEY)  # sockets of an earlier run's server linger for 90 s
+
+    # Pages other tests left open on this server may be online too: look for these two.
+    def names(message):
+        return {a["user"] for a in message["agents"]} if message["type"] == "queue.presence" else set()
+
     with open_socket(live, "/ws/triage/", agent) as first:
         receive(first)
-        receive_until(first, lambda m: m["type"] == "queue.presence")
         with open_socket(live, "/ws/triage/", volunteer) as second:
             receive(second)
-            joined = receive_until(first, lambda m: m["type"] == "queue.presence" and len(m["agents"]) == 2)
-            assert [a["user"] for a in joined["agents"]] == sorted([agent.username, volunteer.username])
-        left = receive_until(first, lambda m: m["type"] == "queue.presence" and len(m["agents"]) == 1)
-    assert left["agents"] == [{"user": agent.username, "holding": []}]
+            receive_until(first, lambda m: {agent.username, volunteer.username} <= names(m))
+        left = receive_until(first, lambda m: names(m) and volunteer.username not in names(m))
+    assert agent.username in names(left)
 
 
 def test_a_reply_shows_sending_then_sent_on_every_open_queue(live, agent, other_agent, integration):
