@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 STATE_GROUP = "state"
 TRIAGE_GROUP = "triage"
 
-QueueDeltaKind = Literal["new", "claimed", "released", "replied", "resolved", "dismissed"]
+QueueDeltaKind = Literal["new", "claimed", "released", "replied", "resolved", "dismissed", "updated"]
 
 
 class CrisisState(TypedDict):
@@ -125,3 +125,46 @@ def send_checklist(event: ChecklistEvent) -> None:
 
 def send_delivery(event: DeliveryEvent) -> None:
     transaction.on_commit(lambda: _group_send(crisis_group(event["crisis_id"]), dict(event)), robust=True)
+
+
+class AlertEvent(TypedDict):
+    """To the comms lead (state group: every staff page) and the queue: new SLA breaches, a spike."""
+
+    type: Literal["triage.alert"]
+    id: int
+    kind: Literal["sla_breach", "spike"]
+    message: str
+    created_at: str
+    details: dict[str, Any]
+
+
+class ReplyStatusEvent(TypedDict):
+    """Not numbered: a reply's sending state is shown in the detail pane, not the queue's order."""
+
+    type: Literal["reply.status"]
+    reply: int
+    mention: int
+    status: Literal["sending", "sent", "failed"]
+    error: str
+
+
+class PresenceEvent(TypedDict):
+    type: Literal["queue.presence"]
+    agents: list[dict[str, Any]]
+
+
+def send_alert(alert: AlertEvent) -> None:
+    def send() -> None:
+        _group_send(STATE_GROUP, dict(alert))
+        _group_send(TRIAGE_GROUP, dict(alert))
+
+    transaction.on_commit(send, robust=True)
+
+
+def send_reply_status(event: ReplyStatusEvent) -> None:
+    transaction.on_commit(lambda: _group_send(TRIAGE_GROUP, dict(event)), robust=True)
+
+
+def send_presence(agents: list[dict[str, Any]]) -> None:
+    event: PresenceEvent = {"type": "queue.presence", "agents": agents}
+    transaction.on_commit(lambda: _group_send(TRIAGE_GROUP, dict(event)), robust=True)

@@ -146,6 +146,9 @@ CELERY_BEAT_SCHEDULE = {
     "publish-due-posts": {"task": "social.tasks.publish_due_posts", "schedule": 15.0},
     "requeue-stale-batches": {"task": "triage.tasks.requeue_stale_batches", "schedule": 30.0},
     "poll-reddit": {"task": "social.tasks.poll_reddit", "schedule": env_int("REDDIT_POLL_SECONDS", 60)},
+    "alert-sla-breaches": {"task": "triage.tasks.alert_sla_breaches", "schedule": 30.0},
+    "release-idle-claims": {"task": "triage.tasks.release_idle_claims", "schedule": 30.0},
+    "detect-spike": {"task": "triage.tasks.detect_spike", "schedule": 60.0},
 }
 
 CHANNEL_LAYERS = {
@@ -192,6 +195,11 @@ INGEST_MAX_BATCH = env_int("INGEST_MAX_BATCH", 1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("INGEST_MAX_BYTES", 4 * 1024 * 1024)
 INFLUENCER_FOLLOWERS = env_int("INFLUENCER_FOLLOWERS", 1000)
 QUEUE_SNAPSHOT_SIZE = env_int("QUEUE_SNAPSHOT_SIZE", 200)
+# Languages the team answers in (ISO 639-1); others are flagged in the score's breakdown.
+TEAM_LANGUAGES = env_list("TEAM_LANGUAGES", ["en"])
+# Spike detection: 5-minute windows against the median of the previous hours.
+SPIKE_BASELINE_HOURS = env_int("SPIKE_BASELINE_HOURS", 3)
+SPIKE_MIN_MENTIONS = env_int("SPIKE_MIN_MENTIONS", 30)
 HUB_ROOT = Path(env_str("HUB_ROOT", str(VAR_DIR / "hub")))
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Northline Rail")
 # Languages the hub page is published in; the first is the default (/hub/ without a match).

@@ -31,6 +31,7 @@ api_v1 = [
     path("crisis/deactivate/", playbooks_api.DeactivateView.as_view(), name="api_crisis_deactivate"),
     path("crises/<int:pk>/phase/", playbooks_api.PhaseView.as_view(), name="api_crisis_phase"),
     path("hub/updates/", HubUpdateView.as_view(), name="api_hub_updates"),
+    path("", include("triage.api_urls")),
 ]
 
 urlpatterns = [

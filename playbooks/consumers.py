@@ -31,6 +31,10 @@ class StateConsumer(AsyncJsonWebsocketConsumer):
     async def crisis_state(self, event):
         await self.send_json(event)
 
+    async def triage_alert(self, event):
+        # New SLA breaches and spikes reach the comms lead on whatever page is open.
+        await self.send_json(event)
+
 
 def _snapshot(crisis_id: int) -> dict | None:
     from .models import ChecklistTask, Crisis

@@ -148,21 +148,35 @@ REPLY_TEMPLATES = [
         "Apology and hub link",
         "first_line",
         "Hi {name}, we're really sorry for the disruption today. We're keeping this page up to date with "
-        "what's happening and your options: {hub_link}",
+        "what's happening and your options: {hub_link}"
+        "\n---\n"
+        "Sorry {name}, today has not gone the way it should. Everything we know, as soon as we know it: "
+        "{hub_link}"
+        "\n---\n"
+        "{name}, we hear you, and we're sorry. The latest on the disruption, and what you can do: {hub_link}",
     ),
     (
         "Safety first",
         "first_line",
         "Hi {name}, thank you for telling us. Staff are with every stopped train and you are safe. "
-        "If anyone needs help right now please speak to the guard. Updates: {hub_link}",
+        "If anyone needs help right now please speak to the guard. Updates: {hub_link}"
+        "\n---\n"
+        "Thank you {name}. Our staff are with every stopped train and everyone is safe. If someone needs "
+        "help now, tell the guard or call 999. Updates: {hub_link}",
     ),
     (
         "Refunds and Delay Repay",
         "expert",
         "Hi {name}, you're entitled to a full refund or Delay Repay for today's journey. Here is how to "
-        "claim, with the deadlines: {hub_link}",
+        "claim, with the deadlines: {faq:refunds}"
+        "\n---\n"
+        "Hi {name}, sorry about today. You can claim a full refund or Delay Repay; the steps and "
+        "deadlines are here: {faq:refunds}",
     ),
 ]
+
+# The queue's curated tags (triage.Tag): what the team reports on afterwards.
+TAGS = ["press", "vulnerable passenger", "callback", "legal", "escalated", "accessibility"]
 
 WATCHLIST = [
     ("kingsbridgetimes", "news_media"),

@@ -90,3 +90,17 @@ def test_schema_describes_the_api(client):
         "/api/v1/crises/{id}/phase/",
     ]:
         assert path in schema["paths"]
+
+
+@pytest.mark.django_db
+def test_volunteers_are_offered_first_line_templates_only(client, volunteer, agent):
+    from triage.models import ReplyTemplate
+
+    ReplyTemplate.objects.create(name="Apology", body="Sorry {name}", tier="first_line")
+    ReplyTemplate.objects.create(name="Refund steps", body="Refund: {faq:refunds}", tier="expert")
+    client.force_login(volunteer)
+    page = client.get("/triage/").content.decode()
+    assert "Apology" in page and "Refund steps" not in page and 'data-bulk="assign"' not in page
+    client.force_login(agent)
+    page = client.get("/triage/").content.decode()
+    assert "Refund steps" in page and 'data-bulk="assign"' in page

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Mention, MentionBatch, ReplyTemplate, WatchedAuthor
+from .models import Alert, Mention, MentionBatch, Note, QueueSettings, ReplyTemplate, Tag, WatchedAuthor
 
 
 @admin.register(WatchedAuthor)
@@ -12,8 +12,49 @@ class WatchedAuthorAdmin(admin.ModelAdmin):
 
 @admin.register(ReplyTemplate)
 class ReplyTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "tier"]
-    list_filter = ["tier"]
+    list_display = ["name", "tier", "scenario", "variant_count"]
+    list_filter = ["tier", "scenario"]
+
+    @admin.display(description="variants")
+    def variant_count(self, obj: ReplyTemplate) -> int:
+        return len(obj.variants)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "curated"]
+    list_filter = ["curated"]
+    search_fields = ["name"]
+
+
+@admin.register(QueueSettings)
+class QueueSettingsAdmin(admin.ModelAdmin):
+    """One row: the CRM link, SLA per band, idle claim timeout, repeat warning."""
+
+    def has_add_permission(self, request):
+        return not QueueSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "message"]
+    list_filter = ["kind"]
+    readonly_fields = ["kind", "created_at", "message", "details"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["mention", "author", "created_at"]
+    readonly_fields = ["mention", "author", "body", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Mention)

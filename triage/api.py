@@ -43,6 +43,7 @@ class MentionInSerializer(serializers.Serializer):
     lang = serializers.CharField(required=False)
     reshares = serializers.IntegerField(required=False, min_value=0)
     replies = serializers.IntegerField(required=False, min_value=0)
+    quotes = serializers.IntegerField(required=False, min_value=0)
     in_reply_to = serializers.CharField(required=False)
 
 
@@ -58,13 +59,20 @@ class MentionOutSerializer(MentionInSerializer):
     claimed_by = serializers.CharField(allow_null=True)
     sla_due_at = serializers.DateTimeField()
     ingested_at = serializers.DateTimeField()
+    sentiment = serializers.FloatField()
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 BatchAccepted = inline_serializer(
     "BatchAccepted", {"batch": serializers.IntegerField(), "accepted": serializers.IntegerField()}
 )
 ReplyIn = inline_serializer(
-    "ReplyIn", {"text": serializers.CharField(), "template": serializers.IntegerField(required=False)}
+    "ReplyIn",
+    {
+        "text": serializers.CharField(),
+        "template": serializers.IntegerField(required=False),
+        "variant": serializers.IntegerField(required=False, min_value=0),
+    },
 )
 
 
@@ -99,6 +107,8 @@ class MentionListView(APIView):
             OpenApiParameter("platform"),
             OpenApiParameter("topic"),
             OpenApiParameter("tier"),
+            OpenApiParameter("tag"),
+            OpenApiParameter("lang"),
             OpenApiParameter("mine", bool),
             OpenApiParameter("q", description="text search"),
         ],
@@ -107,12 +117,14 @@ class MentionListView(APIView):
     def get(self, request: Request) -> Response:
         """Mentions ranked as the queue ranks them (score, raised by waiting time)."""
         params = request.query_params
-        mentions = Mention.objects.select_related("claimed_by").order_by("queue_key")
+        mentions = Mention.objects.select_related("claimed_by").prefetch_related("tags").order_by("queue_key")
         wanted = params.get("status", "open")
         mentions = mentions.filter(status__in=OPEN) if wanted == "open" else mentions.filter(status=wanted)
-        for field in ("band", "platform", "topic", "tier"):
+        for field in ("band", "platform", "topic", "tier", "lang"):
             if params.get(field):
                 mentions = mentions.filter(**{field: params[field]})
+        if params.get("tag"):
+            mentions = mentions.filter(tags__name=params["tag"].lower())
         if params.get("mine") in ("1", "true"):
             mentions = mentions.filter(claimed_by=request.user)
         if params.get("q"):
@@ -190,7 +202,9 @@ class ReplyView(APIView):
         if not isinstance(text, str) or not text.strip():
             return Response({"detail": "text is required"}, status=status.HTTP_400_BAD_REQUEST)
         template = ReplyTemplate.objects.filter(pk=request.data.get("template") or 0).first()
-        return _act(services.reply, pk, request, text=text, template=template)
+        variant = request.data.get("variant")
+        variant = variant if isinstance(variant, int) and variant >= 0 and template else 0
+        return _act(services.reply, pk, request, text=text, template=template, variant=variant)
 
 
 class QueueNextView(APIView):

@@ -1,12 +1,20 @@
+import asyncio
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from crisiscenter import events
 from crisiscenter.events import TRIAGE_GROUP, current_queue_seq
 from crisiscenter.roles import QUEUE_WORKERS, has_role
 
+from . import presence
 from .selectors import queue_stats, queue_top
 
 FORBIDDEN = 4403
+# A delta goes out at once; the ones that follow within this long go as one frame
+# ("queue.deltas"): at 100 new mentions a second a page gets ten frames, not a hundred,
+# and a quiet queue pays no delay.
+FLUSH_SECONDS = 0.1
 
 
 def _snapshot() -> dict:
@@ -14,29 +22,72 @@ def _snapshot() -> dict:
     return {"type": "queue.snapshot", "seq": seq, "mentions": queue_top(), "stats": queue_stats()}
 
 
+def _presence_changed(username: str, channel: str, joined: bool) -> None:
+    (presence.seen if joined else presence.left)(username, channel)
+    events.send_presence(presence.holding())
+
+
 class TriageConsumer(AsyncJsonWebsocketConsumer):
     """/ws/triage/: a snapshot on connect or on request, then numbered deltas.
 
     Actions (claim, reply, ...) go through the HTTP API, which calls the services;
-    this consumer only delivers.
+    this consumer only delivers, and keeps the presence list.
     """
 
     async def connect(self):
         user = self.scope.get("user")
+        self.username = None
+        self.outbox: list[dict] = []
+        self.flusher: asyncio.Task | None = None
+        self.heartbeat: asyncio.Task | None = None
         if not await database_sync_to_async(has_role)(user, QUEUE_WORKERS):
             await self.close(code=FORBIDDEN)
             return
         # Join before the snapshot so no delta falls between the two.
         await self.channel_layer.group_add(TRIAGE_GROUP, self.channel_name)
         await self.accept()
+        self.username = user.get_username()
         await self.send_json(await database_sync_to_async(_snapshot)())
+        await database_sync_to_async(_presence_changed)(self.username, self.channel_name, True)
+        self.heartbeat = asyncio.ensure_future(self._keep_present())
+
+    async def _keep_present(self):
+        while True:
+            await asyncio.sleep(presence.HEARTBEAT_SECONDS)
+            await database_sync_to_async(presence.seen)(self.username, self.channel_name)
 
     async def disconnect(self, code):
         await self.channel_layer.group_discard(TRIAGE_GROUP, self.channel_name)
+        for task in (self.flusher, self.heartbeat):
+            if task:
+                task.cancel()
+        if self.username:
+            await database_sync_to_async(_presence_changed)(self.username, self.channel_name, False)
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "resync":
             await self.send_json(await database_sync_to_async(_snapshot)())
 
     async def queue_delta(self, event):
+        if self.flusher is None or self.flusher.done():
+            await self.send_json(event)
+            self.flusher = asyncio.ensure_future(self._hold_and_flush())
+        else:
+            self.outbox.append(event)
+
+    async def _hold_and_flush(self):
+        while True:
+            await asyncio.sleep(FLUSH_SECONDS)
+            batch, self.outbox = self.outbox, []
+            if not batch:
+                return
+            await self.send_json({"type": "queue.deltas", "deltas": batch})
+
+    async def triage_alert(self, event):
+        await self.send_json(event)
+
+    async def reply_status(self, event):
+        await self.send_json(event)
+
+    async def queue_presence(self, event):
         await self.send_json(event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from crisiscenter import events
 from social.models import Platform
 
 from . import bulk
-from .models import BatchStatus, Mention, MentionBatch, WatchedAuthor
+from .models import Band, BatchStatus, Mention, MentionBatch, QueueSettings, WatchedAuthor
 from .scoring import MentionSignals, ScoringRules, queue_key_offset, score_mention
 from .selectors import mention_payload
 
@@ -54,6 +54,7 @@ class NormalisedMention:
     lang: str = ""
     reshares: int = 0
     replies: int = 0
+    quotes: int = 0
     in_reply_to: str = ""
 
 
@@ -132,6 +133,7 @@ def normalise(item: Any) -> tuple[NormalisedMention | None, dict[str, str]]:
         lang=_text(item, "lang", problems, required=False, limit=16),
         reshares=_count(item, "reshares", problems),
         replies=_count(item, "replies", problems),
+        quotes=_count(item, "quotes", problems),
         in_reply_to=_text(item, "in_reply_to", problems, required=False, limit=200),
     )
     if mention.url and not mention.url.startswith(("https://", "http://")):
@@ -206,6 +208,27 @@ def _watchlist() -> dict[tuple[str, str], str]:
     }
 
 
+def scoring_rules() -> ScoringRules:
+    """The rules as configured now: influencer threshold and languages from settings, SLAs from the admin."""
+    queue = QueueSettings.load()
+    return ScoringRules(
+        influencer_followers=settings.INFLUENCER_FOLLOWERS,
+        sla={
+            Band.P1: timedelta(minutes=queue.sla_p1_minutes),
+            Band.P2: timedelta(minutes=queue.sla_p2_minutes),
+            Band.P3: timedelta(minutes=queue.sla_p3_minutes),
+            Band.P4: timedelta(minutes=queue.sla_p4_minutes),
+        },
+        team_languages=frozenset(lang.lower() for lang in settings.TEAM_LANGUAGES),
+    )
+
+
+def _keywords() -> dict[str, tuple[str, ...]]:
+    from playbooks.selectors import topic_keywords
+
+    return {topic: tuple(words) for topic, words in topic_keywords().items()}
+
+
 def _brand_handles() -> frozenset[str]:
     from social.selectors import brand_handles
 
@@ -219,6 +242,7 @@ def build_mention(
     rules: ScoringRules,
     watchlist: dict[tuple[str, str], str],
     brand: frozenset[str],
+    keywords: dict[str, tuple[str, ...]] | None = None,
 ) -> Mention:
     handle = item.author_handle.lower()
     score = score_mention(
@@ -231,6 +255,10 @@ def build_mention(
             verified=item.author_verified,
             reshares=item.reshares,
             replies=item.replies,
+            quotes=item.quotes,
+            lang=item.lang,
+            age_minutes=max((now - item.created_at).total_seconds() / 60, 0.0),
+            topic_keywords=keywords or {},
             watchlist_kind=watchlist.get((item.platform, handle)) or watchlist.get(("", handle)),
             brand_handles=brand,
         ),
@@ -246,6 +274,8 @@ def build_mention(
         in_reply_to=item.in_reply_to,
         reshares=item.reshares,
         replies=item.replies,
+        quotes=item.quotes,
+        sentiment=score.sentiment,
         author_handle=item.author_handle,
         author_name=item.author_name,
         author_followers=item.author_followers,
@@ -303,15 +333,18 @@ def process_batch(batch_id: int) -> BatchResult | None:
         if batch is None:
             return None
         now = timezone.now()
-        rules = ScoringRules(influencer_followers=settings.INFLUENCER_FOLLOWERS)
+        rules = scoring_rules()
         watchlist, brand, crisis_id = _watchlist(), _brand_handles(), active_crisis_id()
+        keywords = _keywords()
         mentions = []
         for index, item in enumerate(batch.items):
             normalised, problems = normalise(item)
             if normalised is None:  # accepted by an older validator; keep the rest
                 logger.warning("batch %s item %s skipped: %s", batch.pk, index, problems)
                 continue
-            mention = build_mention(normalised, now=now, rules=rules, watchlist=watchlist, brand=brand)
+            mention = build_mention(
+                normalised, now=now, rules=rules, watchlist=watchlist, brand=brand, keywords=keywords
+            )
             mention.batch_id, mention.crisis_id = batch.pk, crisis_id
             mentions.append(mention)
         inserted = insert_new_mentions(mentions)

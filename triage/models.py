@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 
@@ -108,6 +110,8 @@ class Mention(models.Model):
     in_reply_to = models.CharField(max_length=200, blank=True)
     reshares = models.PositiveIntegerField(default=0)
     replies = models.PositiveIntegerField(default=0)
+    quotes = models.PositiveIntegerField(default=0)
+    sentiment = models.FloatField(default=0.0, help_text="VADER compound score, -1..+1.")
 
     author_handle = models.CharField(max_length=100)
     author_name = models.CharField(max_length=200, blank=True)
@@ -142,6 +146,9 @@ class Mention(models.Model):
     crisis = models.ForeignKey(
         "playbooks.Crisis", null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions"
     )
+    # Set when the comms lead was told this mention breached its SLA: each breach is told once.
+    breach_alerted_at = models.DateTimeField(null=True, blank=True)
+    tags = models.ManyToManyField("Tag", blank=True, related_name="mentions")
 
     class Meta:
         constraints = [
@@ -154,6 +161,17 @@ class Mention(models.Model):
                 condition=models.Q(status__in=["new", "claimed", "replied"]),
             ),
             models.Index(fields=["ingested_at"], name="mention_ingested_idx"),
+            # The beat tasks look for breaches not yet told and for idle claims every few seconds.
+            models.Index(
+                fields=["sla_due_at"],
+                name="mention_breach_pending_idx",
+                condition=models.Q(status__in=["new", "claimed"], breach_alerted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["claimed_at"], name="mention_claimed_idx", condition=models.Q(status="claimed")
+            ),
+            # The author card lists earlier mentions by the same author.
+            models.Index(fields=["author_handle", "platform"], name="mention_author_idx"),
         ]
 
     def __str__(self) -> str:
@@ -173,6 +191,7 @@ class Reply(models.Model):
     )
     text = models.TextField()
     template = models.ForeignKey("ReplyTemplate", null=True, blank=True, on_delete=models.SET_NULL)
+    variant = models.PositiveSmallIntegerField(default=0, help_text="Which variant of the template, from 0.")
     created_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=ReplyStatus.choices, default=ReplyStatus.SENDING)
     external_id = models.CharField(max_length=200, blank=True)
@@ -187,15 +206,114 @@ class Reply(models.Model):
         return f"Reply to {self.mention_id} ({self.status})"
 
 
+VARIANT_SEPARATOR = "\n---\n"
+
+
 class ReplyTemplate(models.Model):
-    """A reply in the brand's tone of voice. {name} and {hub_link} are filled in."""
+    """A reply in the brand's tone of voice, in several variants so replies do not read like a robot."""
 
     name = models.CharField(max_length=100, unique=True)
-    body = models.TextField(help_text="Use {name} for the author's name and {hub_link} for the hub page.")
+    body = models.TextField(
+        help_text="Fields: {name}, {hub_link}, {faq:anchor}. Separate variants with a line holding only ---."
+    )
     tier = models.CharField(max_length=12, choices=Tier.choices, default=Tier.FIRST_LINE)
+    scenario = models.ForeignKey(
+        "playbooks.Scenario",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reply_templates",
+        help_text="Shown first while a crisis of this scenario is active.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def variants(self) -> list[str]:
+        parts = [part.strip() for part in self.body.replace("\r\n", "\n").split(VARIANT_SEPARATOR)]
+        return [part for part in parts if part] or [""]
+
+
+class Tag(models.Model):
+    """A label on mentions. Curated tags are the admin's list; agents may add free ones."""
+
+    name = models.CharField(max_length=40, unique=True)
+    curated = models.BooleanField(default=True, help_text="Offered to every agent; free tags are not.")
+
+    class Meta:
+        ordering = ["-curated", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Note(models.Model):
+    """A note between agents on a mention ("called her back, waiting for CRM")."""
+
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.mention_id}"
+
+
+class QueueSettings(models.Model):
+    """The queue's admin-edited settings: one row (pk=1)."""
+
+    crm_url_pattern = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Link to the customer in the CRM, e.g. https://crm.example/search?q={handle}. "
+        "Fields: {handle}, {platform}, {name}.",
+    )
+    sla_p1_minutes = models.PositiveIntegerField(default=15)
+    sla_p2_minutes = models.PositiveIntegerField(default=60)
+    sla_p3_minutes = models.PositiveIntegerField(default=240)
+    sla_p4_minutes = models.PositiveIntegerField(default=1440)
+    claim_idle_minutes = models.PositiveIntegerField(
+        default=10, help_text="A claim with no reply for this long goes back to the queue."
+    )
+    repeat_warning_per_hour = models.PositiveIntegerField(
+        default=20, help_text="Warn when the same reply text went out more often than this in the last hour."
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "queue settings"
+
+    def __str__(self) -> str:
+        return "Queue settings"
+
+    @classmethod
+    def load(cls) -> QueueSettings:
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class AlertKind(models.TextChoices):
+    SLA_BREACH = "sla_breach", "SLA breach"
+    SPIKE = "spike", "Spike"
+
+
+class Alert(models.Model):
+    """Something the comms lead must see: new SLA breaches, a sudden rise in mentions."""
+
+    kind = models.CharField(max_length=20, choices=AlertKind.choices)
+    created_at = models.DateTimeField(db_index=True)
+    message = models.CharField(max_length=300)
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.message

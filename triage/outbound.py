@@ -23,12 +23,27 @@ def send_reply(reply_id: int, *, attempt: int = 0, retry: Callable | None = None
             in_reply_to=mention.external_id, author_handle=mention.author_handle, text=answer.text
         )
     except ConnectorError as exc:
-        if exc.transient and retry is not None and attempt < MAX_ATTEMPTS:
-            raise retry(exc=exc, countdown=exc.retry_after or 2**attempt) from exc
+        if exc.transient and attempt < MAX_ATTEMPTS:
+            countdown = exc.retry_after or 2**attempt
+            if retry is not None:
+                raise retry(exc=exc, countdown=countdown) from exc
+            # Sent as part of a broadcast: this one reply retries on its own task.
+            from .tasks import send_reply_task
+
+            send_reply_task.apply_async((reply_id,), countdown=countdown)
+            return None
         Reply.objects.filter(pk=reply_id).update(status=ReplyStatus.FAILED, error=str(exc)[:300])
         logger.warning("reply %s to %s failed: %s", reply_id, mention.platform, exc)
+        _tell(reply_id)
         return None
     Reply.objects.filter(pk=reply_id).update(
         status=ReplyStatus.SENT, external_id=external_id, sent_at=timezone.now()
     )
+    _tell(reply_id)
     return answer
+
+
+def _tell(reply_id: int) -> None:
+    from .replies import reply_status_event
+
+    reply_status_event(Reply.objects.get(pk=reply_id))

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from . import sentiment
 from .models import AuthorKind, Band, Tier, Topic
 
 
@@ -26,6 +28,8 @@ class ScoringRules:
             Band.P4: timedelta(hours=24),
         }
     )
+    # Languages the team answers in; a mention in another one says so in its breakdown.
+    team_languages: frozenset[str] = frozenset({"en"})
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,16 @@ class MentionSignals:
     verified: bool = False
     reshares: int = 0
     replies: int = 0
+    quotes: int = 0
+    lang: str = ""
+    # Minutes between the post and its scoring: reshares per minute measure how fast it spreads.
+    age_minutes: float = 0.0
     watchlist_kind: str | None = None
     brand_handles: frozenset[str] = frozenset()
+    # The active scenario's extra words per topic (playbooks.selectors.topic_keywords()).
+    topic_keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # VADER compound score; None means "compute it from the text".
+    sentiment: float | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,7 @@ class Score:
     topic: Topic
     tier: Tier
     author_kind: AuthorKind
+    sentiment: float
     items: tuple[ScoreItem, ...]
 
     def breakdown(self) -> list[dict[str, object]]:
@@ -102,6 +115,9 @@ NEGATIVE = _words(
     r"appalling",
     r"fed up",
 )
+# VADER's own thresholds: -0.05 and below reads as negative.
+NEGATIVE_SENTIMENT = -0.05
+STRONGLY_NEGATIVE = -0.5
 QUESTION_START = re.compile(
     r"^\s*(?:@\w+\s+)*(?:when|why|how|what|where|who|is|are|can|could|will|should|do|does|did)\b",
     re.IGNORECASE,
@@ -127,6 +143,9 @@ PUBLIC_BODY_SIGNS = _words(
     r"police",
     r"ministry",
     r"government",
+    r"gov\b",
+    r"mayor",
+    r"transport for",
     r"authority",
     r"fire service",
     r"ambulance service",
@@ -156,10 +175,28 @@ def author_kind(signals: MentionSignals, rules: ScoringRules) -> tuple[AuthorKin
     return AuthorKind.PERSON, ""
 
 
-def classify_topic(text: str) -> Topic:
+def _scenario_topic(text: str, keywords: Mapping[str, tuple[str, ...]]) -> tuple[Topic, str] | None:
+    lowered = text.lower()
+    for topic, words in keywords.items():
+        if topic not in Topic.values:
+            continue
+        for word in words:
+            if word and re.search(r"\b" + re.escape(word.lower()), lowered):
+                return Topic(topic), word
+    return None
+
+
+def classify_topic(
+    text: str, keywords: Mapping[str, tuple[str, ...]] | None = None, sentiment_score: float = 0.0
+) -> Topic:
+    """The scenario's keywords first (they know this crisis), then the built-in words."""
+    if keywords and (found := _scenario_topic(text, keywords)):
+        return found[0]
     for topic, pattern in TOPIC_WORDS:
         if pattern.search(text):
             return topic
+    if sentiment_score <= STRONGLY_NEGATIVE:
+        return Topic.COMPLAINT
     return Topic.OTHER
 
 
@@ -181,10 +218,36 @@ def _amplification(signals: MentionSignals) -> list[ScoreItem]:
     if signals.reshares:
         points = min(25, round(8 * math.log2(1 + signals.reshares)))
         items.append(ScoreItem("amplification", points, f"{signals.reshares:,} reshares"))
+    if signals.quotes:
+        # A quote carries the author's own words to their followers: worth more than a reshare.
+        points = min(20, round(10 * math.log2(1 + signals.quotes)))
+        items.append(ScoreItem("amplification", points, f"{signals.quotes:,} quotes"))
     if signals.replies:
         points = min(10, round(4 * math.log2(1 + signals.replies)))
         items.append(ScoreItem("amplification", points, f"{signals.replies:,} replies"))
+    interactions = signals.reshares + signals.quotes + signals.replies
+    # Five minutes at least: a post seconds old with three replies is not yet a trend.
+    per_minute = interactions / max(signals.age_minutes, 5.0)
+    if interactions >= 10 and per_minute >= 2:
+        points = min(20, round(6 * math.log2(1 + per_minute)))
+        items.append(ScoreItem("amplification", points, f"spreading fast: {per_minute:,.0f} a minute"))
     return items
+
+
+def _sentiment(score: float) -> list[ScoreItem]:
+    if score <= STRONGLY_NEGATIVE:
+        return [ScoreItem("urgency", 10, f"strongly negative (sentiment {score:+.2f})")]
+    if score <= NEGATIVE_SENTIMENT:
+        return [ScoreItem("urgency", 5, f"negative (sentiment {score:+.2f})")]
+    return []
+
+
+def _language(signals: MentionSignals, rules: ScoringRules) -> list[ScoreItem]:
+    lang = signals.lang.split("-")[0].lower()
+    if lang and rules.team_languages and lang not in rules.team_languages:
+        team = ", ".join(sorted(rules.team_languages))
+        return [ScoreItem("language", 0, f"written in {lang}; the team answers in {team}")]
+    return []
 
 
 def _urgency(signals: MentionSignals) -> list[ScoreItem]:
@@ -197,8 +260,6 @@ def _urgency(signals: MentionSignals) -> list[ScoreItem]:
     lowered = text.lower()
     if any(f"@{handle.lower()}" in lowered for handle in signals.brand_handles):
         items.append(ScoreItem("urgency", 10, "mentions our account directly"))
-    if match := NEGATIVE.search(text):
-        items.append(ScoreItem("urgency", 10, f"negative: “{match.group(0).lower()}”"))
     return items
 
 
@@ -209,20 +270,33 @@ def band_for(total: int, rules: ScoringRules) -> Band:
     return Band.P4
 
 
+def _topic(signals: MentionSignals, mood: float) -> tuple[Topic, list[ScoreItem]]:
+    scenario = _scenario_topic(signals.text, signals.topic_keywords) if signals.topic_keywords else None
+    topic = scenario[0] if scenario else classify_topic(signals.text, sentiment_score=mood)
+    items = []
+    if topic in PRACTICAL_TOPICS:
+        items.append(ScoreItem("topic", 5, f"practical question: {topic.label.lower()}"))
+    if scenario:
+        items.append(ScoreItem("topic", 5, f"scenario keyword “{scenario[1]}”"))
+    return topic, items
+
+
 def score_mention(signals: MentionSignals, rules: ScoringRules | None = None) -> Score:
     rules = rules or ScoringRules()
     kind, kind_reason = author_kind(signals, rules)
+    mood = signals.sentiment if signals.sentiment is not None else sentiment.compound(signals.text)
     items = _reach(signals, rules)
     if kind in AUTHOR_POINTS:
         items.append(ScoreItem("author", AUTHOR_POINTS[kind], f"{kind.label.lower()}: {kind_reason}"))
     items += _amplification(signals)
     items += _urgency(signals)
-    topic = classify_topic(signals.text)
-    if topic in PRACTICAL_TOPICS:
-        items.append(ScoreItem("topic", 5, f"practical question: {topic.label.lower()}"))
+    items += _sentiment(mood)
+    topic, topic_items = _topic(signals, mood)
+    items += topic_items
+    items += _language(signals, rules)
     total = sum(item.points for item in items)
     tier = Tier.EXPERT if topic in EXPERT_TOPICS or kind in EXPERT_AUTHORS else Tier.FIRST_LINE
-    return Score(total, band_for(total, rules), topic, tier, kind, tuple(items))
+    return Score(total, band_for(total, rules), topic, tier, kind, mood, tuple(items))
 
 
 def queue_key_offset(score: int) -> timedelta:

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from .models import Band, Mention, MentionStatus
+from . import presence
+from .capacity import Counts, capacity
+from .models import Band, Mention, MentionStatus, QueueSettings
 
 OPEN = [MentionStatus.NEW, MentionStatus.CLAIMED, MentionStatus.REPLIED]
 UNANSWERED = [MentionStatus.NEW, MentionStatus.CLAIMED]
@@ -29,6 +31,8 @@ def mention_payload(m: Mention) -> dict[str, Any]:
         "in_reply_to": m.in_reply_to,
         "reshares": m.reshares,
         "replies": m.replies,
+        "quotes": m.quotes,
+        "sentiment": m.sentiment,
         "author": {
             "handle": m.author_handle,
             "name": m.author_name,
@@ -47,11 +51,31 @@ def mention_payload(m: Mention) -> dict[str, Any]:
         "queue_key": m.queue_key.isoformat(),
         "status": m.status,
         "claimed_by": m.claimed_by.get_username() if m.claimed_by_id and m.claimed_by else None,
+        **_tags(m),
     }
 
 
+def _tags(m: Mention) -> dict[str, list[str]]:
+    # Only when fetched with the mention (prefetch_related("tags")): a payload never costs a
+    # query per row, and a client keeps the tags it has when a delta carries none.
+    prefetched = getattr(m, "_prefetched_objects_cache", {})
+    if "tags" in prefetched:
+        return {"tags": sorted(t.name for t in prefetched["tags"])}
+    return {}
+
+
+def fresh_mentions(ids: list[int]) -> QuerySet[Mention]:
+    """Mentions re-read after a change, shaped for a delta (holder and tags included)."""
+    return Mention.objects.filter(pk__in=ids).select_related("claimed_by").prefetch_related("tags")
+
+
 def open_queue() -> QuerySet[Mention]:
-    return Mention.objects.filter(status__in=OPEN).select_related("claimed_by").order_by("queue_key")
+    return (
+        Mention.objects.filter(status__in=OPEN)
+        .select_related("claimed_by")
+        .prefetch_related("tags")
+        .order_by("queue_key")
+    )
 
 
 def queue_top(limit: int | None = None) -> list[dict[str, Any]]:
@@ -82,7 +106,23 @@ def queue_stats() -> dict[str, Any]:
     )
     oldest = unanswered["oldest"]
     per_minute_out = handled / 10
+    online = len(presence.online())
+    sla = QueueSettings.load().sla_p2_minutes
+    cap = capacity(
+        Counts(
+            inflow=inflow,
+            handled=handled,
+            backlog=unanswered["total"],
+            agents=max(online, agents),
+            window_minutes=10,
+            sla_minutes=sla,
+        )
+    )
     return {
+        "capacity": cap.as_dict(),
+        "sla_minutes": sla,
+        "agents_online": online,
+        "alerts": recent_alerts(),
         "unanswered": unanswered["total"],
         "p1": unanswered["p1"],
         "breaches": unanswered["breaches"],
@@ -91,4 +131,74 @@ def queue_stats() -> dict[str, Any]:
         "out_per_min": round(per_minute_out, 1),
         "agents_active": agents,
         "clear_minutes": round(unanswered["total"] / per_minute_out) if per_minute_out else None,
+    }
+
+
+def recent_alerts(limit: int = 3) -> list[dict[str, Any]]:
+    from .alerts import recent_alerts as recent
+
+    return recent(limit)
+
+
+def mention_context(m: Mention) -> dict[str, Any]:
+    """What the detail pane shows beside the mention: the author card, the thread, notes, replies."""
+    from .models import Note, QueueSettings, Reply
+
+    earlier = (
+        Mention.objects.filter(platform=m.platform, author_handle=m.author_handle)
+        .exclude(pk=m.pk)
+        .order_by("-created_at")[:5]
+    )
+    parent = (
+        Mention.objects.filter(platform=m.platform, external_id=m.in_reply_to).first()
+        if m.in_reply_to
+        else None
+    )
+    pattern = QueueSettings.load().crm_url_pattern
+    crm = ""
+    if pattern:
+        from urllib.parse import quote
+
+        crm = (
+            pattern.replace("{handle}", quote(m.author_handle))
+            .replace("{platform}", quote(m.platform))
+            .replace("{name}", quote(m.author_name))
+        )
+    return {
+        "mention": mention_payload(m),
+        "author": {
+            "earlier_count": Mention.objects.filter(platform=m.platform, author_handle=m.author_handle)
+            .exclude(pk=m.pk)
+            .count(),
+            "earlier": [
+                {"id": e.pk, "text": e.text[:280], "created_at": e.created_at.isoformat(), "status": e.status}
+                for e in earlier
+            ],
+        },
+        "in_reply_to": (
+            {"id": parent.pk, "handle": parent.author_handle, "text": parent.text, "url": parent.url}
+            if parent
+            else ({"external_id": m.in_reply_to} if m.in_reply_to else None)
+        ),
+        "crm_url": crm,
+        "notes": [
+            {
+                "author": n.author.get_username() if n.author else "",
+                "body": n.body,
+                "created_at": n.created_at.isoformat(),
+            }
+            for n in Note.objects.filter(mention=m).select_related("author")
+        ],
+        "replies": [
+            {
+                "id": r.pk,
+                "author": r.author.get_username() if r.author else "",
+                "text": r.text,
+                "status": r.status,
+                "error": r.error,
+                "variant": r.variant,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in Reply.objects.filter(mention=m).select_related("author")
+        ],
     }

@@ -13,7 +13,7 @@ from crisiscenter import events
 from crisiscenter.roles import is_first_line_only
 
 from .models import Mention, MentionStatus, Reply, ReplyTemplate, Tier
-from .selectors import mention_payload
+from .selectors import fresh_mentions, mention_payload
 
 
 class QueueError(Exception):
@@ -98,7 +98,9 @@ def release(*, mention_id: int, agent) -> Mention:
     return mention
 
 
-def reply(*, mention_id: int, agent, text: str, template: ReplyTemplate | None = None) -> Reply:
+def reply(
+    *, mention_id: int, agent, text: str, template: ReplyTemplate | None = None, variant: int = 0
+) -> Reply:
     """Record a reply (claiming the mention if it was free) and send it after commit."""
     text = text.strip()
     if not text:
@@ -112,8 +114,10 @@ def reply(*, mention_id: int, agent, text: str, template: ReplyTemplate | None =
         if mention.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
             raise NotOpen(mention.get_status_display().lower())
         now = timezone.now()
+        if mention.tier == Tier.EXPERT and is_first_line_only(agent):
+            raise OutsideTier()
         answer = Reply.objects.create(
-            mention=mention, author=agent, text=text, template=template, created_at=now
+            mention=mention, author=agent, text=text, template=template, variant=variant, created_at=now
         )
         mention.status, mention.claimed_by = MentionStatus.REPLIED, agent
         mention.claimed_at = mention.claimed_at or now
@@ -169,3 +173,37 @@ def dismiss_removed(*, platform: str, external_ids: list[str]) -> int:
             mention.status, mention.resolved_at = MentionStatus.DISMISSED, now
         events.send_queue_delta("dismissed", [mention_payload(m) for m in mentions])
     return len(mentions)
+
+
+def take_over(*, mention_id: int, agent) -> Mention:
+    """An experienced agent takes a mention from a volunteer (never the other way round)."""
+    if is_first_line_only(agent):
+        raise OutsideTier()
+    with transaction.atomic():
+        mention = _locked(mention_id)
+        if mention.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
+            raise NotOpen(mention.get_status_display().lower())
+        if mention.claimed_by_id and not is_first_line_only(mention.claimed_by):
+            raise ClaimedByOther(mention.claimed_by.get_username())
+        _take(mention, agent)
+    return mention
+
+
+def release_idle_claims(*, idle_minutes: int, now=None) -> list[int]:
+    """Claims with no reply for `idle_minutes` go back to the queue; returns their ids."""
+    now = now or timezone.now()
+    cutoff = now - timezone.timedelta(minutes=idle_minutes)
+    with transaction.atomic():
+        idle = list(
+            Mention.objects.filter(status=MentionStatus.CLAIMED, claimed_at__lt=cutoff)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:1000]
+        )
+        if not idle:
+            return []
+        Mention.objects.filter(pk__in=idle, status=MentionStatus.CLAIMED).update(
+            status=MentionStatus.NEW, claimed_by=None, claimed_at=None
+        )
+        released = fresh_mentions(idle)
+        events.send_queue_delta("released", [mention_payload(m) for m in released])
+    return idle

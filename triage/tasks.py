@@ -58,3 +58,38 @@ def send_reply_task(self, reply_id: int) -> None:
     from .outbound import send_reply
 
     send_reply(reply_id, attempt=self.request.retries, retry=self.retry)
+
+
+@shared_task
+def send_replies_task(reply_ids: list[int]) -> None:
+    """A broadcast: one task for the batch; each reply is sent (or marked failed) on its own."""
+    from .outbound import send_reply
+
+    for reply_id in reply_ids:
+        send_reply(reply_id)
+
+
+@shared_task
+def alert_sla_breaches() -> int:
+    from .alerts import alert_new_breaches
+
+    alert = alert_new_breaches()
+    return alert.details["count"] if alert else 0
+
+
+@shared_task
+def release_idle_claims() -> int:
+    from .models import QueueSettings
+    from .services import release_idle_claims as release
+
+    released = release(idle_minutes=QueueSettings.load().claim_idle_minutes)
+    if released:
+        logger.info("released %s idle claims", len(released))
+    return len(released)
+
+
+@shared_task
+def detect_spike() -> str:
+    from .alerts import check_for_spike
+
+    return check_for_spike().reason

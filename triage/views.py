@@ -1,18 +1,31 @@
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from crisiscenter.roles import QUEUE_WORKERS, is_first_line_only, role_required
 
-from .models import ReplyTemplate
+from .models import Tag
+from .replies import templates_for
 
 
 @role_required(*QUEUE_WORKERS)
 def queue_page(request: HttpRequest) -> HttpResponse:
-    templates = ReplyTemplate.objects.all()
+    from playbooks.selectors import active_crisis
+
+    crisis = active_crisis()
+    scenario_id = crisis.scenario_id if crisis else None
+    templates = templates_for(request.user, scenario_id=scenario_id)
     context = {
-        "templates": [{"id": t.pk, "name": t.name, "body": t.body, "tier": t.tier} for t in templates],
-        "hub_link": f"{settings.PUBLIC_BASE_URL}/hub/",
+        "templates": [
+            {
+                "id": t.pk,
+                "name": t.name,
+                "tier": t.tier,
+                "variants": len(t.variants),
+                "scenario": bool(scenario_id and t.scenario_id == scenario_id),
+            }
+            for t in templates
+        ],
+        "tags": [t.name for t in Tag.objects.filter(curated=True)],
         "first_line_only": is_first_line_only(request.user),
     }
     return render(request, "triage/queue.html", context)

@@ -29,7 +29,35 @@ if (bar) {
     if (changed) document.dispatchEvent(new CustomEvent("crisis:state", { detail: state }));
   }
 
-  liveSocket("/ws/state/", { onMessage: (msg) => msg.type === "crisis.state" && apply(msg.state) });
+  // SLA breaches and spikes, for the comms lead on whatever page is open (triage/alerts.py).
+  function alert(msg) {
+    let box = document.getElementById("alertbar");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "alertbar"; box.className = "alertbar"; box.setAttribute("role", "alert");
+      document.body.append(box);
+    }
+    const line = document.createElement("p");
+    line.className = `alert-line ${msg.kind === "spike" ? "warn" : "bad"}`;
+    line.textContent = `${msg.kind === "spike" ? "Spike" : "SLA"} · ${msg.message} `;
+    if (msg.kind === "spike" && msg.details?.activate_url) {
+      const link = document.createElement("a");
+      link.href = msg.details.activate_url; link.textContent = "Activate crisis mode";
+      line.append(link, " ");
+    }
+    const close = document.createElement("button");
+    close.type = "button"; close.className = "linkbutton"; close.textContent = "dismiss";
+    close.addEventListener("click", () => line.remove());
+    line.append(close);
+    box.replaceChildren(line, ...[...box.children].slice(0, 2));
+  }
+
+  liveSocket("/ws/state/", {
+    onMessage: (msg) => {
+      if (msg.type === "crisis.state") apply(msg.state);
+      else if (msg.type === "triage.alert") alert(msg);
+    },
+  });
   tick();
   setInterval(tick, 15000);
 }

@@ -1,47 +1,42 @@
-// The live queue: a snapshot, then numbered deltas; actions go through the HTTP API.
-// New mentions never move the agent's selection: they wait under "N new — press . to show".
-import { csrfToken, liveSocket, relativeTime } from "./live.js";
+// The live queue: a snapshot, then numbered deltas (one by one or coalesced); actions go through the HTTP API.
+// New mentions never move the agent's selection: they wait under "N new — press . to show". Rendering is
+// batched to one frame, and the selected row stays where it is on screen while others come and go.
+import { liveSocket, relativeTime } from "./live.js";
+import { createDetail } from "./triage-detail.js";
+import { BAND, BAND_WORD, KIND, KIND_CODE, api, compact, el, get } from "./triage-util.js";
 
 const root = document.getElementById("main");
 const rowsEl = document.getElementById("rows");
-const detailEl = document.getElementById("detail");
+const scroller = rowsEl.parentElement;
 const newbar = document.getElementById("newbar");
 const templates = JSON.parse(document.getElementById("reply-templates").textContent);
+const curatedTags = JSON.parse(document.getElementById("curated-tags").textContent);
 const me = root.dataset.me;
-const hubLink = root.dataset.hubLink;
 const firstLineOnly = root.dataset.firstLine === "1";
 
 const mentions = new Map();   // id -> mention, everything shown
 let pending = new Map();      // id -> mention, arrived but not shown yet
+const chosen = new Set();     // ids selected for a bulk action
 let seq = null;               // last applied sequence number
 let buffered = [];            // deltas that arrived ahead of a gap
 let gapTimer = null;
 let selectedId = null;
 let stats = {};
+let presence = [];
+let frame = null;
+let rowsDirty = true;         // false while only the "new" bar and the figures changed
+window.triageRenders = 0;     // how often the rows were redrawn (the burst test reads it)
 let socket;
 
-const BAND = { 1: "P1", 2: "P2", 3: "P3", 4: "P4" };
-const KIND = { journalist: "journalist", news_media: "news media", public_body: "public body", influencer: "influencer" };
-const KIND_CODE = { journalist: "J", news_media: "M", public_body: "P", influencer: "I" };
+function say(message, cls = "") {
+  const line = document.getElementById("action-status");
+  if (line) { line.textContent = message; line.className = `status-line ${cls}`; }
+}
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") node.className = v; else if (k === "text") node.textContent = v; else node.setAttribute(k, v);
-  }
-  for (const c of children) node.append(c);
-  return node;
-}
-function slaText(m) {
-  const minutes = Math.round((Date.parse(m.sla_due_at) - Date.now()) / 60000);
-  const at = new Date(m.sla_due_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  return minutes >= 0 ? `SLA due ${at} (in ${minutes} min)` : `SLA breached ${-minutes} min ago (${at})`;
-}
-function slaClass(m) {
-  const minutes = (Date.parse(m.sla_due_at) - Date.now()) / 60000;
-  return minutes < 0 ? "bad" : minutes < 5 ? "warn" : "muted";
-}
-function compact(n) { return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(n >= 1e4 ? 0 : 1)}k` : String(n); }
+const detail = createDetail({
+  root: document.getElementById("detail"), me, firstLineOnly, templates, curatedTags, say,
+  onAction: (action, local) => { if (local) { merge(local); schedule(); } else act(action); },
+});
 
 // ---- applying server messages ------------------------------------------------
 function applySnapshot(msg) {
@@ -51,23 +46,32 @@ function applySnapshot(msg) {
   seq = msg.seq;
   buffered = buffered.filter((d) => d.seq > seq);
   stats = msg.stats;
-  if (selectedId !== null && !mentions.has(selectedId)) selectedId = null;
+  for (const id of [...chosen]) if (!mentions.has(id)) chosen.delete(id);
+  if (selectedId !== null && !mentions.has(selectedId)) select(null);
+  else if (selectedId !== null) detail.update(mentions.get(selectedId));
   drainBuffer();
-  render();
+  schedule();
 }
 
 function applyDelta(delta) {
   for (const m of delta.mentions) {
+    const known = mentions.get(m.id) || pending.get(m.id);
+    if (mentions.has(m.id) || (delta.kind === "new" && mentions.size === 0)) rowsDirty = true;
+    if (known && m.tags === undefined) m.tags = known.tags;
     if (delta.kind === "resolved" || delta.kind === "dismissed") {
-      if (mentions.has(m.id) || pending.has(m.id)) adjustUnanswered(-1, m);
-      mentions.delete(m.id); pending.delete(m.id);
+      if (known && known.status !== "replied") adjustUnanswered(-1, m);
+      mentions.delete(m.id); pending.delete(m.id); chosen.delete(m.id);
     } else if (delta.kind === "new") {
-      if (mentions.has(m.id) || pending.has(m.id)) continue;
+      if (known) continue;
+      m.tags ??= [];
       adjustUnanswered(+1, m);
       if (mentions.size === 0) mentions.set(m.id, m); else pending.set(m.id, m);
     } else {
-      if (delta.kind === "replied" && (mentions.get(m.id) || pending.get(m.id))?.status !== "replied") adjustUnanswered(-1, m);
+      if (delta.kind === "replied" && known && known.status !== "replied") adjustUnanswered(-1, m);
       if (pending.has(m.id)) pending.set(m.id, m); else mentions.set(m.id, m);
+    }
+    if (m.id === selectedId) {
+      if (mentions.has(m.id)) { detail.update(m); detail.refreshSoon(); } else say(`This mention was ${delta.kind} by someone else.`, "warn");
     }
   }
 }
@@ -81,8 +85,6 @@ function adjustUnanswered(by, m) {
 function onDelta(delta) {
   if (seq === null || delta.seq <= seq) return;  // already in the snapshot
   buffered.push(delta);
-  drainBuffer();
-  render();
 }
 
 function drainBuffer() {
@@ -97,15 +99,23 @@ function drainBuffer() {
   if (buffered.length) gapTimer = setTimeout(() => socket.send({ type: "resync" }), 800);
 }
 
-// ---- rendering ---------------------------------------------------------------
+// ---- rendering (at most once a frame) ----------------------------------------
+function schedule(rows = true) {
+  if (rows) rowsDirty = true;
+  if (frame === null) frame = requestAnimationFrame(() => { frame = null; render(); });
+}
+
+function unchecked(box) { return new Set([...document.querySelectorAll(`#${box} input:not(:checked)`)].map((i) => i.value)); }
+
 function filters() {
   const bands = new Set([...document.querySelectorAll("input[name=band]:checked")].map((i) => Number(i.value)));
-  const topics = new Set([...document.querySelectorAll("input[name=topic]:not(:checked)")].map((i) => i.value));
-  const platforms = new Set([...document.querySelectorAll("input[name=platform]:not(:checked)")].map((i) => i.value));
+  const topics = unchecked("topics"), platforms = unchecked("platforms"), langs = unchecked("langs");
+  const tags = new Set([...document.querySelectorAll("#tagfacet input:checked")].map((i) => i.value));
   const q = document.getElementById("search").value.trim().toLowerCase();
   const mine = document.getElementById("mine").checked;
   const hideClaimed = document.getElementById("hide-claimed").checked;
-  return (m) => bands.has(m.band) && !topics.has(m.topic) && !platforms.has(m.platform)
+  return (m) => bands.has(m.band) && !topics.has(m.topic) && !platforms.has(m.platform) && !langs.has(m.lang || "–")
+    && (!tags.size || (m.tags || []).some((t) => tags.has(t)))
     && (!mine || m.claimed_by === me) && (!hideClaimed || !m.claimed_by || m.claimed_by === me)
     && (!q || m.text.toLowerCase().includes(q) || `@${m.author.handle}`.toLowerCase().includes(q));
 }
@@ -119,192 +129,262 @@ function row(m) {
   const who = el("span", { class: "who" }, `@${m.author.handle} `,
     el("small", { text: `${compact(m.author.followers)} `, title: `${m.author.followers.toLocaleString()} followers` }));
   if (KIND_CODE[m.author.kind]) who.append(el("abbr", { class: "kind", title: KIND[m.author.kind], text: KIND_CODE[m.author.kind] }));
-  if (m.claimed_by) who.append(el("span", { class: "holder", text: m.status === "replied" ? `replied · ${m.claimed_by}` : `claimed · ${m.claimed_by}` }));
+  if (m.claimed_by) who.append(el("span", { class: m.claimed_by === me ? "holder mine" : "holder", text: `${m.status === "replied" ? "replied" : "claimed"} · ${m.claimed_by === me ? "you" : m.claimed_by}` }));
+  const text = el("span", { class: "text" }, m.text);
+  for (const t of m.tags || []) text.prepend(el("span", { class: "chip small", text: t }), " ");
   const li = el("li", { role: "option", id: `m-${m.id}`, "data-id": m.id, "aria-selected": String(m.id === selectedId),
-    class: m.status === "replied" ? "replied" : "" },
-    el("span", { class: `band band-${m.band}`, title: m.band_label, text: BAND[m.band] }),
-    who, el("span", { class: "text", text: m.text }),
+    class: [m.status === "replied" ? "replied" : "", chosen.has(m.id) ? "chosen" : ""].join(" ").trim() || undefined },
+    el("span", { class: "mark", "aria-hidden": "true", text: chosen.has(m.id) ? "✓" : "" }),
+    el("span", { class: `band band-${m.band}`, title: `${BAND[m.band]} ${BAND_WORD[m.band]}`, text: BAND[m.band] }),
+    who, text,
     el("time", { class: "age", datetime: m.ingested_at, title: new Date(m.ingested_at).toLocaleString(), text: relativeTime(m.ingested_at) }));
-  li.addEventListener("click", () => select(m.id));
+  if (chosen.has(m.id)) li.setAttribute("aria-label", `selected for bulk: @${m.author.handle}`);
+  li.addEventListener("click", (e) => { if (e.shiftKey) toggleChosen(m.id); else select(m.id); });
   return li;
 }
 
-function facet(containerId, name, key) {
+function facet(containerId, name, values) {
   const box = document.getElementById(containerId);
-  const unchecked = new Set([...box.querySelectorAll("input:not(:checked)")].map((i) => i.value));
+  const wasUnchecked = new Set([...box.querySelectorAll("input:not(:checked)")].map((i) => i.value));
+  const wasChecked = new Set([...box.querySelectorAll("input:checked")].map((i) => i.value));
   const counts = new Map();
-  for (const m of mentions.values()) counts.set(m[key], (counts.get(m[key]) || 0) + 1);
+  for (const v of values) counts.set(v, (counts.get(v) || 0) + 1);
+  const key = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v}:${n}`).join("|");
+  if (box.dataset.key === key) return;  // nothing changed: leave the checkboxes (and focus) alone
+  box.dataset.key = key;
+  const tagFacet = name === "tag";  // tags filter in (show only these); the others filter out
   box.replaceChildren(...[...counts.entries()].sort((a, b) => b[1] - a[1]).map(([value, n]) => {
     const input = el("input", { type: "checkbox", name, value });
-    input.checked = !unchecked.has(value);
-    input.addEventListener("change", render);
+    input.checked = tagFacet ? wasChecked.has(value) : !wasUnchecked.has(value);
+    input.addEventListener("change", schedule);
     return el("label", {}, input, ` ${value} `, el("span", { class: "count", text: String(n) }));
   }));
 }
 
 function render() {
-  const list = visible();
-  const scrollTop = rowsEl.parentElement.scrollTop;
-  rowsEl.replaceChildren(...list.map(row));
-  rowsEl.parentElement.scrollTop = scrollTop;
+  if (rowsDirty) renderRows();
   document.getElementById("empty").hidden = mentions.size > 0;
-  newbar.textContent = `▲ ${pending.size} new — press . to show`;
+  newbar.textContent = pending.size ? `▲ ${pending.size} new — press . to show` : "Up to date: new mentions will wait here";
   newbar.classList.toggle("show", pending.size > 0);
   for (const [id, key] of [["stat-unanswered", "unanswered"], ["stat-p1", "p1"], ["stat-breaches", "breaches"]]) {
     document.getElementById(id).textContent = stats[key] ?? "–";
   }
-  facet("topics", "topic", "topic");
-  facet("platforms", "platform", "platform");
-  renderDetail();
+  document.getElementById("stat-breaches-box").classList.toggle("bad", Boolean(stats.breaches));
+  renderBulkbar();
+  renderCapacity();
+  renderPresence();
 }
 
-function renderDetail() {
-  const m = mentions.get(selectedId);
-  if (!m) {
-    detailEl.replaceChildren(el("p", { class: "muted", text: "Select a mention with j/k or press n for the next one for you." }));
-    return;
-  }
-  const mineNow = m.claimed_by === me;
-  const heldByOther = m.claimed_by && !mineNow;
-  const why = el("ul", { class: "why" }, ...m.breakdown.map((b) => el("li", {}, el("b", { text: `+${b.points}` }), ` ${b.factor}: ${b.reason}`)));
-  const select = el("select", { id: "template", "aria-label": "Reply template" }, el("option", { value: "", text: "Template…" }),
-    ...templates.filter((t) => !firstLineOnly || t.tier === "first_line").map((t) => el("option", { value: t.id, text: t.name })));
-  const text = el("textarea", { id: "reply-text", "aria-label": "Reply", placeholder: "Reply in our tone of voice…" });
-  select.addEventListener("change", () => {
-    const t = templates.find((x) => String(x.id) === select.value);
-    if (t) text.value = t.body.replaceAll("{name}", m.author.name || `@${m.author.handle}`).replaceAll("{hub_link}", hubLink);
-  });
-  text.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) sendReply(); });
-  const button = (label, key, action, cls = "button") => {
-    const b = el("button", { class: cls, type: "button" }, `${label} `, el("kbd", { text: key }));
-    b.addEventListener("click", action);
-    return b;
-  };
-  const original = m.url ? el("a", { href: m.url, target: "_blank", rel: "noopener noreferrer", text: "original post" }) : "";
-  detailEl.replaceChildren(
-    el("p", { class: "author" }, `@${m.author.handle}`, el("span", { class: "muted", text: ` · ${m.author.name || ""} · ${m.author.followers.toLocaleString()} followers${KIND[m.author.kind] ? " · " + KIND[m.author.kind] : ""}${m.author.verified ? " · verified" : ""}` })),
-    el("p", {}, el("span", { class: `band band-${m.band}`, text: BAND[m.band] }), ` ${m.band_label} · score ${m.score} · ${m.topic} · ${m.platform} · `, original),
-    el("blockquote", { text: m.text }),
-    el("p", { class: slaClass(m), text: `${slaText(m)}${m.claimed_by ? ` · ${m.status} by ${m.claimed_by}` : ""}` }),
-    el("strong", { text: "Why it is here" }), why,
-    ...(heldByOther ? [el("p", { class: "warn", text: `@${m.claimed_by} is working on this one.` })] : [
-      select, text,
-      el("div", { class: "actions" },
-        mineNow ? button("Release", "u", () => act("release")) : button("Claim", "c", () => act("claim")),
-        button("Send", "r", sendReply, "button primary"),
-        button("Done", "e", () => act("resolve")),
-        button("Dismiss", "x", () => act("dismiss"))),
-    ]),
-    el("p", { class: "status-line", id: "action-status", role: "status" }),
-  );
+function renderRows() {
+  rowsDirty = false;
+  window.triageRenders += 1;
+  const list = visible();
+  // Keep the selected row still on screen while rows above it come and go.
+  const anchor = document.getElementById(`m-${selectedId}`);
+  const before = anchor ? anchor.offsetTop - scroller.scrollTop : null;
+  const top = scroller.scrollTop;
+  rowsEl.replaceChildren(...list.map(row));
+  const after = document.getElementById(`m-${selectedId}`);
+  scroller.scrollTop = after && before !== null ? after.offsetTop - before : top;
+  const all = [...mentions.values()];
+  facet("topics", "topic", all.map((m) => m.topic));
+  facet("platforms", "platform", all.map((m) => m.platform));
+  facet("langs", "lang", all.map((m) => m.lang || "–"));
+  facet("tagfacet", "tag", all.flatMap((m) => m.tags || []));
 }
 
-function say(message, cls = "") {
-  const line = document.getElementById("action-status");
-  if (line) { line.textContent = message; line.className = `status-line ${cls}`; }
+function renderBulkbar() {
+  const bar = document.getElementById("bulkbar");
+  bar.hidden = chosen.size === 0;
+  document.getElementById("bulk-count").textContent = String(chosen.size);
+}
+
+function renderCapacity() {
+  const c = stats.capacity;
+  if (!c) return;
+  const verdict = c.backlog === 0 ? "nothing waiting"
+    : c.clear_minutes === null ? (c.more_hands !== null ? `not clearing · +${c.more_hands} hands clear it within the SLA` : "not clearing yet")
+    : `clears in ${c.clear_minutes} min${c.more_hands ? `; +${c.more_hands} hands to meet the SLA` : ""}`;
+  document.getElementById("capacity").replaceChildren(
+    `in ${c.in_per_min}/min · handled ${c.out_per_min}/min · ${c.agents} agent${c.agents === 1 ? "" : "s"} · `,
+    el("b", { class: c.keeping_up ? "ok" : c.backlog ? "bad" : "", text: verdict }));
+}
+
+function renderPresence() {
+  const box = document.getElementById("presence");
+  if (!presence.length) { box.textContent = "–"; return; }
+  // What each holds is counted from the queue on screen, so it follows every claim without another message.
+  const held = new Map();
+  for (const m of mentions.values()) if (m.claimed_by) held.set(m.claimed_by, (held.get(m.claimed_by) || 0) + 1);
+  box.replaceChildren(...presence.flatMap((p, i) => {
+    const n = held.get(p.user) || 0;
+    return [i ? ", " : "", el("span", { class: "agent", title: n ? `holds ${n}` : "holds nothing" },
+      el("span", { class: "dot", "aria-hidden": "true", text: "● " }), p.user === me ? "you" : p.user,
+      n ? el("span", { class: "muted", text: ` (${n})` }) : "")];
+  }));
 }
 
 // ---- actions -----------------------------------------------------------------
-async function api(path, body) {
-  const response = await fetch(path, {
-    method: "POST", credentials: "same-origin",
-    headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" },
-    body: body ? JSON.stringify(body) : null,
-  });
-  const data = response.status === 204 ? null : await response.json().catch(() => ({}));
-  return { ok: response.ok, status: response.status, data };
-}
-
 function merge(m) {
   if (!m) return;
   pending.delete(m.id);
+  const known = mentions.get(m.id);
+  if (known && m.tags === undefined) m.tags = known.tags;
   if (["resolved", "dismissed"].includes(m.status)) mentions.delete(m.id); else mentions.set(m.id, m);
+  if (m.id === selectedId && mentions.has(m.id)) detail.update(m);
 }
 
 async function act(action) {
   const id = selectedId;
-  if (id === null) return;
+  if (id === null || !action) return;
   const { ok, data } = await api(`/api/v1/mentions/${id}/${action}/`);
   if (!ok) { say(data?.detail || "That did not work.", "bad"); return; }
+  let next = id;
   if (action === "resolve" || action === "dismiss") {
     const list = visible();
     const index = list.findIndex((m) => m.id === id);
-    selectedId = (list[index + 1] ?? list[index - 1])?.id ?? null;
+    next = (list[index + 1] ?? list[index - 1])?.id ?? null;
   }
   merge(data);
-  render();
-  say(`${action === "resolve" ? "Resolved" : action[0].toUpperCase() + action.slice(1) + "ed"}.`, "ok");
-}
-
-async function sendReply() {
-  const text = document.getElementById("reply-text")?.value.trim();
-  if (!text) { document.getElementById("reply-text")?.focus(); say("Write a reply first.", "warn"); return; }
-  const template = document.getElementById("template").value || undefined;
-  const { ok, data } = await api(`/api/v1/mentions/${selectedId}/reply/`, { text, template });
-  if (!ok) { say(data?.detail || "The reply was not sent.", "bad"); return; }
-  const m = mentions.get(selectedId);
-  if (m) { m.status = "replied"; m.claimed_by = me; }
-  render();
-  say("Reply queued for sending.", "ok");
+  // Move on only if the agent is still on that mention: a later "next" must not be overridden.
+  if (next !== id && selectedId === id) select(next); else schedule();
+  say({ resolve: "Resolved.", dismiss: "Dismissed.", claim: "Claimed: it is yours.", release: "Released.", "take-over": "Taken over: it is yours." }[action] || "Done.", "ok");
 }
 
 async function next() {
   const { ok, status, data } = await api("/api/v1/queue/next/");
   if (status === 204) { say("Nothing waiting for your tier right now."); return; }
-  if (!ok) return;
+  if (!ok) { say(data?.detail || "That did not work.", "bad"); return; }
   merge(data);
-  selectedId = data.id;
-  render();
-  document.getElementById(`m-${data.id}`)?.scrollIntoView({ block: "nearest" });
+  select(data.id);
 }
 
 function select(id) {
-  selectedId = id;
-  render();
-  document.getElementById(`m-${id}`)?.scrollIntoView({ block: "nearest" });
+  if (id !== selectedId) { selectedId = id; detail.show(id === null ? null : mentions.get(id)); }
+  schedule();
+  requestAnimationFrame(() => document.getElementById(`m-${id}`)?.scrollIntoView({ block: "nearest" }));
 }
 
 function moveSelection(step) {
   const list = visible();
-  if (!list.length) { selectedId = null; return; }
+  if (!list.length) return;
   const index = list.findIndex((m) => m.id === selectedId);
-  selectedId = index === -1 ? list[0].id : list[Math.min(Math.max(index + step, 0), list.length - 1)].id;
+  select(index === -1 ? list[0].id : list[Math.min(Math.max(index + step, 0), list.length - 1)].id);
 }
 
 function showPending() {
   for (const [id, m] of pending) mentions.set(id, m);
   pending = new Map();
-  render();
+  schedule();
+}
+
+function toggleChosen(id) {
+  if (id === null) return;
+  if (chosen.has(id)) chosen.delete(id); else chosen.add(id);
+  schedule();
+}
+
+async function chooseSimilar() {
+  if (selectedId === null) return;
+  const { ok, data } = await get(`/api/v1/mentions/${selectedId}/similar/`);
+  if (!ok) return;
+  for (const id of data.ids) if (mentions.has(id)) chosen.add(id);
+  chosen.add(selectedId);
+  say(`${chosen.size} similar mentions selected: pick a bulk action above.`, "ok");
+  schedule();
+}
+
+function ask(title, field) {
+  const dialog = document.getElementById("bulk-dialog");
+  document.getElementById("bulk-title").textContent = title;
+  document.getElementById("bulk-field").replaceChildren(field);
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok" ? field : null), { once: true });
+    dialog.showModal();
+    field.focus();
+  });
+}
+
+async function bulk(action) {
+  if (action === "clear") { chosen.clear(); schedule(); return; }
+  const ids = [...chosen];
+  if (!ids.length) return;
+  let body = { ids, action };
+  if (action === "tag") {
+    const field = await ask(`Tag ${ids.length} mentions`, el("input", { type: "text", list: "bulk-tags", "aria-label": "Tag" }));
+    if (!field?.value.trim()) return;
+    body.tags = [field.value.trim()];
+  } else if (action === "assign") {
+    const field = await ask(`Assign ${ids.length} mentions to`, el("input", { type: "text", "aria-label": "Agent's username" }));
+    if (!field?.value.trim()) return;
+    body.assignee = field.value.trim();
+  } else if (action === "broadcast") {
+    const choices = templates.filter((t) => !firstLineOnly || t.tier === "first_line");
+    const field = el("select", { "aria-label": "Template" }, ...choices.map((t) => el("option", { value: t.id, text: t.name })));
+    if (!(await ask(`Reply to ${ids.length} mentions, each personalised`, field))) return;
+    const { ok, data } = await api("/api/v1/broadcast/", { ids, template: Number(field.value) });
+    report(ok, data, `${data?.replies ?? 0} replies queued for sending`);
+    return;
+  }
+  const { ok, data } = await api("/api/v1/mentions/bulk/", body);
+  report(ok, data, `${action}: ${data?.done ?? 0} done`);
+}
+
+function report(ok, data, message) {
+  if (!ok) { say(data?.detail || "That did not work.", "bad"); return; }
+  const skipped = Object.keys(data.skipped || {}).length;
+  say(skipped ? `${message}; ${skipped} skipped (${Object.values(data.skipped)[0]}).` : `${message}.`, skipped ? "warn" : "ok");
+  chosen.clear();
+  schedule();
 }
 
 // ---- keyboard ----------------------------------------------------------------
 document.addEventListener("keydown", (e) => {
   const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement?.tagName);
-  if (e.key === "Escape") { document.activeElement?.blur(); return; }
+  if (document.querySelector("dialog[open]")) return;
+  if (e.key === "Escape") {
+    if (typing) document.activeElement.blur(); else if (chosen.size) { chosen.clear(); schedule(); }
+    return;
+  }
   if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
   const keys = {
-    j: () => { moveSelection(+1); render(); document.getElementById(`m-${selectedId}`)?.scrollIntoView({ block: "nearest" }); },
-    k: () => { moveSelection(-1); render(); document.getElementById(`m-${selectedId}`)?.scrollIntoView({ block: "nearest" }); },
-    n: next, c: () => act("claim"), u: () => act("release"), e: () => act("resolve"), x: () => act("dismiss"),
-    r: () => document.getElementById("reply-text")?.focus(),
+    j: () => moveSelection(+1), k: () => moveSelection(-1),
+    n: next, c: () => act("claim"), o: () => act("take-over"), u: () => act("release"),
+    e: () => act("resolve"), x: () => act("dismiss"),
+    r: () => detail.focus("reply-text"), t: () => detail.focus("tag-input"), m: () => detail.focus("note-input"),
+    v: () => detail.nextVariant(),
+    s: () => toggleChosen(selectedId), S: chooseSimilar,
     ".": showPending,
     "/": () => document.getElementById("search").focus(),
     "?": () => document.getElementById("help").showModal(),
   };
+  if (/^[1-9]$/.test(e.key) && selectedId !== null) { e.preventDefault(); detail.useTemplate(Number(e.key) - 1); return; }
   if (keys[e.key]) { e.preventDefault(); keys[e.key](); }
 });
 
 newbar.addEventListener("click", showPending);
 document.getElementById("next").addEventListener("click", next);
-for (const input of document.querySelectorAll(".filters input")) input.addEventListener("input", render);
-setInterval(() => { for (const t of rowsEl.querySelectorAll("time")) t.textContent = relativeTime(t.getAttribute("datetime")); }, 30000);
+for (const b of document.querySelectorAll("[data-bulk]")) b.addEventListener("click", () => bulk(b.dataset.bulk));
+for (const input of document.querySelectorAll(".filters input")) input.addEventListener("input", schedule);
+document.body.append(el("datalist", { id: "bulk-tags" }, ...curatedTags.map((t) => el("option", { value: t }))));
+setInterval(() => { for (const t of document.querySelectorAll("#main time")) t.textContent = relativeTime(t.getAttribute("datetime")); }, 30000);
+async function refreshStats() {
+  const { ok, data } = await get("/api/v1/queue/stats/");
+  if (ok) { stats = data; schedule(false); }
+}
+setInterval(refreshStats, 30000);  // capacity figures move slowly: a refresh every 30 s is plenty
 
 const conn = document.getElementById("conn");
 socket = liveSocket("/ws/triage/", {
   onState: (state) => { conn.dataset.state = state; conn.textContent = state === "live" ? "● live" : "reconnecting…"; },
   onMessage: (msg) => {
     if (msg.type === "queue.snapshot") applySnapshot(msg);
-    else if (msg.type === "queue.delta") onDelta(msg);
+    else if (msg.type === "queue.delta") { onDelta(msg); drainBuffer(); schedule(false); }
+    else if (msg.type === "queue.deltas") { for (const d of msg.deltas) onDelta(d); drainBuffer(); schedule(false); }
+    else if (msg.type === "queue.presence") { presence = msg.agents; schedule(false); }
+    else if (msg.type === "reply.status") detail.replyStatus(msg);
+    else if (msg.type === "triage.alert") refreshStats();  // the banner itself is the state bar's (statebar.js)
   },
 });
-window.triageState = () => ({ seq, shown: mentions.size, pending: pending.size, selectedId });
+window.triageState = () => ({ seq, shown: mentions.size, pending: pending.size, selectedId, chosen: [...chosen] });
+

@@ -26,13 +26,15 @@ def receive(ws, timeout: float = 10.0) -> dict:
 
 
 def receive_until(ws, predicate, timeout: float = 10.0) -> dict:
+    """The first message matching `predicate`, looking inside coalesced deltas ("queue.deltas")."""
     import time
 
     deadline = time.monotonic() + timeout
     while True:
         message = receive(ws, timeout=max(0.01, deadline - time.monotonic()))
-        if predicate(message):
-            return message
+        for one in message["deltas"] if message.get("type") == "queue.deltas" else [message]:
+            if predicate(one):
+                return one
 
 
 def http_post(base: str, path: str, body, user) -> tuple[int, dict]:

@@ -15,13 +15,14 @@ from playbooks.demo import (
     POSTS,
     REPLY_TEMPLATES,
     ROSTER,
+    TAGS,
     WATCHLIST,
     spec_training,
 )
 from playbooks.models import OrganisationState, RosterEntry, Scenario, TrainingRecord
 from playbooks.portable import import_data
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
-from triage.models import ReplyTemplate, WatchedAuthor
+from triage.models import ReplyTemplate, Tag, WatchedAuthor
 
 DEMO_USERS = [
     ("lead", Role.LEAD),
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             accounts, posts, campaigns = self._outbound()
             for name, tier, body in REPLY_TEMPLATES:
                 ReplyTemplate.objects.update_or_create(name=name, defaults={"tier": tier, "body": body})
+            for tag in TAGS:
+                Tag.objects.get_or_create(name=tag, defaults={"curated": True})
             for handle, kind in WATCHLIST:
                 WatchedAuthor.objects.get_or_create(platform="", handle=handle, defaults={"kind": kind})
         self.stdout.write(

@@ -1,0 +1,227 @@
+// The detail pane: author card, thread, why it is here, tags, the reply composer, replies and notes.
+// The composer is built once per selected mention, so live updates never wipe what the agent types.
+import { relativeTime } from "./live.js";
+import { BAND, BAND_WORD, KIND, api, el, get, slaClass, slaText } from "./triage-util.js";
+
+export function createDetail({ root, me, firstLineOnly, templates, curatedTags, onAction, say }) {
+  let mention = null;
+  let context = null;
+  let draft = null;          // the template draft the composer holds: {template, variant, variants, warning}
+  let parts = {};
+  let contextTimer = null;
+
+  const button = (label, key, action, cls = "button") => {
+    const b = el("button", { class: cls, type: "button" }, `${label} `, el("kbd", { text: key }));
+    b.addEventListener("click", action);
+    return b;
+  };
+
+  function show(m) {
+    mention = m; context = null; draft = null;
+    if (!m) {
+      root.replaceChildren(el("p", { class: "muted", text: "Select a mention with j/k or press n for the next one for you." }));
+      parts = {};
+      return;
+    }
+    parts = {
+      head: el("div", { class: "d-head" }),
+      card: el("div", { class: "author-card", "aria-label": "Author" }),
+      thread: el("div", { class: "thread" }),
+      why: el("details", { class: "why-box" }),
+      tags: el("div", { class: "tags", "aria-label": "Tags" }),
+      composer: composer(),
+      replies: el("ul", { class: "reply-list", "aria-label": "Replies sent" }),
+      notes: el("div", { class: "notes", "aria-label": "Notes between agents" }),
+      status: el("p", { class: "status-line", id: "action-status", role: "status" }),
+    };
+    root.replaceChildren(parts.card, parts.head, parts.thread, parts.why, parts.composer,
+      parts.status, parts.tags, parts.replies, parts.notes);
+    update(m);
+    loadContext();
+  }
+
+  function update(m) {
+    if (!mention || !m || m.id !== mention.id) return;
+    mention = { ...mention, ...m, tags: m.tags ?? mention.tags };
+    const held = mention.claimed_by && mention.claimed_by !== me;
+    parts.head.replaceChildren(
+      el("blockquote", { text: mention.text }),
+      el("p", { class: "meta" }, el("span", { class: `band band-${mention.band}`, text: BAND[mention.band] }),
+        ` ${BAND_WORD[mention.band]} · ${mention.topic} · ${mention.platform}${mention.lang ? " · " + mention.lang : ""} · `,
+        el("span", { class: slaClass(mention), text: slaText(mention) }),
+        mention.claimed_by ? ` · ${mention.status} by ${mention.claimed_by === me ? "you" : mention.claimed_by}` : ""),
+    );
+    parts.why.replaceChildren(el("summary", { text: `Why it is here: score ${mention.score}` }),
+      el("ul", { class: "why" }, ...mention.breakdown.map((b) => el("li", {}, el("b", { text: b.points ? `+${b.points}` : "·" }), ` ${b.factor}: ${b.reason}`))));
+    renderTags();
+    renderCard();
+    const actions = parts.composer.querySelector(".actions");
+    if (actions) actions.replaceChildren(...actionButtons(held));
+    const heldLine = parts.composer.querySelector(".held");
+    heldLine.textContent = held ? `@${mention.claimed_by} is working on this one.` : "";
+    for (const field of parts.composer.querySelectorAll("textarea, select")) field.disabled = Boolean(held);
+  }
+
+  function actionButtons(held) {
+    if (held) return firstLineOnly ? [] : [button("Take over", "o", () => onAction("take-over"))];
+    const mine = mention.claimed_by === me;
+    return [
+      mine ? button("Release", "u", () => onAction("release")) : button("Claim", "c", () => onAction("claim")),
+      button("Send", "Ctrl+Enter", send, "button primary"),
+      button("Done", "e", () => onAction("resolve")),
+      button("Dismiss", "x", () => onAction("dismiss")),
+    ];
+  }
+
+  function renderCard() {
+    const a = mention.author;
+    const earlier = context?.author;
+    const links = [];
+    if (mention.url) links.push(el("a", { href: mention.url, target: "_blank", rel: "noopener noreferrer", text: "original post ↗" }));
+    if (context?.crm_url) links.push(el("a", { href: context.crm_url, target: "_blank", rel: "noopener noreferrer", text: "CRM ↗" }));
+    const others = earlier?.earlier_count;
+    parts.card.replaceChildren(...[
+      el("p", { class: "author" }, `@${a.handle}`, a.verified ? el("span", { class: "verified", title: "verified", text: " ✓" }) : null,
+        el("span", { class: "muted", text: ` · ${[a.name, `${a.followers.toLocaleString()} followers`, KIND[a.kind]].filter(Boolean).join(" · ")}` })),
+      a.bio ? el("p", { class: "bio", text: a.bio }) : null,
+      el("p", { class: "links" }, ...links,
+        earlier ? el("span", { class: "muted", text: others ? `${others} other mention${others > 1 ? "s" : ""} by this author` : `first mention by this author on ${mention.platform}` }) : null),
+      earlier?.earlier.length ? el("ul", { class: "earlier" }, ...earlier.earlier.map((e) =>
+        el("li", {}, el("time", { datetime: e.created_at, title: new Date(e.created_at).toLocaleString(), text: relativeTime(e.created_at) }), ` ${e.text} `, el("span", { class: "muted", text: `(${e.status})` })))) : null,
+    ].filter(Boolean));
+  }
+
+  function renderTags() {
+    const input = parts.tags.querySelector("input");
+    const value = input?.value ?? "";
+    const hadFocus = document.activeElement === input;
+    const chips = (mention.tags || []).map((t) => {
+      const chip = el("button", { class: "chip", type: "button", title: `Remove tag ${t}`, "aria-label": `Remove tag ${t}` }, t, " ×");
+      chip.addEventListener("click", () => changeTags([], [t]));
+      return chip;
+    });
+    const field = el("input", { type: "text", id: "tag-input", list: "tag-options", placeholder: "add tag (t)", "aria-label": "Add a tag" });
+    field.value = value;
+    field.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && field.value.trim()) { e.preventDefault(); changeTags([field.value.trim()], []); field.value = ""; }
+    });
+    const options = el("datalist", { id: "tag-options" }, ...curatedTags.map((t) => el("option", { value: t })));
+    parts.tags.replaceChildren(...chips, field, options);
+    if (hadFocus) field.focus();
+  }
+
+  async function changeTags(add, remove) {
+    const { ok, data } = await api(`/api/v1/mentions/${mention.id}/tags/`, { add, remove });
+    if (!ok) { say(data?.detail || "The tag was not saved.", "bad"); return; }
+    update(data);
+  }
+
+  function composer() {
+    const select = el("select", { id: "template", "aria-label": "Reply template" }, el("option", { value: "", text: "Template… (1–9)" }),
+      ...templates.map((t, i) => el("option", { value: t.id, text: `${i < 9 ? i + 1 + " · " : ""}${t.name}${t.scenario ? " ★" : ""}${t.tier === "expert" ? " (expert)" : ""}` })));
+    select.addEventListener("change", () => fillFrom(select.value));
+    const text = el("textarea", { id: "reply-text", "aria-label": "Reply", placeholder: "Reply in our tone of voice…" });
+    text.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); } });
+    text.addEventListener("input", () => { if (draft) draft.edited = true; });
+    return el("div", { class: "composer" },
+      el("p", { class: "held warn" }),
+      select,
+      el("p", { class: "variant-line muted", id: "variant-line" }),
+      text,
+      el("div", { class: "actions" }));
+  }
+
+  async function fillFrom(templateId, variant) {
+    if (!templateId || !mention) return;
+    const query = variant === undefined ? "" : `&variant=${variant}`;
+    const { ok, data } = await get(`/api/v1/mentions/${mention.id}/draft/?template=${templateId}${query}`);
+    if (!ok) { say(data?.detail || "That template cannot be used here.", "bad"); return; }
+    draft = data;
+    parts.composer.querySelector("#template").value = String(templateId);
+    parts.composer.querySelector("#reply-text").value = data.text;
+    const line = parts.composer.querySelector("#variant-line");
+    line.replaceChildren(`Variant ${data.variant + 1} of ${data.variants} · sent ${data.sent_last_hour}× in the last hour`,
+      data.variants > 1 ? " · v: another variant" : "");
+    line.className = "variant-line muted";
+    if (data.warning) line.append(el("strong", { class: "warn", text: ` ⚠ ${data.warning}` }));
+  }
+
+  function useTemplate(index) {
+    const t = templates[index];
+    if (t && mention && !(mention.claimed_by && mention.claimed_by !== me)) fillFrom(String(t.id));
+  }
+
+  function nextVariant() {
+    if (draft && draft.variants > 1) fillFrom(String(draft.template), (draft.variant + 1) % draft.variants);
+  }
+
+  async function send() {
+    const field = document.getElementById("reply-text");
+    const text = field?.value.trim();
+    if (!text) { field?.focus(); say("Write a reply first.", "warn"); return; }
+    const body = { text };
+    if (draft) { body.template = draft.template; body.variant = draft.variant; }
+    const { ok, data } = await api(`/api/v1/mentions/${mention.id}/reply/`, body);
+    if (!ok) { say(data?.detail || "The reply was not sent.", "bad"); return; }
+    field.value = ""; draft = null;
+    field.blur();
+    say("Reply queued: sending…", "ok");
+    onAction(null, { ...mention, status: "replied", claimed_by: me });
+    loadContext();
+  }
+
+  async function note(body) {
+    const { ok, data } = await api(`/api/v1/mentions/${mention.id}/notes/`, { body });
+    if (!ok) { say(data?.detail || "The note was not saved.", "bad"); return false; }
+    loadContext();
+    return true;
+  }
+
+  function renderContext() {
+    renderCard();
+    const thread = context.in_reply_to;
+    parts.thread.replaceChildren(...(thread ? [el("p", { class: "muted", text: "In reply to:" }),
+      el("blockquote", { class: "parent" }, thread.handle ? `@${thread.handle}: ${thread.text}` : `a post we do not have (${thread.external_id})`)] : []));
+    parts.replies.replaceChildren(...context.replies.map((r) => el("li", { "data-reply": r.id },
+      el("span", { class: `reply-status ${r.status}`, text: r.status === "failed" ? `failed: ${r.error}` : r.status }),
+      ` ${r.author} · ${r.text}`)));
+    const box = el("input", { type: "text", id: "note-input", placeholder: "note for the team (m)", "aria-label": "Add a note" });
+    box.addEventListener("keydown", async (e) => {
+      if (e.key === "Enter" && box.value.trim()) { e.preventDefault(); if (await note(box.value.trim())) box.value = ""; }
+    });
+    const old = parts.notes.querySelector("#note-input");
+    if (old) box.value = old.value;
+    const focused = document.activeElement === old;
+    parts.notes.replaceChildren(el("h3", { text: "Notes for the team" }),
+      ...context.notes.map((n) => el("p", { class: "note" }, el("b", { text: n.author }), " ", el("time", { datetime: n.created_at, text: relativeTime(n.created_at) }), ` ${n.body}`)),
+      box);
+    if (focused) box.focus();
+  }
+
+  async function loadContext() {
+    if (!mention) return;
+    const id = mention.id;
+    const { ok, data } = await get(`/api/v1/mentions/${id}/context/`);
+    if (!ok || !mention || mention.id !== id) return;
+    context = data;
+    renderContext();
+  }
+
+  function refreshSoon() {
+    clearTimeout(contextTimer);
+    contextTimer = setTimeout(loadContext, 300);
+  }
+
+  function replyStatus(event) {
+    if (!mention || event.mention !== mention.id) return;
+    refreshSoon();
+    if (event.status === "sent") say("Reply sent.", "ok");
+    if (event.status === "failed") say(`Reply failed: ${event.error}`, "bad");
+  }
+
+  return {
+    show, update, refreshSoon, replyStatus, send, useTemplate, nextVariant,
+    get id() { return mention?.id ?? null; },
+    focus(name) { document.getElementById(name)?.focus(); },
+  };
+}

@@ -1,0 +1,134 @@
+"""The live queue through the real parts: uvicorn, a Celery worker, Redis and channels_redis."""
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from crisiscenter.events import next_queue_seq
+from crisiscenter.roles import Role
+from tests.conftest import make_user, mention_item, wait_for
+from triage import tasks
+from triage.models import Alert, Mention, MentionStatus
+
+from .conftest import http_post, open_socket, receive, receive_until
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def stored(live, integration, *items) -> list[Mention]:
+    http_post(live, "/api/v1/mentions/", list(items), integration)
+    wait_for(lambda: Mention.objects.count() >= len(items), message="the worker to store the batch")
+    return list(Mention.objects.order_by("queue_key"))
+
+
+def test_ten_agents_claiming_at_once_over_http_one_wins(live, integration):
+    (mention,) = stored(live, integration, mention_item("1"))
+    agents = [make_user(f"agent{i}", Role.AGENT) for i in range(10)]
+    results, barrier = [], threading.Barrier(len(agents))
+
+    def claim(user):
+        barrier.wait()
+        results.append(http_post(live, f"/api/v1/mentions/{mention.pk}/claim/", None, user)[0])
+
+    threads = [threading.Thread(target=claim, args=(a,)) for a in agents]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [200] + [409] * 9
+    assert Mention.objects.get().claimed_by in agents
+
+
+def test_an_sla_breach_alerts_the_lead_on_every_page_once(live, lead, agent, integration):
+    first, _ = stored(live, integration, mention_item("1"), mention_item("2"))
+    Mention.objects.filter(pk=first.pk).update(sla_due_at=timezone.now() - timedelta(minutes=2))
+    with open_socket(live, "/ws/state/", lead) as state, open_socket(live, "/ws/triage/", agent) as queue:
+        receive(state), receive(queue)
+        tasks.alert_sla_breaches.delay()  # what beat does every 30 s, run by the real worker
+        alert = receive_until(state, lambda m: m["type"] == "triage.alert")
+        assert alert["kind"] == "sla_breach" and alert["details"]["mention_ids"] == [first.pk]
+        assert receive_until(queue, lambda m: m["type"] == "triage.alert")["id"] == alert["id"]
+        tasks.alert_sla_breaches.delay()
+        with pytest.raises(TimeoutError):  # told once: the second run finds nothing new
+            receive_until(state, lambda m: m["type"] == "triage.alert", timeout=2)
+    assert Alert.objects.count() == 1
+
+
+def test_an_idle_claim_is_released_and_every_queue_sees_it(live, agent, other_agent, integration):
+    (mention,) = stored(live, integration, mention_item("1"))
+    assert http_post(live, f"/api/v1/mentions/{mention.pk}/claim/", None, agent)[0] == 200
+    Mention.objects.filter(pk=mention.pk).update(claimed_at=timezone.now() - timedelta(minutes=30))
+    with open_socket(live, "/ws/triage/", other_agent) as ws:
+        receive(ws)
+        tasks.release_idle_claims.delay()
+        released = receive_until(ws, lambda m: m.get("kind") == "released")
+    assert released["mentions"][0]["id"] == mention.pk and released["mentions"][0]["claimed_by"] is None
+    assert Mention.objects.get().status == MentionStatus.NEW
+    assert http_post(live, f"/api/v1/mentions/{mention.pk}/claim/", None, other_agent)[0] == 200
+
+
+def test_a_client_that_sees_a_gap_resyncs_to_the_database(live, agent, other_agent, integration):
+    first, second = stored(live, integration, mention_item("1"), mention_item("2"))
+    with open_socket(live, "/ws/triage/", other_agent) as ws:
+        snapshot = receive(ws)
+        next_queue_seq()  # a delta lost on the way: its number is taken, nobody receives it
+        http_post(live, f"/api/v1/mentions/{first.pk}/resolve/", None, agent)
+        delta = receive_until(ws, lambda m: m.get("kind") == "resolved")
+        assert delta["seq"] == snapshot["seq"] + 2  # the client sees the gap...
+        ws.send(json.dumps({"type": "resync"}))  # ...and asks for the truth
+        fresh = receive_until(ws, lambda m: m["type"] == "queue.snapshot")
+    assert fresh["seq"] >= delta["seq"]
+    open_ids = set(
+        Mention.objects.filter(status__in=["new", "claimed", "replied"]).values_list("pk", flat=True)
+    )
+    assert {m["id"] for m in fresh["mentions"]} == open_ids == {second.pk}
+
+
+def test_a_burst_reaches_the_page_in_few_frames_with_every_delta_in_order(live, agent, integration):
+    with open_socket(live, "/ws/triage/", agent) as ws:
+        snapshot = receive(ws)
+        for n in range(20):
+            http_post(live, "/api/v1/mentions/", [mention_item(f"{n}-{i}") for i in range(5)], integration)
+        seqs, frames = [], 0
+        while len(seqs) < 20:
+            message = receive(ws)
+            if message["type"] in ("queue.delta", "queue.deltas"):
+                frames += 1
+                seqs += [d["seq"] for d in message.get("deltas", [message])]
+    assert sorted(seqs) == list(range(snapshot["seq"] + 1, snapshot["seq"] + 21))
+    assert frames < 20  # coalesced: the page never gets one frame per batch under load
+
+
+def test_presence_shows_who_has_the_queue_open(live, agent, volunteer):
+    from triage import presence
+
+    presence._client().delete(presence.KEY)  # sockets of an earlier run's server linger for 90 s
+
+    # Pages other tests left open on this server may be online too: look for these two.
+    def names(message):
+        return {a["user"] for a in message["agents"]} if message["type"] == "queue.presence" else set()
+
+    with open_socket(live, "/ws/triage/", agent) as first:
+        receive(first)
+        with open_socket(live, "/ws/triage/", volunteer) as second:
+            receive(second)
+            receive_until(first, lambda m: {agent.username, volunteer.username} <= names(m))
+        left = receive_until(first, lambda m: names(m) and volunteer.username not in names(m))
+    assert agent.username in names(left)
+
+
+def test_a_reply_shows_sending_then_sent_on_every_open_queue(live, agent, other_agent, integration):
+    (mention,) = stored(live, integration, mention_item("1"))
+    with open_socket(live, "/ws/triage/", other_agent) as ws:
+        receive(ws)
+        status, body = http_post(
+            live, f"/api/v1/mentions/{mention.pk}/reply/", {"text": "Sorry! {hub}"}, agent
+        )
+        assert status == 200 and body["status"] == "sending"
+        replied = receive_until(ws, lambda m: m.get("kind") == "replied")
+        assert replied["mentions"][0]["claimed_by"] == agent.username
+        sent = receive_until(ws, lambda m: m["type"] == "reply.status")
+    assert sent == {**sent, "reply": body["reply"], "mention": mention.pk, "status": "sent", "error": ""}

@@ -1,0 +1,129 @@
+"""Alerts for the comms lead: SLA breaches (once per breach) and spikes before the switch is flipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from crisiscenter import events
+
+from .models import Alert, AlertKind, Band, Mention
+from .selectors import UNANSWERED
+from .spikes import SpikeRules, Window, detect_spike
+
+WINDOW = timedelta(minutes=5)
+SPIKE_QUIET = timedelta(minutes=30)  # one alert per rise, not one a minute while it lasts
+NEGATIVE_AT = -0.05
+
+
+def _send(alert: Alert) -> None:
+    events.send_alert(
+        {
+            "type": "triage.alert",
+            "id": alert.pk,
+            "kind": alert.kind,
+            "message": alert.message,
+            "created_at": alert.created_at.isoformat(),
+            "details": alert.details,
+        }
+    )
+
+
+def alert_new_breaches(now: datetime | None = None) -> Alert | None:
+    """Mark every unanswered mention past its SLA that was not told yet; one alert for the lot."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The conditional UPDATE is the claim: two beat runs at once cannot tell a breach twice.
+        breached = list(
+            Mention.objects.filter(status__in=UNANSWERED, sla_due_at__lt=now, breach_alerted_at__isnull=True)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "band")[:5000]
+        )
+        if not breached:
+            return None
+        Mention.objects.filter(pk__in=[pk for pk, _ in breached]).update(breach_alerted_at=now)
+        by_band = {
+            Band(b).name: sum(1 for _, band in breached if band == b)
+            for b in sorted({b for _, b in breached})
+        }
+        worst = ", ".join(f"{n} {band}" for band, n in by_band.items())
+        alert = Alert.objects.create(
+            kind=AlertKind.SLA_BREACH,
+            created_at=now,
+            message=f"{len(breached)} mention{'s' if len(breached) != 1 else ''} passed their SLA ({worst})",
+            details={
+                "count": len(breached),
+                "by_band": by_band,
+                "mention_ids": [pk for pk, _ in breached][:50],
+            },
+        )
+        _send(alert)
+    return alert
+
+
+def mention_windows(now: datetime, hours: int) -> tuple[Window, list[Window]]:
+    """The last 5 minutes, and every 5-minute window of the `hours` before it (empty ones count as 0)."""
+    start = now - timedelta(hours=hours) - WINDOW
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT floor(extract(epoch FROM %s - ingested_at) / 300)::int AS slot, count(*), "
+            "count(*) FILTER (WHERE sentiment <= %s) FROM triage_mention "
+            "WHERE ingested_at > %s AND ingested_at <= %s GROUP BY slot",
+            [now, NEGATIVE_AT, start, now],
+        )
+        rows = {slot: Window(total, negative) for slot, total, negative in cursor.fetchall()}
+    slots = hours * 12
+    return rows.get(0, Window(0, 0)), [rows.get(slot, Window(0, 0)) for slot in range(1, slots + 1)]
+
+
+@dataclass(frozen=True)
+class SpikeCheck:
+    alert: Alert | None
+    reason: str
+
+
+def check_for_spike(now: datetime | None = None) -> SpikeCheck:
+    from playbooks.selectors import active_crisis_id
+
+    now = now or timezone.now()
+    if active_crisis_id() is not None:
+        return SpikeCheck(None, "crisis mode is already on")
+    if Alert.objects.filter(kind=AlertKind.SPIKE, created_at__gt=now - SPIKE_QUIET).exists():
+        return SpikeCheck(None, "a spike was already reported in the last 30 minutes")
+    current, baseline = mention_windows(now, settings.SPIKE_BASELINE_HOURS)
+    spike = detect_spike(current, baseline, SpikeRules(min_mentions=settings.SPIKE_MIN_MENTIONS))
+    if spike is None:
+        return SpikeCheck(None, f"no spike: {current.total} mentions in the last 5 minutes")
+    with transaction.atomic():
+        alert = Alert.objects.create(
+            kind=AlertKind.SPIKE,
+            created_at=now,
+            message=spike.message,
+            details={
+                "volume": spike.volume,
+                "baseline_volume": spike.baseline_volume,
+                "negative_share": round(spike.negative_share, 3),
+                "baseline_negative_share": round(spike.baseline_negative_share, 3),
+                "activate_url": "/playbooks/switch/",
+            },
+        )
+        _send(alert)
+    return SpikeCheck(alert, spike.message)
+
+
+def recent_alerts(limit: int = 3, within: timedelta = timedelta(hours=1)) -> list[dict]:
+    since = timezone.now() - within
+    return [
+        {
+            "id": a.pk,
+            "kind": a.kind,
+            "message": a.message,
+            "created_at": a.created_at.isoformat(),
+            "details": a.details,
+        }
+        for a in Alert.objects.filter(created_at__gte=since)[:limit]
+    ]

@@ -1,0 +1,195 @@
+"""Replies in the brand's voice: templates with fields and variants, repeat warnings, broadcast.
+
+Fields: {name} (the author's name or @handle), {hub_link} (the hub page in the
+mention's language), {faq:<anchor>} (one FAQ answer on the hub page).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from crisiscenter import events
+from crisiscenter.roles import is_first_line_only
+
+from .models import AuthorKind, Mention, MentionStatus, QueueSettings, Reply, ReplyStatus, ReplyTemplate, Tier
+from .selectors import fresh_mentions, mention_payload
+from .services import QueueError
+
+FAQ_FIELD = re.compile(r"\{faq:([A-Za-z0-9_-]{1,80})\}")
+MAX_BROADCAST = 200
+
+
+def fill(body: str, *, name: str, lang: str = "") -> str:
+    from django.conf import settings
+
+    from hubpage.selectors import hub_url
+
+    # The hub's main page is in the site's language; other languages get their own page.
+    lang = lang.split("-")[0].lower()
+    lang = None if not lang or lang == settings.LANGUAGE_CODE.split("-")[0] else lang
+    text = FAQ_FIELD.sub(lambda m: hub_url(lang=lang, anchor=m.group(1)), body)
+    return text.replace("{hub_link}", hub_url(lang=lang)).replace("{name}", name)
+
+
+def display_name(mention: Mention) -> str:
+    """A person by their first name; a newsroom or a council by its whole name."""
+    name = " ".join(mention.author_name.split())
+    if not name:
+        return f"@{mention.author_handle}"
+    if mention.author_kind in (AuthorKind.NEWS_MEDIA, AuthorKind.PUBLIC_BODY):
+        return name
+    return name.split()[0]
+
+
+def variant_uses(template: ReplyTemplate, within: timedelta = timedelta(hours=24)) -> dict[int, int]:
+    since = timezone.now() - within
+    rows = (
+        Reply.objects.filter(template=template, created_at__gte=since)
+        .values("variant")
+        .annotate(n=Count("id"))
+    )
+    return {row["variant"]: row["n"] for row in rows}
+
+
+def least_used_variant(template: ReplyTemplate) -> int:
+    uses = variant_uses(template)
+    return min(range(len(template.variants)), key=lambda i: (uses.get(i, 0), i))
+
+
+def repeats_last_hour(template: ReplyTemplate | None, variant: int, text: str) -> int:
+    since = timezone.now() - timedelta(hours=1)
+    if template is not None:
+        return Reply.objects.filter(template=template, variant=variant, created_at__gte=since).count()
+    return Reply.objects.filter(text=text, created_at__gte=since).count()
+
+
+@dataclass(frozen=True)
+class Draft:
+    text: str
+    template: int
+    variant: int  # from 0
+    variants: int
+    sent_last_hour: int
+    warning: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def draft(*, template: ReplyTemplate, mention: Mention, variant: int | None = None) -> Draft:
+    """The reply text for this mention: the least used variant unless one is asked for."""
+    count = len(template.variants)
+    variant = least_used_variant(template) if variant is None else variant % count
+    text = fill(template.variants[variant], name=display_name(mention), lang=mention.lang)
+    sent = repeats_last_hour(template, variant, text)
+    limit = QueueSettings.load().repeat_warning_per_hour
+    warning = (
+        f"This variant went out {sent} times in the last hour: pick another or make it personal."
+        if sent > limit
+        else ""
+    )
+    return Draft(text, template.pk, variant, count, sent, warning)
+
+
+def templates_for(agent, *, scenario_id: int | None) -> list[ReplyTemplate]:
+    """The templates this agent may use, the active scenario's first."""
+    templates = ReplyTemplate.objects.all()
+    if is_first_line_only(agent):
+        templates = templates.filter(tier=Tier.FIRST_LINE)
+    return sorted(templates, key=lambda t: (t.scenario_id != scenario_id or scenario_id is None, t.name))
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9']+", text.lower()) if len(w) > 2}
+
+
+def similar_mentions(
+    mention: Mention, *, threshold: float = 0.3, limit: int = MAX_BROADCAST
+) -> list[Mention]:
+    """Unclaimed open mentions on the same topic whose words overlap this one's (Jaccard >= threshold)."""
+    own = _words(mention.text)
+    candidates = Mention.objects.filter(status=MentionStatus.NEW, topic=mention.topic).order_by("queue_key")[
+        :2000
+    ]
+    similar = []
+    for other in candidates:
+        words = _words(other.text)
+        union = own | words
+        if other.pk == mention.pk or (union and len(own & words) / len(union) >= threshold):
+            similar.append(other)
+        if len(similar) >= limit:
+            break
+    return similar
+
+
+@dataclass(frozen=True)
+class BroadcastResult:
+    replies: list[int]
+    skipped: dict[int, str]
+
+
+def broadcast(*, mention_ids: list[int], agent, template: ReplyTemplate) -> BroadcastResult:
+    """Reply to each mention of a cluster from one template, personalised, variants rotating.
+
+    One transaction, one queue delta and one Celery task for the whole batch.
+    """
+    from .tasks import send_replies_task
+
+    if not mention_ids:
+        raise ValueError("select at least one mention")
+    if len(mention_ids) > MAX_BROADCAST:
+        raise ValueError(f"at most {MAX_BROADCAST} mentions in one broadcast")
+    if template.tier == Tier.EXPERT and is_first_line_only(agent):
+        raise QueueError("this template is for experienced agents")
+    first = least_used_variant(template)
+    count = len(template.variants)
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(Mention.objects.select_for_update().filter(pk__in=mention_ids).order_by("queue_key"))
+        replies, skipped, taken = [], {}, []
+        for m in rows:
+            if m.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
+                skipped[m.pk] = f"already {m.status}"
+                continue
+            if m.claimed_by_id and m.claimed_by_id != agent.pk:
+                skipped[m.pk] = "someone else is working on it"
+                continue
+            if m.tier == Tier.EXPERT and is_first_line_only(agent):
+                skipped[m.pk] = "needs an experienced agent"
+                continue
+            variant = (first + len(replies)) % count
+            text = fill(template.variants[variant], name=display_name(m), lang=m.lang)
+            replies.append(
+                Reply(mention=m, author=agent, text=text, template=template, variant=variant, created_at=now)
+            )
+            taken.append(m.pk)
+        Reply.objects.bulk_create(replies)
+        Mention.objects.filter(pk__in=taken).update(status=MentionStatus.REPLIED, claimed_by=agent)
+        Mention.objects.filter(pk__in=taken, claimed_at__isnull=True).update(claimed_at=now)
+        if taken:
+            changed = fresh_mentions(taken)
+            events.send_queue_delta("replied", [mention_payload(m) for m in changed])
+            ids = [r.pk for r in replies]
+            transaction.on_commit(lambda: send_replies_task.delay(ids), robust=True)
+    return BroadcastResult([r.pk for r in replies], skipped)
+
+
+def reply_status_event(reply: Reply) -> None:
+    events.send_reply_status(
+        {
+            "type": "reply.status",
+            "reply": reply.pk,
+            "mention": reply.mention_id,
+            "status": reply.status,
+            "error": reply.error,
+        }
+    )
+
+
+__all__ = ["ReplyStatus", "broadcast", "draft", "fill", "similar_mentions", "templates_for"]
