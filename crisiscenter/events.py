@@ -40,6 +40,24 @@ class QueueDeltaEvent(TypedDict):
     mentions: list[dict[str, Any]]
 
 
+class RoomMessagePayload(TypedDict):
+    id: int
+    crisis_id: int
+    room: str
+    author: str
+    body: str
+    posted_at: str
+
+
+class RoomMessageEvent(TypedDict):
+    type: Literal["room.message"]
+    message: RoomMessagePayload
+
+
+def room_group(crisis_id: int, room: str) -> str:
+    return f"room.{crisis_id}.{room}"
+
+
 def next_queue_seq() -> int:
     # Taken after commit, so every delta numbered <= a snapshot's seq is already
     # visible to the snapshot query that follows it.
@@ -78,3 +96,9 @@ def send_queue_delta(kind: QueueDeltaKind, mentions: list[dict[str, Any]]) -> No
         _group_send(TRIAGE_GROUP, dict(event))
 
     transaction.on_commit(send, robust=True)
+
+
+def send_room_message(message: RoomMessagePayload) -> None:
+    event: RoomMessageEvent = {"type": "room.message", "message": message}
+    group = room_group(message["crisis_id"], message["room"])
+    transaction.on_commit(lambda: _group_send(group, dict(event)), robust=True)

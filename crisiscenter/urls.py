@@ -28,6 +28,7 @@ api_v1 = [
     path("crisis/activate/", playbooks_api.ActivateView.as_view(), name="api_crisis_activate"),
     path("crisis/deactivate/", playbooks_api.DeactivateView.as_view(), name="api_crisis_deactivate"),
     path("hub/updates/", HubUpdateView.as_view(), name="api_hub_updates"),
+    path("", include("playbooks.review_api_urls")),
 ]
 
 urlpatterns = [

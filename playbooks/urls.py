@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("switch/", views.switch, name="crisis_switch"),
     path("deactivate/", views.deactivate, name="crisis_deactivate"),
     path("tasks/<int:task_id>/", views.toggle_task, name="task_toggle"),
+    path("", include("playbooks.review_urls")),
 ]
