@@ -27,7 +27,10 @@ def record(
     **details: Any,
 ) -> AuditEntry:
     if before is not None or after is not None:
-        details = {**details, "before": _jsonable(before or {}), "after": _jsonable(after or {})}
+        before, after = before or {}, after or {}
+        # PostgreSQL's jsonb does not keep key order: keep the fields' order beside them.
+        fields = list(dict.fromkeys([*before, *after]))
+        details = {**details, "fields": fields, "before": _jsonable(before), "after": _jsonable(after)}
     return AuditEntry.objects.create(
         at=timezone.now(), kind=kind, description=description, crisis=crisis, actor=actor, details=details
     )
@@ -54,8 +57,21 @@ class Change:
     after: str
 
 
+# Labels for the fields whose names do not read well on their own.
+LABELS = {
+    "held_at": "Held on",
+    "worked": "What worked",
+    "did_not_work": "What did not work",
+    "differently": "What we would do differently",
+    "next_steps": "What we do now",
+    "due_on": "Due",
+    "done_at": "Done at",
+}
+NOT_EXTRAS = ("before", "after", "fields")
+
+
 def label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    return LABELS.get(key) or key.replace("_", " ").capitalize()
 
 
 def show(value: Any) -> str:
@@ -82,10 +98,10 @@ def changes(details: dict[str, Any]) -> list[Change]:
         return []
     if not isinstance(before, dict) or not isinstance(after, dict):
         return [Change("Value", show(before), show(after))]
-    keys = list(dict.fromkeys([*before, *after]))
+    keys = list(dict.fromkeys([*details.get("fields", []), *before, *after]))
     return [Change(label(k), show(before.get(k)), show(after.get(k))) for k in keys]
 
 
 def extras(details: dict[str, Any]) -> list[tuple[str, str]]:
     """The other details (counts, ids, flags), labelled."""
-    return [(label(k), show(v)) for k, v in details.items() if k not in ("before", "after")]
+    return [(label(k), show(v)) for k, v in details.items() if k not in NOT_EXTRAS]

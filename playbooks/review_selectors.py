@@ -72,9 +72,12 @@ def task_timings(crisis: Crisis, now: datetime) -> list[TaskTiming]:
     timings = []
     for task in crisis.tasks.select_related("done_by").order_by("due_at", "order", "id"):
         late = None
-        if task.due_at is not None:
-            # An item never done counts as late until the crisis ended (or now).
-            late = _minutes(task.done_at or crisis.ended_at or now, task.due_at)
+        if task.due_at is not None and task.done_at is not None:
+            late = _minutes(task.done_at, task.due_at)
+        elif task.due_at is not None:
+            # Never done: late by the time it stayed open past its due time, if it did.
+            open_late = _minutes(crisis.ended_at or now, task.due_at)
+            late = open_late if open_late > 0 else None
         timings.append(TaskTiming(task, _minutes(task.due_at, start), _minutes(task.done_at, start), late))
     return timings
 
