@@ -91,7 +91,7 @@ def save_meeting(*, crisis_id: int, kind: MeetingKind, by, notes: MeetingNotes) 
             f"Review: {meeting.get_kind_display().lower()} meeting notes saved",
             crisis=crisis,
             actor=by,
-            meeting=kind.value,
+            meeting=kind.label,
             before={f: before[f] for f in changed},
             after={f: after[f] for f in changed},
         )
