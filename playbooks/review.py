@@ -185,10 +185,9 @@ def complete_review(*, crisis_id: int, by) -> Crisis:
     """Close the review: the crisis moves from `closed` to `reviewed`. Both meetings must be held."""
     with transaction.atomic():
         crisis = _locked_crisis(crisis_id)
-        if crisis.phase != Phase.CLOSED:
-            if crisis.phase == Phase.REVIEWED:
-                raise ReviewError("This review is already complete.")
-            _require(crisis, (Phase.CLOSED,), "")
+        if crisis.phase == Phase.REVIEWED:
+            raise ReviewError("This review is already complete.")
+        _require(crisis, (Phase.CLOSED,), "completing it")
         review = _review_of(crisis, by)
         held = set(review.meetings.filter(held_at__isnull=False).values_list("kind", flat=True))
         for kind in MeetingKind:

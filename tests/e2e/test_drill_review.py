@@ -145,7 +145,8 @@ def test_lead_runs_a_drill_talks_in_the_room_and_closes_with_a_review(
     room.screenshot(path=out / "review.png")
     room.screenshot(path=out / "review-full.png", full_page=True)
 
-    room.click("button:has-text('Complete review')")
+    room.click("summary:has-text('Complete review')")
+    room.click("button:has-text('Complete it')")
     expect(room.locator("#review-status")).to_contain_text("Review complete")
     expect(room.locator(".crisis-meta .tag-phase")).to_have_text("Reviewed")
     crisis.refresh_from_db()
