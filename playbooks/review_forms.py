@@ -71,4 +71,8 @@ class RoomMessageForm(forms.Form):
         max_length=MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_LENGTH}),
         strip=True,
+        error_messages={
+            "required": "Write a message first.",
+            "max_length": f"Messages are limited to {MAX_LENGTH:,} characters.",
+        },
     )

@@ -59,6 +59,8 @@ def test_too_long_empty_and_flooding_messages_are_refused_with_a_reason(crisis, 
     response = logged_in(agent).post(f"/playbooks/crisis/{crisis.pk}/rooms/team/", {"body": "and another"})
     assert response.status_code == 400 and "Slow down" in response.content.decode()
     assert "and another" in response.content.decode()  # what they typed is not lost
+    too_long = logged_in(agent).post(f"/playbooks/crisis/{crisis.pk}/rooms/team/", {"body": "y" * 2001})
+    assert too_long.status_code == 400 and "limited to 2,000 characters" in too_long.content.decode()
 
 
 def test_the_social_care_room_is_for_the_queue_team(crisis, lead, agent, volunteer):

@@ -52,7 +52,9 @@ function prepend(messages, hasMore) {
   if (older && !hasMore) older.parentElement.remove();
 }
 
-const socket = liveSocket(section.dataset.socket, {
+// Reading an older page (?before=) stays a plain page: live messages belong with the latest ones.
+const paged = new URLSearchParams(location.search).has("before");
+const socket = paged ? { send() {} } : liveSocket(section.dataset.socket, {
   onState: (state) => {
     conn.dataset.state = state;
     conn.textContent = state === "live" ? "● live" : "○ reconnecting…";
@@ -96,4 +98,4 @@ document.getElementById("older")?.addEventListener("click", (e) => {
   socket.send({ type: "older", before: Number(e.currentTarget.dataset.before) });
 });
 
-toBottom();
+if (!paged) toBottom();
