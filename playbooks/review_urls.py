@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import review_views, room_views
+from . import chat_views, review_views
 
 urlpatterns = [
     path("reviews/", review_views.reviews_list, name="reviews"),
@@ -19,6 +19,6 @@ urlpatterns = [
     ),
     path("crisis/<int:crisis_id>/review/complete/", review_views.review_complete, name="review_complete"),
     path("crisis/<int:crisis_id>/timeline/", review_views.timeline_page, name="crisis_timeline"),
-    path("crisis/<int:crisis_id>/rooms/", room_views.rooms_index, name="crisis_rooms"),
-    path("crisis/<int:crisis_id>/rooms/<str:room>/", room_views.room_page, name="crisis_room_chat"),
+    path("crisis/<int:crisis_id>/rooms/", chat_views.rooms_index, name="crisis_rooms"),
+    path("crisis/<int:crisis_id>/rooms/<str:room>/", chat_views.room_page, name="crisis_room_chat"),
 ]
