@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .append_only import AppendOnlyModel
+
 
 class Phase(models.TextChoices):
     ACTIVE = "active", "Active"
@@ -109,6 +111,13 @@ class ChecklistTask(models.Model):
 
 
 class AuditKind(models.TextChoices):
+    # The review's kinds (playbooks/review.py)
+    REVIEW_MEETING = "review_meeting", "Review meeting notes saved"
+    ACTION_ITEM_ADDED = "action_item_added", "Action item added"
+    ACTION_ITEM_DONE = "action_item_done", "Action item done"
+    ACTION_ITEM_REOPENED = "action_item_reopen", "Action item reopened"
+    REVIEW_COMPLETED = "review_completed", "Review completed"
+    # The switch and the checklist
     ACTIVATED = "activated", "Crisis activated"
     DEACTIVATED = "deactivated", "Crisis ended"
     OUTBOUND_HELD = "outbound_held", "Outbound held"
@@ -117,30 +126,13 @@ class AuditKind(models.TextChoices):
     HUB_UPDATE = "hub_update", "Hub update posted"
     TASK_DONE = "task_done", "Checklist item done"
     TASK_REOPENED = "task_reopened", "Checklist item reopened"
-    REVIEW_MEETING = "review_meeting", "Review meeting notes saved"
-    ACTION_ITEM_ADDED = "action_item_added", "Action item added"
-    ACTION_ITEM_DONE = "action_item_done", "Action item done"
-    ACTION_ITEM_REOPENED = "action_item_reopen", "Action item reopened"
-    REVIEW_COMPLETED = "review_completed", "Review completed"
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class AuditEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Audit entries cannot be changed.")
-
-    def delete(self):
-        raise AppendOnlyError("Audit entries cannot be deleted.")
-
-
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """Append-only timeline of everything that changed the organisation's state.
 
     Refused here for code paths, and by a database trigger for everything else
-    (see migration 0004): an entry, once written, is never changed or deleted.
+    (the `auditentry_append_only` trigger): an entry, once written, is never changed or deleted.
     """
 
     at = models.DateTimeField(db_index=True)
@@ -154,22 +146,12 @@ class AuditEntry(models.Model):
     description = models.CharField(max_length=300)
     details = models.JSONField(default=dict, blank=True)
 
-    objects = AuditEntryQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.description}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries cannot be deleted.")
 
 
 # --- crisis rooms and the post-crisis review (playbooks/rooms.py, playbooks/review.py) ---

@@ -4,7 +4,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from playbooks import audit, services
-from playbooks.models import AppendOnlyError, AuditEntry, AuditKind
+from playbooks.append_only import AppendOnlyError
+from playbooks.models import AuditEntry, AuditKind
 from playbooks.review import add_action_item, set_action_item_done
 
 from .review_helpers import closed_drill, logged_in

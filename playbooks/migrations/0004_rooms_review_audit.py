@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditentry',
             name='kind',
-            field=models.CharField(choices=[('activated', 'Crisis activated'), ('deactivated', 'Crisis ended'), ('outbound_held', 'Outbound held'), ('platform_pause', 'Platform pause'), ('hub_published', 'Hub page published'), ('hub_update', 'Hub update posted'), ('task_done', 'Checklist item done'), ('task_reopened', 'Checklist item reopened'), ('review_meeting', 'Review meeting notes saved'), ('action_item_added', 'Action item added'), ('action_item_done', 'Action item done'), ('action_item_reopen', 'Action item reopened'), ('review_completed', 'Review completed')], max_length=20),
+            field=models.CharField(choices=[('review_meeting', 'Review meeting notes saved'), ('action_item_added', 'Action item added'), ('action_item_done', 'Action item done'), ('action_item_reopen', 'Action item reopened'), ('review_completed', 'Review completed'), ('activated', 'Crisis activated'), ('deactivated', 'Crisis ended'), ('outbound_held', 'Outbound held'), ('platform_pause', 'Platform pause'), ('hub_published', 'Hub page published'), ('hub_update', 'Hub update posted'), ('task_done', 'Checklist item done'), ('task_reopened', 'Checklist item reopened')], max_length=20),
         ),
         migrations.CreateModel(
             name='Review',
