@@ -12,7 +12,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from playbooks.consumers import RoomConsumer, StateConsumer  # noqa: E402
+from playbooks.chat_consumers import RoomConsumer  # noqa: E402
+from playbooks.consumers import StateConsumer  # noqa: E402
 from triage.consumers import TriageConsumer  # noqa: E402
 
 websocket_urls = [
