@@ -153,7 +153,7 @@ def test_lead_runs_a_drill_talks_in_the_room_and_closes_with_a_review(
     assert crisis.phase == Phase.REVIEWED
 
     # The audit trail shows it all, with before and after.
-    room.click("nav.tabs >> text=Audit trail")
+    room.click("nav.crisis-tabs >> text=Audit trail")
     expect(room.locator(".trail-entry").last).to_contain_text("Review completed")
     expect(room.locator(".trail-entry").last.locator("td.after").first).to_have_text("reviewed")
     room.screenshot(path=out / "timeline.png")
