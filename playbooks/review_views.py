@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -136,7 +136,14 @@ def timeline_page(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(crisis_id)
     kinds = [k for k in request.GET.getlist("kind") if k in AuditKind.values]
     entries = AuditEntry.objects.filter(crisis=crisis).select_related("actor").order_by("at", "id")
-    present = set(AuditEntry.objects.filter(crisis=crisis).values_list("kind", flat=True).distinct())
+    # The filters list the kinds this trail holds, in the order they first happened.
+    present = list(
+        AuditEntry.objects.filter(crisis=crisis)
+        .values("kind")
+        .annotate(first=Min("at"))
+        .order_by("first")
+        .values_list("kind", flat=True)
+    )
     if kinds:
         entries = entries.filter(kind__in=kinds)
     page = Paginator(entries, TIMELINE_PAGE).get_page(request.GET.get("page"))
@@ -154,7 +161,7 @@ def timeline_page(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "crisis": crisis,
         "rows": rows,
         "page": page,
-        "kinds": [(k.value, k.label, k.value in kinds) for k in AuditKind if k.value in present],
+        "kinds": [(k, AuditKind(k).label, k in kinds) for k in present if k in AuditKind.values],
         "filtered": bool(kinds),
         "query": query,
     }
