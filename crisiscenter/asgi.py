@@ -12,6 +12,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from playbooks.chat_consumers import RoomConsumer  # noqa: E402
 from playbooks.consumers import CrisisConsumer, StateConsumer  # noqa: E402
 from triage.consumers import TriageConsumer  # noqa: E402
 
@@ -19,6 +20,7 @@ websocket_urls = [
     path("ws/state/", StateConsumer.as_asgi()),
     path("ws/crisis/<int:crisis_id>/", CrisisConsumer.as_asgi()),
     path("ws/triage/", TriageConsumer.as_asgi()),
+    path("ws/rooms/<int:crisis_id>/<str:room>/", RoomConsumer.as_asgi()),
 ]
 
 application = ProtocolTypeRouter(

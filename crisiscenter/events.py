@@ -78,6 +78,24 @@ class QueueDeltaEvent(TypedDict):
     mentions: list[dict[str, Any]]
 
 
+class RoomMessagePayload(TypedDict):
+    id: int
+    crisis_id: int
+    room: str
+    author: str
+    body: str
+    posted_at: str
+
+
+class RoomMessageEvent(TypedDict):
+    type: Literal["room.message"]
+    message: RoomMessagePayload
+
+
+def room_group(crisis_id: int, room: str) -> str:
+    return f"room.{crisis_id}.{room}"
+
+
 def next_queue_seq() -> int:
     # Taken after commit, so every delta numbered <= a snapshot's seq is already
     # visible to the snapshot query that follows it.
@@ -168,3 +186,9 @@ def send_reply_status(event: ReplyStatusEvent) -> None:
 def send_presence(agents: list[dict[str, Any]]) -> None:
     event: PresenceEvent = {"type": "queue.presence", "agents": agents}
     transaction.on_commit(lambda: _group_send(TRIAGE_GROUP, dict(event)), robust=True)
+
+
+def send_room_message(message: RoomMessagePayload) -> None:
+    event: RoomMessageEvent = {"type": "room.message", "message": message}
+    group = room_group(message["crisis_id"], message["room"])
+    transaction.on_commit(lambda: _group_send(group, dict(event)), robust=True)

@@ -32,6 +32,7 @@ api_v1 = [
     path("crises/<int:pk>/phase/", playbooks_api.PhaseView.as_view(), name="api_crisis_phase"),
     path("hub/updates/", HubUpdateView.as_view(), name="api_hub_updates"),
     path("", include("triage.api_urls")),
+    path("", include("playbooks.review_api_urls")),
 ]
 
 urlpatterns = [

@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 
 from crisiscenter.roles import IsCommsLead, IsStaffMember
 
-from . import services
+from . import review, services
 from .models import Crisis, Phase, Scenario
 from .selectors import active_crisis, active_crisis_id, crisis_state
 
@@ -111,9 +111,14 @@ class PhaseView(APIView):
         body.is_valid(raise_exception=True)
         if not Crisis.objects.filter(pk=pk).exists():
             return Response({"detail": "No such crisis."}, status=status.HTTP_404_NOT_FOUND)
+        to = body.validated_data["to"]
         try:
-            crisis = services.advance_phase(crisis_id=pk, to=body.validated_data["to"], by=request.user)
-        except services.PhaseError as exc:
+            if to == Phase.REVIEWED:
+                # "Reviewed" means the review is done: both meetings held (playbooks.review).
+                crisis = review.complete_review(crisis_id=pk, by=request.user)
+            else:
+                crisis = services.advance_phase(crisis_id=pk, to=to, by=request.user)
+        except (services.PhaseError, review.ReviewError) as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response(
             {

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .append_only import AppendOnlyModel
+
 
 class Phase(models.TextChoices):
     ACTIVE = "active", "Active"
@@ -192,6 +194,13 @@ class ChecklistTask(models.Model):
 
 
 class AuditKind(models.TextChoices):
+    # The review's kinds (playbooks/review.py)
+    REVIEW_MEETING = "review_meeting", "Review meeting notes saved"
+    ACTION_ITEM_ADDED = "action_item_added", "Action item added"
+    ACTION_ITEM_DONE = "action_item_done", "Action item done"
+    ACTION_ITEM_REOPENED = "action_item_reopen", "Action item reopened"
+    REVIEW_COMPLETED = "review_completed", "Review completed"
+    # The switch, the checklist and the phases
     ACTIVATED = "activated", "Crisis activated"
     DEACTIVATED = "deactivated", "Crisis ended"
     OUTBOUND_HELD = "outbound_held", "Outbound held"
@@ -206,8 +215,12 @@ class AuditKind(models.TextChoices):
     DISCARDED = "discarded", "Held posts discarded"
 
 
-class AuditEntry(models.Model):
-    """Append-only timeline of everything that changed the organisation's state."""
+class AuditEntry(AppendOnlyModel):
+    """Append-only timeline of everything that changed the organisation's state.
+
+    Refused here for code paths, and by a database trigger for everything else
+    (the `auditentry_append_only` trigger): an entry, once written, is never changed or deleted.
+    """
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -335,3 +348,114 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry.user} · {self.scenario}: {self.state}"
+
+
+# --- crisis rooms and the post-crisis review (playbooks/rooms.py, playbooks/review.py) ---
+
+
+class Room(models.TextChoices):
+    TEAM = "team", "Response team"
+    CARE = "care", "Social care"
+
+
+class RoomMessage(models.Model):
+    """One chat message in a crisis room. Stored as typed; escaped wherever it is shown."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="room_messages")
+    room = models.CharField(max_length=8, choices=Room.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField()
+    posted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["crisis", "room", "-id"], name="room_message_page_idx"),
+            models.Index(fields=["author", "posted_at"], name="room_message_rate_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room} {self.posted_at:%H:%M}: {self.body[:60]}"
+
+
+class Review(models.Model):
+    """The post-crisis review: two meetings, an automatic timeline, action items."""
+
+    crisis = models.OneToOneField(Crisis, on_delete=models.CASCADE, related_name="review")
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Review of {self.crisis}"
+
+
+class MeetingKind(models.TextChoices):
+    # Declared in the order they are held: the social team first, then everyone.
+    SOCIAL_TEAM = "social_team", "Social team"
+    ORGANISATION = "organisation", "Whole organisation"
+
+
+class ReviewMeeting(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(max_length=12, choices=MeetingKind.choices)
+    held_at = models.DateTimeField(null=True, blank=True)
+    attendees = models.TextField(blank=True, help_text="Who attended, one per line or comma-separated.")
+    worked = models.TextField("What worked", blank=True)
+    did_not_work = models.TextField("What did not work", blank=True)
+    differently = models.TextField("What would we do differently", blank=True)
+    next_steps = models.TextField("What do we do now", blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "kind"], name="review_meeting_kind_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} meeting"
+
+
+class ActionItem(models.Model):
+    """Something the review decided to do, with an owner and, optionally, the scenario it changes."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="action_items")
+    title = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    owner_name = models.CharField(
+        max_length=120, blank=True, help_text="For an owner without a login, e.g. someone in Legal."
+    )
+    due_on = models.DateField(null=True, blank=True)
+    scenario = models.ForeignKey(
+        Scenario, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["done_at", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_id:
+            return self.owner.get_full_name() or self.owner.get_username()
+        return self.owner_name

@@ -13,7 +13,7 @@ from social import services as social_services
 from social.models import PauseState
 from social.selectors import outbound_items
 
-from . import drills, notify, room, services
+from . import drills, notify, review, room, services
 from .models import Crisis, Phase, PhaseChange, Scenario
 from .selectors import active_crisis, checklist_progress, task_payload
 
@@ -102,11 +102,15 @@ def crisis_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*LEADS)
 def change_phase(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    to = request.POST.get("to", "")
     try:
-        crisis = services.advance_phase(crisis_id=crisis_id, to=request.POST.get("to", ""), by=request.user)
+        if to == Phase.REVIEWED:
+            crisis = review.complete_review(crisis_id=crisis_id, by=request.user)
+        else:
+            crisis = services.advance_phase(crisis_id=crisis_id, to=to, by=request.user)
     except ValueError:
         messages.error(request, "Unknown phase.")
-    except services.PhaseError as exc:
+    except (services.PhaseError, review.ReviewError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{crisis} is now in {crisis.get_phase_display().lower()}.")

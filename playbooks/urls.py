@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import room_views, staffing, views
 
@@ -26,4 +26,5 @@ urlpatterns = [
     path("crises/<int:crisis_id>/phase/", room_views.change_phase, name="crisis_phase"),
     path("scenarios/<int:scenario_id>/print/", room_views.scenario_print, name="scenario_print"),
     path("roster/", staffing.roster, name="roster"),
+    path("", include("playbooks.review_urls")),
 ]

@@ -13,7 +13,8 @@ from functools import cache
 import redis
 from django.conf import settings
 
-KEY = "triage:presence"
+# Prefixed like the channel layer, so a test run never sees the pages of a `make run`.
+KEY = f"{settings.CHANNEL_LAYERS['default']['CONFIG'].get('prefix', 'cc')}:triage:presence"
 HEARTBEAT_SECONDS = 30
 STALE_SECONDS = 90
 

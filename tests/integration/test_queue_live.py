@@ -102,10 +102,18 @@ def test_a_burst_reaches_the_page_in_few_frames_with_every_delta_in_order(live, 
     assert frames < 20  # coalesced: the page never gets one frame per batch under load
 
 
-def test_presence_shows_who_has_the_queue_open(live, agent, volunteer):
+def test_presence_shows_who_has_the_queue_open(live):
+    import uuid
+
+    from crisiscenter.roles import Role
+    from tests.conftest import make_user
     from triage import presence
 
     presence._client().delete(presence.KEY)  # sockets of an earlier run's server linger for 90 s
+    # Names no other test uses: a socket another test just closed may still be signing off.
+    suffix = uuid.uuid4().hex[:6]
+    agent = make_user(f"pres_agent_{suffix}", Role.AGENT)
+    volunteer = make_user(f"pres_vol_{suffix}", Role.VOLUNTEER)
 
     # Pages other tests left open on this server may be online too: look for these two.
     def names(message):

@@ -1,0 +1,107 @@
+"""Writing audit entries with before/after values, and showing them readably.
+
+Every state change goes into the append-only trail as one `AuditEntry`; a change
+of values carries `details = {"before": {...}, "after": {...}, ...}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .models import AuditEntry, AuditKind, Crisis
+
+
+def record(
+    kind: AuditKind,
+    description: str,
+    *,
+    crisis: Crisis | None,
+    actor,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    **details: Any,
+) -> AuditEntry:
+    if before is not None or after is not None:
+        before, after = before or {}, after or {}
+        # PostgreSQL's jsonb does not keep key order: keep the fields' order beside them.
+        fields = list(dict.fromkeys([*before, *after]))
+        details = {**details, "fields": fields, "before": _jsonable(before), "after": _jsonable(after)}
+    return AuditEntry.objects.create(
+        at=timezone.now(), kind=kind, description=description, crisis=crisis, actor=actor, details=details
+    )
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, datetime | date):
+            value = value.isoformat()
+        elif hasattr(value, "pk"):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+# --- showing an entry -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+# Labels for the fields whose names do not read well on their own.
+LABELS = {
+    "held_at": "Held on",
+    "worked": "What worked",
+    "did_not_work": "What did not work",
+    "differently": "What we would do differently",
+    "next_steps": "What we do now",
+    "due_on": "Due",
+    "done_at": "Done at",
+}
+NOT_EXTRAS = ("before", "after", "fields")
+
+
+def label(key: str) -> str:
+    return LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
+def show(value: Any) -> str:
+    """A value as a person reads it: dates in local time, yes/no, a dash for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
+        parsed = parse_datetime(value)
+        if parsed is not None:
+            return f"{timezone.localtime(parsed):%d %b %Y %H:%M}"
+    if isinstance(value, list):
+        return ", ".join(show(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{label(k)}: {show(v)}" for k, v in value.items()) or "—"
+    return str(value)
+
+
+def changes(details: dict[str, Any]) -> list[Change]:
+    """Before/after pairs, one per field that has either."""
+    before, after = details.get("before"), details.get("after")
+    if before is None and after is None:
+        return []
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [Change("Value", show(before), show(after))]
+    keys = list(dict.fromkeys([*details.get("fields", []), *before, *after]))
+    return [Change(label(k), show(before.get(k)), show(after.get(k))) for k in keys]
+
+
+def extras(details: dict[str, Any]) -> list[tuple[str, str]]:
+    """The other details (counts, ids, flags), labelled."""
+    return [(label(k), show(v)) for k, v in details.items() if k not in NOT_EXTRAS]
