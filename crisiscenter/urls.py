@@ -7,6 +7,7 @@ from hubpage.api import HubUpdateView
 from playbooks import api as playbooks_api
 from playbooks.views import overview
 from triage import api as triage_api
+from triage import report_api
 from triage.views import queue_page
 
 
@@ -27,6 +28,8 @@ api_v1 = [
     path("crisis/", playbooks_api.CrisisStateView.as_view(), name="api_crisis"),
     path("crisis/activate/", playbooks_api.ActivateView.as_view(), name="api_crisis_activate"),
     path("crisis/deactivate/", playbooks_api.DeactivateView.as_view(), name="api_crisis_deactivate"),
+    path("reports/", report_api.PeriodReportView.as_view(), name="api_reports"),
+    path("reports/crisis/<int:pk>/", report_api.CrisisReportView.as_view(), name="api_crisis_report"),
     path("hub/updates/", HubUpdateView.as_view(), name="api_hub_updates"),
 ]
 
@@ -34,6 +37,7 @@ urlpatterns = [
     path("", overview, name="overview"),
     path("playbooks/", include("playbooks.urls")),
     path("triage/", queue_page, name="triage"),
+    path("triage/reports/", include("triage.report_urls")),
     path("hub/", include("hubpage.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
