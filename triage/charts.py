@@ -36,9 +36,9 @@ def _nice_max(value: int) -> int:
     if value <= 0:
         return 1
     magnitude = 10 ** (len(str(value)) - 1)
-    for step in (1, 2, 5, 10):
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if value <= step * magnitude:
-            return step * magnitude
+            return max(1, round(step * magnitude))
     return 10 * magnitude
 
 
@@ -53,12 +53,12 @@ def _open(width: int, height: int, uid: str, title: str, desc: str, css: str) ->
 
 def hbars(bars: Sequence[Bar], *, uid: str, title: str, unit: str = "mentions") -> SafeString:
     """Horizontal bars, one row per label, the value written at the end of each bar."""
-    row, label_w, width = 26, 190, 640
+    row, label_w, width = 24, 110, 380
     height = max(1, len(bars)) * row + 8
     top = _nice_max(max((b.value for b in bars), default=0))
     desc = "; ".join(f"{b.label}: {b.value} {unit}" for b in bars) or f"No {unit}."
     out = _open(width, height, uid, title, desc, "hbars")
-    plot = width - label_w - 70
+    plot = width - label_w - 50
     for i, bar in enumerate(bars):
         y = 4 + i * row
         w = round(plot * bar.value / top, 1)
@@ -73,6 +73,12 @@ def hbars(bars: Sequence[Bar], *, uid: str, title: str, unit: str = "mentions") 
         out.append(f'<text class="c-label" x="8" y="18">No {escape(unit)}.</text>')
     out.append("</svg>")
     return mark_safe("".join(out))  # every text above went through escape()
+
+
+def _tick_every(n: int, hourly: bool) -> int:
+    """Hours (or days) between axis labels: at most about 14 labels, on round hours."""
+    steps = (1, 2, 3, 6, 12, 24, 48) if hourly else (1, 2, 7, 14, 28, 56)
+    return next((s for s in steps if n / s <= 14), steps[-1])
 
 
 def _tick_label(at: datetime, hourly: bool, first: bool) -> str:
@@ -113,7 +119,7 @@ def volume(
             f'<text class="c-axis" x="{left - 6}" y="{y + 4}" text-anchor="end">{round(top * frac)}</text>'
         )
     out.append(f'<text class="c-axis" x="{left}" y="{top_pad - 30}">mentions per {unit}</text>')
-    every = max(1, round(n / 10))
+    every = _tick_every(n, hourly)
     for i, (at, value) in enumerate(series):
         x = left + i * slot
         h = round(plot_h * value / top, 1)
@@ -123,7 +129,7 @@ def volume(
                 f'width="{max(slot * 0.8, 0.8):.1f}" height="{h}">'
                 f"<title>{escape(_tick_label(at, hourly, True))}: {value}</title></rect>"
             )
-        if i % every == 0:
+        if (at.hour % every == 0) if hourly and every > 1 else (i % every == 0):
             out.append(
                 f'<text class="c-axis" x="{x + slot / 2:.1f}" y="{base + 16}" text-anchor="middle">'
                 f"{escape(_tick_label(at, hourly, i == 0))}</text>"
@@ -142,6 +148,8 @@ def _marks(series, marks, *, left, slot, top_pad, base, hourly, width) -> list[s
     out, last_x, row = [], -999.0, 0
     for mark in marks:
         offset = (mark.at - start) / step if step else 0
+        if mark.kind == "peak":  # a peak is a bucket: point at the middle of its bar
+            offset += 0.5
         x = max(left, min(width - 20, left + offset * slot))
         row = row + 1 if x - last_x < 130 else 0  # stagger labels that would overlap
         last_x = x

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from crisiscenter.roles import STAFF, role_required
 from playbooks.models import Crisis
+from social.models import Platform
 
 from . import charts, reports
 from .models import Band
@@ -19,6 +20,10 @@ def _crisis_or_404(crisis_id: int) -> reports.CrisisFigures:
     if not Crisis.objects.filter(pk=crisis_id).exists():
         raise Http404("No such crisis.")
     return reports.crisis_figures(crisis_id)
+
+
+def _platform_label(value: str) -> str:
+    return Platform(value).label if value in Platform.values else value
 
 
 def _chart_context(fig: reports.CrisisFigures) -> dict:
@@ -36,7 +41,9 @@ def _chart_context(fig: reports.CrisisFigures) -> dict:
             title="Priority bands",
         ),
         "platforms_chart": charts.hbars(
-            [charts.Bar(p, n) for p, n in fig.platforms.items()], uid="ch-platforms", title="Platforms"
+            [charts.Bar(_platform_label(p), n) for p, n in fig.platforms.items()],
+            uid="ch-platforms",
+            title="Platforms",
         ),
         "tags_chart": None
         if fig.tags is None

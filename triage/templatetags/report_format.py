@@ -19,5 +19,10 @@ def duration(seconds: float | None) -> str:
 
 
 @register.filter
+def thousands(value: int | None) -> str:
+    return "n/a" if value is None else f"{value:,}"
+
+
+@register.filter
 def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:.0f}%"
