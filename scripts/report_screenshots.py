@@ -63,13 +63,13 @@ def seed() -> int:
     )
     users = list(get_user_model().objects.filter(username__in=["lead", "agent", "volunteer"]))
     rules = ScoringRules(influencer_followers=settings.INFLUENCER_FOLLOWERS)
-    mentions = []
+    mentions, brand = [], frozenset({"northlinerail"})
     for hour in range(72):  # a first wave, a quiet night, then the refund questions two days later
         rate = 260 * 0.55 ** max(0, hour - 2) + (170 * 0.6 ** abs(hour - 50) if hour > 30 else 0) + 4
         for _ in range(int(rate * rng.uniform(0.8, 1.2))):
             at = start + timedelta(hours=hour, seconds=rng.uniform(0, 3600))
             item, _ = normalise(make_mention(rng, hour * 60 + (400 if hour > 30 else 0), at))
-            mention = build_mention(item, now=at, rules=rules, watchlist={}, brand=frozenset({"northlinerail"}))
+            mention = build_mention(item, now=at, rules=rules, watchlist={}, brand=brand)
             mention.crisis = crisis if at < crisis.ended_at else None
             mentions.append(mention)
     Mention.objects.bulk_create(mentions, batch_size=2000)
@@ -79,8 +79,13 @@ def seed() -> int:
         if roll < 0.72:
             delay = timedelta(seconds=rng.lognormvariate(6.2, 0.9))
             replies.append(
-                Reply(mention=mention, author=rng.choice(users), text="Sorry, see our hub page.",
-                      created_at=mention.ingested_at + delay, status=ReplyStatus.SENT)
+                Reply(
+                    mention=mention,
+                    author=rng.choice(users),
+                    text="Sorry, see our hub page.",
+                    created_at=mention.ingested_at + delay,
+                    status=ReplyStatus.SENT,
+                )
             )
             mention.status = MentionStatus.RESOLVED if roll < 0.5 else MentionStatus.REPLIED
             mention.resolved_by = rng.choice(users) if roll < 0.5 else None
@@ -110,7 +115,8 @@ def shoot(base: str, crisis_id: int, password: str, out: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for scheme, suffix in (("light", ""), ("dark", "-dark")):
-            page = browser.new_context(viewport={"width": 1366, "height": 768}, color_scheme=scheme).new_page()
+            context = browser.new_context(viewport={"width": 1366, "height": 768}, color_scheme=scheme)
+            page = context.new_page()
             login(page, base, "lead", password)
             page.goto(f"{base}/triage/reports/crisis/{crisis_id}/")
             page.screenshot(path=out / f"crisis-report{suffix}.png")
@@ -134,7 +140,8 @@ def main() -> None:
     )
     try:
         time.sleep(3)
-        shoot(f"http://127.0.0.1:{port}", crisis_id, password, Path(sys.argv[1] if len(sys.argv) > 1 else "var/shots"))
+        out = Path(sys.argv[1] if len(sys.argv) > 1 else "var/shots")
+        shoot(f"http://127.0.0.1:{port}", crisis_id, password, out)
     finally:
         server.terminate()
         server.wait(10)
