@@ -76,10 +76,10 @@ def p99(samples: list[float]) -> float:
 
 
 # --- the websocket server and its clients ---------------------------------------------
-def start_ws(procs: Processes, env: dict[str, str]) -> int:
+def start_ws(procs: Processes, env: dict[str, str], options: list[str]) -> int:
     port = free_port()
     command = [PY, "-m", "uvicorn", "crisiscenter.asgi:application", "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+               "--port", str(port), "--log-level", "warning", "--no-access-log", *options]  # fmt: skip
     procs.start("ws", command, env)
     deadline = time.monotonic() + 60
     while True:
@@ -233,6 +233,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=15, help="measured seconds (15)")
     parser.add_argument("--naive-seconds", type=float, default=8, help="seconds of the naive path (8)")
     parser.add_argument("--clients", type=int, default=50, help="websocket clients (50)")
+    parser.add_argument(
+        "--uvicorn", default="", help='more uvicorn options ("--ws-per-message-deflate false")'
+    )
     parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes (2)")
     return parser.parse_args()
 
@@ -240,7 +243,8 @@ def parse_args() -> argparse.Namespace:
 def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> dict[str, float]:
     token, cookie = seed(), agent_cookie()
     web, api_port = start_web(procs, env, 2)
-    ws_port = start_ws(procs, env)
+    ws_port = start_ws(procs, env, args.uvicorn.split())
+    say(f"uvicorn options: {args.uvicorn or '(defaults)'}")
     worker = start_worker(procs, env, args.concurrency)
     pids = {"web": web.pid, "ws": procs.started["ws"].pid, "worker": worker.pid,
             "postgres": postgres_pid(), "redis": redis_pid()}  # fmt: skip

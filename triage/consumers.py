@@ -39,4 +39,5 @@ class TriageConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(await database_sync_to_async(_snapshot)())
 
     async def queue_delta(self, event):
-        await self.send_json(event)
+        # the delta arrives as JSON text, encoded once by crisiscenter.events for every browser
+        await self.send(text_data=event["json"])

@@ -1,6 +1,6 @@
 """The queue with a million mentions stored: the top 50 for a tier, and 50 agents claiming at once.
 
-    .venv/bin/python bench/queue.py [--rows 1000000] [--requests 400] [--rounds 20] [--agents 50]
+    .venv/bin/python bench/queue_api.py [--rows 1000000] [--requests 400] [--rounds 20] [--agents 50]
 
 Figures from one run, on a database of its own (crisiscenter_bench_queue; kept between
 runs, reloaded only when its row count differs from --rows):
@@ -22,23 +22,22 @@ history would be: most answered, resolved or dismissed).
 
 from __future__ import annotations
 
-import os
-import sys
-
-# This file is bench/queue.py: with bench/ first on sys.path it would shadow the standard
-# library's queue module (which Django and Celery import). Put the project root there.
-sys.path.pop(0)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 import argparse
 import http.client
 import io
 import json
+import os
 import random
 import signal
+import sys
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
+
+# Not named bench/queue.py: bench/ is first on sys.path when a bench runs, and a queue.py
+# there would shadow the standard library's queue module for every bench script.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` as a package
 
 from bench.harness import (
     PY,
