@@ -92,7 +92,7 @@ class QueuePagination(LimitOffsetPagination):
     docs/benchmarks.md), and the agent's page asks for its top 50 on every refresh. Past
     the cap, `count` is the cap and `count_capped` is true; `next` still works."""
 
-    COUNT_CAP = 1000
+    COUNT_CAP = 200
 
     def get_count(self, queryset) -> int:
         self.cap = self.get_offset(self.request) + (self.limit or 0) + self.COUNT_CAP
@@ -110,7 +110,7 @@ class QueuePagination(LimitOffsetPagination):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count_capped"] = {
             "type": "boolean",
-            "description": "true when more match than offset + limit + 1000; count is then that number",
+            "description": "true when more match than offset + limit + 200; count is then that number",
         }
         return schema
 
