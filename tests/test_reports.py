@@ -312,3 +312,14 @@ def test_reports_are_in_the_openapi_document(lead):
     assert "/api/v1/reports/" in schema["paths"] and "/api/v1/reports/crisis/{id}/" in schema["paths"]
     params = {p["name"] for p in schema["paths"]["/api/v1/reports/"]["get"]["parameters"]}
     assert {"from", "to"} <= params
+
+
+@pytest.mark.django_db
+def test_one_big_account_does_not_fill_the_most_influential_list(crisis_data):
+    for n, platform in ((200, "x"), (201, "facebook"), (202, "x")):
+        big = {"author_handle": "KingsbridgeTimes", "author_followers": 1_200_000, "platform": platform}
+        _mention(n, T0 + HOUR, crisis=crisis_data, **big)
+    fig = reports.crisis_figures(crisis_data.pk)
+    handles = [m.author_handle.lower() for m in fig.top_mentions]
+    assert handles.count("kingsbridgetimes") == 2 and len(fig.top_mentions) == 10
+    assert fig.top_mentions[0].author_followers == 1_200_000

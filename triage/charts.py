@@ -119,7 +119,7 @@ def volume(
             f'<text class="c-axis" x="{left - 6}" y="{y + 4}" text-anchor="end">{round(top * frac)}</text>'
         )
     out.append(f'<text class="c-axis" x="{left}" y="{top_pad - 30}">mentions per {unit}</text>')
-    every = _tick_every(n, hourly)
+    every, labelled = _tick_every(n, hourly), 0
     for i, (at, value) in enumerate(series):
         x = left + i * slot
         h = round(plot_h * value / top, 1)
@@ -132,8 +132,9 @@ def volume(
         if (at.hour % every == 0) if hourly and every > 1 else (i % every == 0):
             out.append(
                 f'<text class="c-axis" x="{x + slot / 2:.1f}" y="{base + 16}" text-anchor="middle">'
-                f"{escape(_tick_label(at, hourly, i == 0))}</text>"
+                f"{escape(_tick_label(at, hourly, labelled == 0))}</text>"
             )
+            labelled += 1
     out.append(f'<line class="c-axisline" x1="{left}" x2="{width - right}" y1="{base}" y2="{base}"/>')
     out += _marks(series, marks, left=left, slot=slot, top_pad=top_pad, base=base, hourly=hourly, width=width)
     out.append("</svg>")

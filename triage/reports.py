@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDay, TruncHour
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import Lower, RowNumber, TruncDay, TruncHour
 from django.utils import timezone
 
 from playbooks.models import AuditEntry, Crisis, Phase
@@ -177,6 +177,17 @@ def _volume(mentions: QuerySet[Mention], trunc, start: datetime, end: datetime, 
     return filled(counts, start, end, step)
 
 
+def _most_influential(mentions: QuerySet[Mention]) -> list[Mention]:
+    """By reach, then reshares; at most two per author, so one big account does not fill the list."""
+    order = [F("author_followers").desc(), F("reshares").desc(), F("ingested_at").asc()]
+    ranked = mentions.annotate(
+        author_rank=Window(RowNumber(), partition_by=[Lower("author_handle")], order_by=order)
+    )
+    return list(
+        ranked.filter(author_rank__lte=2).select_related("claimed_by").order_by(*order)[:TOP_MENTIONS]
+    )
+
+
 def _agents(mentions: QuerySet[Mention], first: list[dict[str, Any]]) -> list[AgentFigures]:
     replied = dict(
         Reply.objects.filter(mention__in=mentions, status__in=ANSWERING, author__isnull=False)
@@ -223,11 +234,7 @@ def figures(
     day_start = floor_day(start)
     day_end = max(end, day_start + timedelta(days=1))
     by_day = _volume(mentions, TruncDay, day_start, day_end, timedelta(days=1))
-    top = list(
-        mentions.select_related("claimed_by").order_by("-author_followers", "-reshares", "ingested_at")[
-            :TOP_MENTIONS
-        ]
-    )
+    top = _most_influential(mentions)
     return CrisisFigures(
         total=total,
         answered=len(first),
