@@ -67,3 +67,33 @@ def store_one_mention(item: dict) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+@shared_task(ignore_result=True)
+def store_and_push_one_mention(item: dict) -> bool:
+    """The naive live queue: one task, one INSERT and one group message per mention (bench/push.py)."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from crisiscenter import events
+    from triage.ingest import build_mention, normalise
+    from triage.selectors import mention_payload
+
+    normalised, _problems = normalise(item)
+    if normalised is None:
+        return False
+    context = scoring_context()
+    mention = build_mention(
+        normalised,
+        now=timezone.now(),
+        rules=context["rules"],
+        watchlist=context["watchlist"],
+        brand=context["brand"],
+    )
+    try:
+        with transaction.atomic():
+            mention.save()
+            events.send_queue_delta("new", [mention_payload(mention)])
+    except IntegrityError:
+        return False
+    return True

@@ -6,6 +6,7 @@ also the websocket message type the JavaScript switches on.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Literal, TypedDict
 
@@ -131,7 +132,9 @@ def send_queue_delta(kind: QueueDeltaKind, mentions: list[dict[str, Any]]) -> No
             "kind": kind,
             "mentions": mentions,
         }
-        _group_send(TRIAGE_GROUP, dict(event))
+        # Encoded once here, not once per connected browser: with 50 agents online the
+        # websocket process spent its CPU re-encoding the same delta (docs/benchmarks.md).
+        _group_send(TRIAGE_GROUP, {"type": "queue.delta", "json": json.dumps(event, separators=(",", ":"))})
 
     transaction.on_commit(send, robust=True)
 

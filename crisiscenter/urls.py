@@ -9,6 +9,7 @@ from playbooks.views import overview
 from social import health_views, platform_hooks
 from social.generic_views import generic_webhook
 from triage import api as triage_api
+from triage import report_api
 from triage.views import queue_page
 
 
@@ -30,6 +31,8 @@ api_v1 = [
     path("crisis/activate/", playbooks_api.ActivateView.as_view(), name="api_crisis_activate"),
     path("crisis/deactivate/", playbooks_api.DeactivateView.as_view(), name="api_crisis_deactivate"),
     path("crises/<int:pk>/phase/", playbooks_api.PhaseView.as_view(), name="api_crisis_phase"),
+    path("reports/", report_api.PeriodReportView.as_view(), name="api_reports"),
+    path("reports/crisis/<int:pk>/", report_api.CrisisReportView.as_view(), name="api_crisis_report"),
     path("hub/updates/", HubUpdateView.as_view(), name="api_hub_updates"),
     path("", include("triage.api_urls")),
     path("", include("playbooks.review_api_urls")),
@@ -39,6 +42,7 @@ urlpatterns = [
     path("", overview, name="overview"),
     path("playbooks/", include("playbooks.urls")),
     path("triage/", queue_page, name="triage"),
+    path("triage/reports/", include("triage.report_urls")),
     path("hub/", include("hubpage.urls")),
     path("webhooks/generic/", generic_webhook, name="generic_webhook"),
     path("social/health/", health_views.health_page, name="connector_health"),

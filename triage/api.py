@@ -94,6 +94,35 @@ def _act(action, pk: int, request: Request, **kwargs) -> Response:
     return Response({"reply": result.pk, "status": result.status, "mention": result.mention_id})
 
 
+class QueuePagination(LimitOffsetPagination):
+    """Counts at most COUNT_CAP rows past the page: an exact count of a tier's open queue
+    visits every one of its rows (70 ms of PostgreSQL with 40,000 open of a million;
+    docs/benchmarks.md), and the agent's page asks for its top 50 on every refresh. Past
+    the cap, `count` is the cap and `count_capped` is true; `next` still works."""
+
+    COUNT_CAP = 200
+
+    def get_count(self, queryset) -> int:
+        self.cap = self.get_offset(self.request) + (self.limit or 0) + self.COUNT_CAP
+        return queryset.order_by().values("pk")[: self.cap + 1].count()
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        capped = self.count > self.cap
+        if capped:
+            response.data["count"] = self.cap
+        response.data["count_capped"] = capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "true when more match than offset + limit + 200; count is then that number",
+        }
+        return schema
+
+
 class MentionListView(APIView):
     def get_permissions(self):
         return [CanIngest()] if self.request.method == "POST" else [IsStaffMember()]
@@ -131,7 +160,7 @@ class MentionListView(APIView):
             mentions = mentions.filter(
                 Q(text__icontains=params["q"]) | Q(author_handle__icontains=params["q"])
             )
-        paginator = LimitOffsetPagination()
+        paginator = QueuePagination()
         page = paginator.paginate_queryset(mentions, request, view=self)
         return paginator.get_paginated_response([mention_payload(m) for m in page])
 

@@ -37,7 +37,7 @@ class TriageConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         self.username = None
-        self.outbox: list[dict] = []
+        self.outbox: list[str] = []
         self.flusher: asyncio.Task | None = None
         self.heartbeat: asyncio.Task | None = None
         if not await database_sync_to_async(has_role)(user, QUEUE_WORKERS):
@@ -69,11 +69,12 @@ class TriageConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(await database_sync_to_async(_snapshot)())
 
     async def queue_delta(self, event):
+        # Each delta arrives as JSON text, encoded once by crisiscenter.events for every browser.
         if self.flusher is None or self.flusher.done():
-            await self.send_json(event)
+            await self.send(text_data=event["json"])
             self.flusher = asyncio.ensure_future(self._hold_and_flush())
         else:
-            self.outbox.append(event)
+            self.outbox.append(event["json"])
 
     async def _hold_and_flush(self):
         while True:
@@ -81,7 +82,7 @@ class TriageConsumer(AsyncJsonWebsocketConsumer):
             batch, self.outbox = self.outbox, []
             if not batch:
                 return
-            await self.send_json({"type": "queue.deltas", "deltas": batch})
+            await self.send(text_data='{"type":"queue.deltas","deltas":[' + ",".join(batch) + "]}")
 
     async def triage_alert(self, event):
         await self.send_json(event)

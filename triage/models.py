@@ -160,6 +160,13 @@ class Mention(models.Model):
                 name="mention_open_queue_idx",
                 condition=models.Q(status__in=["new", "claimed", "replied"]),
             ),
+            # The top N for one tier and its count (GET /api/v1/mentions/?tier=, "next"):
+            # a range scan, and an index-only count, instead of filtering the whole open queue.
+            models.Index(
+                fields=["tier", "queue_key"],
+                name="mention_open_tier_queue_idx",
+                condition=models.Q(status__in=["new", "claimed", "replied"]),
+            ),
             models.Index(fields=["ingested_at"], name="mention_ingested_idx"),
             # The beat tasks look for breaches not yet told and for idle claims every few seconds.
             models.Index(
