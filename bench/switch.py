@@ -67,7 +67,7 @@ def seed(args: argparse.Namespace) -> tuple[str, int]:
     from rest_framework.authtoken.models import Token
 
     from crisiscenter.roles import Role, grant
-    from playbooks.models import ChecklistItem, Scenario
+    from playbooks.models import ChecklistItem, Department, Scenario
     from social.models import AdCampaign, PlatformAccount, ScheduledPost
 
     with connection.cursor() as cur:
@@ -78,12 +78,13 @@ def seed(args: argparse.Namespace) -> tuple[str, int]:
         cur.execute("UPDATE playbooks_organisationstate SET active_crisis_id = NULL")
     lead, _ = get_user_model().objects.get_or_create(username=BENCH_LEAD)
     grant(lead, Role.LEAD)
-    scenario, created = Scenario.objects.get_or_create(
+    scenario, _ = Scenario.objects.get_or_create(
         name="Bench: signal failure", defaults={"hub_title": "Disruption", "hub_summary": "Trains stopped."}
     )
-    if created:
+    if not scenario.checklist_items.exists():
+        comms, _ = Department.objects.get_or_create(name="Comms")
         for order, title in enumerate(["Hold posts", "Pause ads", "Publish hub", "Brief legal"]):
-            ChecklistItem.objects.create(scenario=scenario, title=title, department="Comms", order=order)
+            ChecklistItem.objects.create(scenario=scenario, title=title, department=comms, order=order)
     x, _ = PlatformAccount.objects.get_or_create(platform="x", handle="northlinerail")
     fb, _ = PlatformAccount.objects.get_or_create(platform="facebook", handle="northlinerail")
     start = timezone.now() + timedelta(hours=1)
