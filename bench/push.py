@@ -137,13 +137,21 @@ class Listeners:
                     except TimeoutError:
                         continue
                     arrived = time.time()
-                    if not self.recording or '"queue.delta"' not in raw[:40]:
+                    if not self.recording:
                         continue
-                    found = INGESTED.search(raw)
-                    if found:
-                        sent = datetime.fromisoformat(found.group(1)).timestamp()
-                        self.samples.append((arrived - sent) * 1000)
-                        self.mentions[index] += raw.count('"external_id"')
+                    if '"queue.deltas"' in raw[:40]:
+                        # Several deltas the consumer held back (at most 100 ms) and sent as one frame.
+                        deltas = [json.dumps(d) for d in json.loads(raw)["deltas"]]
+                    elif '"queue.delta"' in raw[:40]:
+                        deltas = [raw]
+                    else:
+                        continue
+                    for delta in deltas:
+                        found = INGESTED.search(delta)
+                        if found:
+                            sent = datetime.fromisoformat(found.group(1)).timestamp()
+                            self.samples.append((arrived - sent) * 1000)
+                            self.mentions[index] += delta.count('"external_id"')
         except Exception as exc:  # reported by the main thread
             self.errors.append(f"client {index}: {type(exc).__name__}: {exc}")
             self.ready.set()
