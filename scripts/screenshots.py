@@ -133,6 +133,22 @@ def seed_review(crisis_id: int) -> None:
     )
 
 
+def _work_the_queue(crisis, agent, volunteer) -> None:
+    """Agents at work: some mentions resolved (the capacity panel's pace), one held by the volunteer."""
+    from triage import services as triage
+    from triage.models import Mention
+
+    mentions = list(Mention.objects.filter(crisis=crisis, status="new").order_by("-score")[:120])
+    for mention in mentions[40:110]:
+        triage.claim(mention_id=mention.pk, agent=agent)
+        triage.resolve(mention_id=mention.pk, agent=agent)
+    for mention in mentions[-2:]:
+        try:
+            triage.claim(mention_id=mention.pk, agent=volunteer)
+        except triage.QueueError as exc:  # a tier the volunteer may not take
+            print(f"volunteer cannot claim {mention.pk}: {exc}")
+
+
 def seed_live(scenario) -> int:
     """A real crisis on now: a stream of mentions, hub updates, ticks and room messages."""
     from django.utils import timezone
@@ -161,6 +177,7 @@ def seed_live(scenario) -> int:
     set_page_options(crisis=crisis, next_update_at=timezone.now() + timedelta(minutes=9), keep_public=False)
     ensure_content(crisis)
     _tick(crisis, lead, 3)
+    _work_the_queue(crisis, agent, volunteer)
     for by, room, body in (
         (
             lead,
@@ -179,6 +196,14 @@ def seed() -> dict[str, int]:
     import report_screenshots
 
     past = report_screenshots.seed()  # migrate, seed_demo and the past crisis
+    from django.utils import timezone
+
+    from triage.models import Mention, MentionStatus
+
+    # Nine days on, the past crisis's threads are closed: today's queue is today's.
+    old = Mention.objects.filter(ingested_at__lt=timezone.now() - timedelta(days=1))
+    old.filter(status=MentionStatus.NEW).update(status=MentionStatus.DISMISSED)
+    old.filter(status=MentionStatus.REPLIED).update(status=MentionStatus.RESOLVED)
     from playbooks.models import Scenario
 
     scenario = Scenario.objects.order_by("pk").first()
