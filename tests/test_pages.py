@@ -172,3 +172,20 @@ def test_waits_read_in_minutes_hours_and_days():
     from playbooks.templatetags.crisis_tags import minutes_short
 
     assert [minutes_short(m) for m in (0, 18, 192, 12607)] == ["0m", "18m", "3h 12m", "8d 18h"]
+
+
+@pytest.mark.django_db
+def test_a_spike_alert_comes_first_on_the_overview_with_the_switch_for_the_lead(lead, agent):
+    from django.utils import timezone
+
+    from triage.models import Alert, AlertKind
+
+    Alert.objects.create(
+        kind=AlertKind.SPIKE, created_at=timezone.now(), message="Mentions up 6x in 5 minutes, 70% negative"
+    )
+    page = logged_in(lead).get("/").content.decode()
+    alert = page.index("Mentions up 6x in 5 minutes")
+    assert alert < page.index('id="switchbar"') < page.index('id="h-queue"')
+    assert "Activate crisis mode…" in page[page.index('id="switchbar"') :]
+    seen_by_agent = logged_in(agent).get("/").content.decode()
+    assert "Mentions up 6x" in seen_by_agent and "Activate crisis mode" not in seen_by_agent

@@ -12,6 +12,9 @@ async function refresh() {
   const freshSwitch = fresh.getElementById("switchbar");
   const current = document.getElementById("panels");
   if (freshPanels && current && !current.contains(document.activeElement)) current.replaceWith(freshPanels);
+  const alerts = document.getElementById("alerts");
+  const freshAlerts = fresh.getElementById("alerts");
+  if (freshAlerts && alerts && !alerts.contains(document.activeElement)) alerts.replaceWith(freshAlerts);
   const switchbar = document.getElementById("switchbar");
   if (freshSwitch && switchbar && !switchbar.contains(document.activeElement)) switchbar.replaceWith(freshSwitch);
 }
