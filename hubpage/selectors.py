@@ -46,3 +46,10 @@ def hub_crisis():
     if crisis is None:
         crisis = Crisis.objects.filter(phase=Phase.AFTERMATH).order_by("-activated_at").first()
     return crisis
+
+
+def next_update_due(crisis_id: int):
+    """When the hub page promised its next update for this crisis (None when it promised none)."""
+    from .models import HubPage
+
+    return HubPage.objects.filter(crisis_id=crisis_id).values_list("next_update_at", flat=True).first()

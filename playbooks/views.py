@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from crisiscenter.roles import LEADS, STAFF, role_required
+from hubpage.selectors import next_update_due
 from social.selectors import outbound_state, outbound_to_hold
 from triage.selectors import queue_stats
 
@@ -21,12 +22,18 @@ from .selectors import active_crisis, checklist_progress, timeline
 @role_required(*STAFF)
 def overview(request: HttpRequest) -> HttpResponse:
     crisis = active_crisis()
+    outbound = outbound_state(crisis.pk if crisis else None)
+    due = next_update_due(crisis.pk) if crisis else None
     context = {
         "queue": queue_stats(),
-        "outbound": outbound_state(crisis.pk if crisis else None),
+        "outbound": outbound,
+        "outbound_failed": outbound["campaigns"]["failed"] + outbound["native_posts"]["failed"],
         "checklist": checklist_progress(crisis) if crisis else None,
         "timeline": timeline(crisis),
         "hub_updates": crisis.hub_updates.all()[:1] if crisis else [],
+        "next_update_at": due,
+        # Minutes until the promised update, negative once it is overdue: amber under 5, red past it.
+        "next_update_minutes": round((due - timezone.now()).total_seconds() / 60) if due else None,
     }
     return render(request, "playbooks/overview.html", context)
 

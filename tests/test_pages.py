@@ -104,3 +104,88 @@ def test_volunteers_are_offered_first_line_templates_only(client, volunteer, age
     client.force_login(agent)
     page = client.get("/triage/").content.decode()
     assert "Refund steps" in page and 'data-bulk="assign"' in page
+
+
+def _activate(lead, scenario) -> Crisis:
+    from playbooks.services import activate
+
+    return activate(scenario=scenario, by=lead).crisis
+
+
+@pytest.mark.django_db
+def test_overview_says_when_the_next_hub_update_is_due(lead, scenario):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hubpage.services import set_page_options
+
+    crisis = _activate(lead, scenario)
+    client = logged_in(lead)
+    assert "No next update time promised yet" in client.get("/").content.decode()
+    set_page_options(
+        crisis=crisis, next_update_at=timezone.now() + timedelta(minutes=9, seconds=20), keep_public=False
+    )
+    assert "Next update due in 9 min" in client.get("/").content.decode()
+    set_page_options(
+        crisis=crisis, next_update_at=timezone.now() - timedelta(minutes=4, seconds=10), keep_public=False
+    )
+    overdue = client.get("/").content.decode()
+    assert "Next update overdue</strong> by 4 min" in overdue and 'class="next-update bad"' in overdue
+
+
+@pytest.mark.django_db
+def test_only_leads_get_the_post_update_button_on_the_overview(lead, agent, scenario):
+    crisis = _activate(lead, scenario)
+    post = f'href="/playbooks/crises/{crisis.pk}/hub/">Post an update'
+    assert post in logged_in(lead).get("/").content.decode()
+    assert post not in logged_in(agent).get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_every_crisis_page_draws_the_same_tab_bar_with_its_tab_current(lead, scenario):
+    from playbooks.services import advance_phase
+
+    crisis = _activate(lead, scenario)
+    client = logged_in(lead)
+    base = f"/playbooks/crises/{crisis.pk}"
+    pages = {
+        f"{base}/": "Checklist",
+        f"{base}/outbound/": "Outbound",
+        f"{base}/departments/": "Departments",
+        f"{base}/hub/": "Hub",
+        f"{base}/rooms/team/": "Rooms",
+        f"{base}/timeline/": "Audit trail",
+    }
+    for url, tab in pages.items():
+        html = client.get(url).content.decode()
+        assert html.count('<nav class="tabs" aria-label="This crisis">') == 1, url
+        assert f'aria-current="page">{tab}' in html, url
+        assert "Move to aftermath" in html, url  # the lead's phase buttons on every tab
+    advance_phase(crisis_id=crisis.pk, to="closed", by=lead)
+    review = client.get(f"{base}/review/").content.decode()
+    assert 'aria-current="page">Review</a>' in review and '<nav class="tabs"' in review
+    assert "Mark reviewed" not in review  # the review completes through its own button
+
+
+def test_waits_read_in_minutes_hours_and_days():
+    from playbooks.templatetags.crisis_tags import minutes_short
+
+    assert [minutes_short(m) for m in (0, 18, 192, 12607)] == ["0m", "18m", "3h 12m", "8d 18h"]
+
+
+@pytest.mark.django_db
+def test_a_spike_alert_comes_first_on_the_overview_with_the_switch_for_the_lead(lead, agent):
+    from django.utils import timezone
+
+    from triage.models import Alert, AlertKind
+
+    Alert.objects.create(
+        kind=AlertKind.SPIKE, created_at=timezone.now(), message="Mentions up 6x in 5 minutes, 70% negative"
+    )
+    page = logged_in(lead).get("/").content.decode()
+    alert = page.index("Mentions up 6x in 5 minutes")
+    assert alert < page.index('id="switchbar"') < page.index('id="h-queue"')
+    assert "Activate crisis mode…" in page[page.index('id="switchbar"') :]
+    seen_by_agent = logged_in(agent).get("/").content.decode()
+    assert "Mentions up 6x" in seen_by_agent and "Activate crisis mode" not in seen_by_agent

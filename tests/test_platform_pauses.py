@@ -62,7 +62,8 @@ def test_a_failing_platform_leaves_crisis_mode_on_with_the_failure_shown(platfor
     assert len(platform.calls("POST", "/v25.0/23841")) == 4  # transient: bounded retries
     client.force_login(lead)
     page = client.get("/").content.decode()
-    assert "Message describing the error (code 190)" in page and "pause failed" in page
+    assert "Message describing the error (code 190)" in page and "pauses failed" in page
+    assert "Retry failed" in page  # the lead retries from the overview
     entry = AuditEntry.objects.get(crisis=crisis, kind="platform_pause")
     assert entry.description == "On the platforms: 0 paused, 2 failed"
 

@@ -32,10 +32,21 @@ export const BAND_WORD = { 1: "critical", 2: "high", 3: "normal", 4: "low" };
 export const KIND = { journalist: "journalist", news_media: "news media", public_body: "public body", influencer: "influencer" };
 export const KIND_CODE = { journalist: "J", news_media: "M", public_body: "P", influencer: "I" };
 
+// A span of minutes as a person reads it: 18 min, 3 h 12 min, 8 d 18 h.
+export function span(minutes) {
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
 export function slaText(m) {
   const minutes = Math.round((Date.parse(m.sla_due_at) - Date.now()) / 60000);
-  const at = new Date(m.sla_due_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  return minutes >= 0 ? `SLA due ${at} (in ${minutes} min)` : `SLA breached ${-minutes} min ago (${at})`;
+  const due = new Date(m.sla_due_at);
+  const sameDay = due.toDateString() === new Date().toDateString();
+  const at = sameDay ? due.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
+    : due.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  return minutes >= 0 ? `SLA due ${at} (in ${span(minutes)})` : `SLA breached ${span(-minutes)} ago (${at})`;
 }
 
 export function slaClass(m) {

@@ -148,12 +148,12 @@ def test_lead_runs_a_drill_talks_in_the_room_and_closes_with_a_review(
     room.click("summary:has-text('Complete review')")
     room.click("button:has-text('Complete it')")
     expect(room.locator("#review-status")).to_contain_text("Review complete")
-    expect(room.locator(".crisis-meta .tag-phase")).to_have_text("Reviewed")
+    expect(room.locator(".roommeta .phase[data-phase]")).to_have_text("Reviewed")
     crisis.refresh_from_db()
     assert crisis.phase == Phase.REVIEWED
 
     # The audit trail shows it all, with before and after.
-    room.click("nav.crisis-tabs >> text=Audit trail")
+    room.click("nav.tabs >> text=Audit trail")
     expect(room.locator(".trail-entry").last).to_contain_text("Review completed")
     expect(room.locator(".trail-entry").last.locator("td.after").first).to_have_text("reviewed")
     room.screenshot(path=out / "timeline.png")

@@ -1,0 +1,59 @@
+"""One header and tab bar for every page of a crisis (room tabs, rooms, audit trail, review)."""
+
+from django import template
+
+from crisiscenter.roles import LEADS, has_role
+
+from ..models import Crisis
+from ..room import phase_actions
+from ..selectors import checklist_progress
+
+register = template.Library()
+
+# Pages outside the room views that still belong to one of its tabs.
+TAB_OF_URL = {
+    "crisis_rooms": "rooms",
+    "crisis_room_chat": "rooms",
+    "crisis_timeline": "audit",
+    "review": "review",
+    "review_meeting": "review",
+    "review_action_add": "review",
+}
+
+
+@register.inclusion_tag("playbooks/_room_header.html", takes_context=True)
+def crisis_header(context, crisis: Crisis, tab: str = "") -> dict:
+    request = context["request"]
+    if not tab and request.resolver_match:
+        tab = TAB_OF_URL.get(request.resolver_match.url_name, "")
+    actions = phase_actions(crisis) if has_role(request.user, LEADS) else []
+    if tab == "review":  # the review page completes the review with its own button
+        actions = [(to, label) for to, label in actions if to != "reviewed"]
+    return {
+        "room": crisis,
+        "tab": tab,
+        "progress": checklist_progress(crisis),
+        "phase_actions": actions,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def minutes_short(minutes: int | None) -> str:
+    """A wait in minutes the way a person reads it: 18m, 3h 12m, 8d 18h."""
+    if minutes is None:
+        return ""
+    minutes = max(0, int(minutes))
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, mins = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h {mins:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h"
+
+
+@register.filter
+def abs_minutes(minutes: int) -> int:
+    return abs(int(minutes))
