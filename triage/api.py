@@ -18,7 +18,7 @@ from crisiscenter.roles import CanIngest, IsStaffMember
 
 from . import ingest, services
 from .models import Mention, ReplyTemplate
-from .selectors import OPEN, mention_payload
+from .selectors import OPEN, mention_payload, with_tag_names
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ class MentionListView(APIView):
     def get(self, request: Request) -> Response:
         """Mentions ranked as the queue ranks them (score, raised by waiting time)."""
         params = request.query_params
-        mentions = Mention.objects.select_related("claimed_by").prefetch_related("tags").order_by("queue_key")
+        mentions = Mention.objects.select_related("claimed_by").order_by("queue_key")
         wanted = params.get("status", "open")
         mentions = mentions.filter(status__in=OPEN) if wanted == "open" else mentions.filter(status=wanted)
         for field in ("band", "platform", "topic", "tier", "lang"):
@@ -162,7 +162,7 @@ class MentionListView(APIView):
             )
         paginator = QueuePagination()
         page = paginator.paginate_queryset(mentions, request, view=self)
-        return paginator.get_paginated_response([mention_payload(m) for m in page])
+        return paginator.get_paginated_response([mention_payload(m) for m in with_tag_names(page)])
 
     @extend_schema(request=MentionInSerializer(many=True), responses={202: BatchAccepted})
     def post(self, request: Request) -> Response:
