@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
-from crisiscenter.roles import LEADS, STAFF, role_required
+from crisiscenter.roles import LEADS, STAFF, has_role, role_required
 from social.selectors import outbound_state, outbound_to_hold
 from triage.selectors import queue_stats
 
@@ -22,7 +22,7 @@ from .selectors import active_crisis, checklist_progress, timeline
 def overview(request: HttpRequest) -> HttpResponse:
     crisis = active_crisis()
     context = {
-        "queue": queue_stats(),
+        "queue": queue_stats(with_alerts=has_role(request.user, LEADS)),
         "outbound": outbound_state(crisis.pk if crisis else None),
         "checklist": checklist_progress(crisis) if crisis else None,
         "timeline": timeline(crisis),
