@@ -154,7 +154,7 @@ class AlertEvent(TypedDict):
 
     type: Literal["triage.alert"]
     id: int
-    kind: Literal["sla_breach", "spike"]
+    kind: Literal["sla_breach", "spike", "hub_overdue"]
     message: str
     created_at: str
     details: dict[str, Any]

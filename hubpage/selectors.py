@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -46,3 +48,24 @@ def hub_crisis():
     if crisis is None:
         crisis = Crisis.objects.filter(phase=Phase.AFTERMATH).order_by("-activated_at").first()
     return crisis
+
+
+def next_update_status(crisis, now: datetime | None = None) -> tuple[datetime | None, bool]:
+    """When the hub page promised its next update, and whether that time passed with none posted.
+
+    Any update (any language) posted at or after the promised time counts: the page said
+    "by 18:00", so an update at 18:05 ends the overdue state. One posted before the time
+    does not keep a promise that is still on the page.
+    """
+    from django.utils import timezone
+
+    from .models import HubPage, HubUpdate
+
+    if crisis is None:
+        return None, False
+    due = HubPage.objects.filter(crisis=crisis).values_list("next_update_at", flat=True).first()
+    if due is None:
+        return None, False
+    now = now or timezone.now()
+    overdue = due <= now and not HubUpdate.objects.filter(crisis=crisis, posted_at__gte=due).exists()
+    return due, overdue

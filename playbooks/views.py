@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from crisiscenter.roles import LEADS, STAFF, has_role, role_required
+from hubpage.selectors import hub_crisis, next_update_status
 from social.selectors import outbound_state, outbound_to_hold
 from triage.selectors import queue_stats
 
@@ -21,8 +22,12 @@ from .selectors import active_crisis, checklist_progress, timeline
 @role_required(*STAFF)
 def overview(request: HttpRequest) -> HttpResponse:
     crisis = active_crisis()
+    hub_next_update, hub_next_update_overdue = next_update_status(hub_crisis())
     context = {
         "queue": queue_stats(with_alerts=has_role(request.user, LEADS)),
+        # The hub panel's "next update due in N min" / "overdue by N min" (aware datetime or None).
+        "hub_next_update": hub_next_update,
+        "hub_next_update_overdue": hub_next_update_overdue,
         "outbound": outbound_state(crisis.pk if crisis else None),
         "checklist": checklist_progress(crisis) if crisis else None,
         "timeline": timeline(crisis),
