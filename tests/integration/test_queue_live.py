@@ -77,6 +77,28 @@ def test_a_spike_reaches_the_leads_state_socket_and_not_an_agents(live, lead, ag
     assert Alert.objects.filter(kind="spike").count() == 1
 
 
+def test_a_missed_hub_update_reaches_the_lead_once_and_not_an_agent(live, lead, agent, scenario):
+    from hubpage.services import set_page_options
+    from playbooks.services import activate
+
+    crisis = activate(scenario=scenario, by=lead, drill=True).crisis
+    set_page_options(crisis=crisis, next_update_at=timezone.now() - timedelta(minutes=5), keep_public=False)
+    with (
+        open_socket(live, "/ws/state/", lead) as lead_state,
+        open_socket(live, "/ws/state/", agent) as agent_state,
+    ):
+        receive(lead_state), receive(agent_state)
+        tasks.alert_missed_hub_update.delay()  # what beat does every minute, run by the real worker
+        alert = receive_until(lead_state, lambda m: m["type"] == "triage.alert")
+        assert alert["kind"] == "hub_overdue" and "promised an update by" in alert["message"]
+        tasks.alert_missed_hub_update.delay()
+        with pytest.raises(TimeoutError):  # once per promised time
+            receive_until(lead_state, lambda m: m["type"] == "triage.alert", timeout=2)
+        with pytest.raises(TimeoutError):
+            receive_until(agent_state, lambda m: m["type"] == "triage.alert", timeout=0.5)
+    assert Alert.objects.filter(kind="hub_overdue").count() == 1
+
+
 def test_an_idle_claim_is_released_and_every_queue_sees_it(live, agent, other_agent, integration):
     (mention,) = stored(live, integration, mention_item("1"))
     assert http_post(live, f"/api/v1/mentions/{mention.pk}/claim/", None, agent)[0] == 200
