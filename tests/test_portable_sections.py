@@ -41,7 +41,7 @@ def playbook():
         topic=FaqTopic.REFUNDS,
         anchor="refunds",
         question="Refund?",
-        answer="Yes.",
+        answer="Yes, two ways:\n- online\n- at the station desk  \n",
         order=2,
     )
     ScenarioFaq.objects.create(
@@ -50,7 +50,7 @@ def playbook():
         topic=FaqTopic.SCHEDULES,
         anchor="when",
         question="When?",
-        answer="By 18:00.",
+        answer="By 18:00.\nThen every hour.",
         order=1,
     )
     ScenarioFaq.objects.create(
@@ -105,6 +105,7 @@ def test_the_file_carries_hub_text_faq_templates_tags_and_watchlist_and_round_tr
     assert exported["tags"] == ["injury", "refund"]
     assert {"handle": "citynews", "platform": None, "kind": "news_media", "note": ""} in exported["watchlist"]
     assert "Take the **replacement buses**." in text
+    assert "answer: |-\n      By 18:00.\n      Then every hour." in text  # multi-line text as typed
 
     wipe()
     assert not ScenarioHubText.objects.exists() and not ReplyTemplate.objects.exists()
