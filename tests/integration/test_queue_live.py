@@ -99,6 +99,18 @@ def test_a_missed_hub_update_reaches_the_lead_once_and_not_an_agent(live, lead, 
     assert Alert.objects.filter(kind="hub_overdue").count() == 1
 
 
+def test_a_lead_whose_role_is_removed_gets_no_more_alerts_on_an_open_page(live, lead, integration):
+    (mention,) = stored(live, integration, mention_item("1"))
+    Mention.objects.filter(pk=mention.pk).update(sla_due_at=timezone.now() - timedelta(minutes=2))
+    with open_socket(live, "/ws/state/", lead) as state:
+        receive(state)
+        lead.groups.clear()  # the page stays open; the next alert is no longer theirs
+        tasks.alert_sla_breaches.delay()
+        wait_for(lambda: Alert.objects.exists(), message="the worker to raise the breach alert")
+        with pytest.raises(TimeoutError):
+            receive_until(state, lambda m: m["type"] == "triage.alert", timeout=1.5)
+
+
 def test_an_idle_claim_is_released_and_every_queue_sees_it(live, agent, other_agent, integration):
     (mention,) = stored(live, integration, mention_item("1"))
     assert http_post(live, f"/api/v1/mentions/{mention.pk}/claim/", None, agent)[0] == 200
