@@ -173,11 +173,12 @@ def send_delivery(event: DeliveryEvent) -> None:
 
 
 class AlertEvent(TypedDict):
-    """To the comms lead (state group: every staff page) and the queue: new SLA breaches, a spike."""
+    """To the comms lead: new SLA breaches, a spike, a missed hub update. Sent to the state and
+    queue groups; the consumers forward it to leads/admins only (agents get a quiet breach nudge)."""
 
     type: Literal["triage.alert"]
     id: int
-    kind: Literal["sla_breach", "spike"]
+    kind: Literal["sla_breach", "spike", "hub_overdue"]
     message: str
     created_at: str
     details: dict[str, Any]

@@ -44,6 +44,15 @@ def has_role(user: Any, roles: tuple[Role, ...]) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def has_role_now(user: Any, roles: tuple[Role, ...]) -> bool:
+    """has_role against a fresh row: a socket outlives the roles and account it was opened with."""
+    from django.contrib.auth import get_user_model
+
+    user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    fresh = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    return fresh is not None and has_role(fresh, roles)
+
+
 def is_outside_team(user: Any) -> bool:
     """On the roster with an outside (agency, overseas) team: limited to first-line work."""
     if not getattr(user, "is_authenticated", False):

@@ -149,6 +149,7 @@ CELERY_BEAT_SCHEDULE = {
     "alert-sla-breaches": {"task": "triage.tasks.alert_sla_breaches", "schedule": 30.0},
     "release-idle-claims": {"task": "triage.tasks.release_idle_claims", "schedule": 30.0},
     "detect-spike": {"task": "triage.tasks.detect_spike", "schedule": 60.0},
+    "alert-missed-hub-update": {"task": "triage.tasks.alert_missed_hub_update", "schedule": 60.0},
 }
 
 CHANNEL_LAYERS = {

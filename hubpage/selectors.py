@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -48,8 +50,22 @@ def hub_crisis():
     return crisis
 
 
-def next_update_due(crisis_id: int):
-    """When the hub page promised its next update for this crisis (None when it promised none)."""
-    from .models import HubPage
+def next_update_status(crisis, now: datetime | None = None) -> tuple[datetime | None, bool]:
+    """When the hub page promised its next update, and whether that time passed with none posted.
 
-    return HubPage.objects.filter(crisis_id=crisis_id).values_list("next_update_at", flat=True).first()
+    Any update (any language) posted at or after the promised time counts: the page said
+    "by 18:00", so an update at 18:05 ends the overdue state. One posted before the time
+    does not keep a promise that is still on the page.
+    """
+    from django.utils import timezone
+
+    from .models import HubPage, HubUpdate
+
+    if crisis is None:
+        return None, False
+    due = HubPage.objects.filter(crisis=crisis).values_list("next_update_at", flat=True).first()
+    if due is None:
+        return None, False
+    now = now or timezone.now()
+    overdue = due <= now and not HubUpdate.objects.filter(crisis=crisis, posted_at__gte=due).exists()
+    return due, overdue

@@ -43,7 +43,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     """/ws/rooms/<crisis_id>/<room>/: the history on open, then every new message.
 
     Roles are checked on connect and again, against fresh rows, on every message
-    received: a user who lost the role is told so and disconnected.
+    received and every message about to be forwarded: a user who lost the role is
+    told so and disconnected, and reads nothing posted after the change.
     """
 
     async def connect(self):
@@ -105,4 +106,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=FORBIDDEN)
 
     async def room_message(self, event):
+        # One small query per message per reader: rooms are a few dozen people, and a
+        # removed role must stop the flow at once, not when the user next speaks.
+        if await database_sync_to_async(rooms.member)(self.user_id, self.room) is None:
+            await self._forbidden()
+            return
         await self.send_json(event)

@@ -2,7 +2,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from crisiscenter.events import STATE_GROUP, crisis_group
-from crisiscenter.roles import STAFF, has_role
+from crisiscenter.roles import LEADS, STAFF, has_role, has_role_now
 
 from .selectors import active_crisis, crisis_state
 
@@ -32,8 +32,10 @@ class StateConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(event)
 
     async def triage_alert(self, event):
-        # New SLA breaches and spikes reach the comms lead on whatever page is open.
-        await self.send_json(event)
+        # SLA breaches, spikes and missed hub updates are the comms lead's to act on: a fresh
+        # role read per alert (they are rare), so a lead demoted mid-shift stops getting them.
+        if await database_sync_to_async(has_role_now)(self.scope.get("user"), LEADS):
+            await self.send_json(event)
 
 
 def _snapshot(crisis_id: int) -> dict | None:
@@ -54,10 +56,7 @@ def _snapshot(crisis_id: int) -> dict | None:
 
 def _still_staff(user) -> bool:
     # A fresh read: a user deactivated or moved out of a staff role stops receiving at once.
-    from django.contrib.auth import get_user_model
-
-    fresh = get_user_model().objects.filter(pk=getattr(user, "pk", None), is_active=True).first()
-    return fresh is not None and has_role(fresh, STAFF)
+    return has_role_now(user, STAFF)
 
 
 class CrisisConsumer(AsyncJsonWebsocketConsumer):

@@ -1,9 +1,10 @@
 """Playbooks as a readable YAML file: export, validate, import (idempotent by name).
 
 The file holds the departments (with contacts) and the scenarios (with checklist,
-training links and keywords). Other apps add their own per-scenario sections
-(hub FAQ, reply templates, ...) with `register_section`; the file then carries a
-key of that name under each scenario, exported and imported with the rest.
+training links and keywords). Other apps add their own sections: per scenario with
+`register_section` (the hub page's text and FAQ: a key under each scenario), and for
+the whole file with `register_file_section` (reply templates, curated tags, the
+watchlist: a top-level key), exported and imported with the rest.
 
 Chat webhook URLs are credentials (anyone holding one can post to the channel), so
 they are never exported; an import leaves a department's existing URL alone unless
@@ -77,6 +78,32 @@ def register_section(section: Section) -> None:
     SECTIONS[section.key] = section
 
 
+@dataclass(frozen=True)
+class FileSection:
+    """A top-level section another app owns (its rows are not per scenario).
+
+    `export(scenario_names)` returns plain data or None (scenario_names: the scenarios exported
+    with it); `validate(value, path, scenario_names)` returns error messages (scenario_names: those
+    in the file and in the database); `apply(value, report)` writes it after the scenarios, so it
+    may refer to them by name, and notes each row in the report.
+    """
+
+    key: str
+    export: Callable[[set[str]], Any]
+    apply: Callable[[Any, ImportReport], None]
+    validate: Callable[[Any, str, set[str]], list[str]] = lambda value, path, scenario_names: []
+
+
+FILE_SECTIONS: dict[str, FileSection] = {}
+FILE_CORE_KEYS = {"version", "departments", "scenarios"}
+
+
+def register_file_section(section: FileSection) -> None:
+    if section.key in FILE_CORE_KEYS:
+        raise ValueError(f"{section.key!r} is a core file key")
+    FILE_SECTIONS[section.key] = section
+
+
 # --- export ------------------------------------------------------------------
 def _department(dept: Department) -> dict[str, Any]:
     return {
@@ -120,15 +147,33 @@ def _scenario(scenario: Scenario) -> dict[str, Any]:
 def export_data(scenarios=None) -> dict[str, Any]:
     scenarios = scenarios if scenarios is not None else Scenario.objects.all()
     scenarios = scenarios.prefetch_related("departments", "training")
-    return {
+    data: dict[str, Any] = {
         "version": FORMAT_VERSION,
         "departments": [_department(d) for d in Department.objects.prefetch_related("contacts")],
         "scenarios": [_scenario(s) for s in scenarios],
     }
+    names = {s["name"] for s in data["scenarios"]}
+    for key, section in FILE_SECTIONS.items():
+        value = section.export(names)
+        if value is not None:
+            data[key] = value
+    return data
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text (hub page sections, FAQ answers, reply variants) as `|` blocks, as typed."""
+
+
+def _text_block(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # PyYAML falls back to a quoted style by itself where a block cannot hold the text exactly.
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _text_block)
 
 
 def dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def export_yaml(scenarios=None) -> str:
@@ -160,6 +205,10 @@ def _mapping(errors, value, path) -> dict | None:
         errors.append(f"{path}: must be a mapping")
         return None
     return value
+
+
+# For sections in other apps: each appends "<path>: <problem>" messages to `errors`.
+check_text, check_list, check_mapping = _text, _list, _mapping
 
 
 def _validate_department(errors, dept, path) -> None:
@@ -252,6 +301,14 @@ def validate(data: Any) -> None:
         if name in seen:
             errors.append(f"scenarios[{i}].name: {name!r} appears twice")
         seen.add(name)
+    scenario_names = {n for n in seen if isinstance(n, str)}
+    scenario_names |= set(Scenario.objects.values_list("name", flat=True))
+    for key, section in FILE_SECTIONS.items():
+        if key in data:
+            errors.extend(section.validate(data[key], key, scenario_names))
+    unknown = set(data) - FILE_CORE_KEYS - set(FILE_SECTIONS)
+    if unknown:
+        errors.append(f"(file): unknown keys {', '.join(sorted(map(str, unknown)))}")
     if errors:
         raise PlaybookError(errors)
 
@@ -341,6 +398,9 @@ def import_data(data: Any, *, dry_run: bool = False) -> ImportReport:
             _apply_department(spec, report)
         for spec in data.get("scenarios") or []:
             _apply_scenario(spec, report)
+        for key, section in FILE_SECTIONS.items():
+            if key in data:
+                section.apply(data[key], report)
         if dry_run:
             transaction.set_rollback(True)
     return report

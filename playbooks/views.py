@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
-from crisiscenter.roles import LEADS, STAFF, role_required
-from hubpage.selectors import next_update_due
+from crisiscenter.roles import LEADS, STAFF, has_role, role_required
+from hubpage.selectors import hub_crisis, next_update_status
 from social.selectors import outbound_state, outbound_to_hold
 from triage.selectors import queue_stats
 
@@ -23,9 +23,12 @@ from .selectors import active_crisis, checklist_progress, timeline
 def overview(request: HttpRequest) -> HttpResponse:
     crisis = active_crisis()
     outbound = outbound_state(crisis.pk if crisis else None)
-    due = next_update_due(crisis.pk) if crisis else None
+    due, overdue = next_update_status(hub_crisis())
     context = {
-        "queue": queue_stats(),
+        "queue": queue_stats(with_alerts=has_role(request.user, LEADS)),
+        # The hub panel's "next update due in N min" / "overdue by N min" (aware datetime or None).
+        "hub_next_update": due,
+        "hub_next_update_overdue": overdue,
         "outbound": outbound,
         "outbound_failed": outbound["campaigns"]["failed"] + outbound["native_posts"]["failed"],
         "checklist": checklist_progress(crisis) if crisis else None,
@@ -33,7 +36,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         "hub_updates": crisis.hub_updates.all()[:1] if crisis else [],
         "next_update_at": due,
         # Minutes until the promised update, negative once it is overdue: amber under 5, red past it.
-        "next_update_minutes": round((due - timezone.now()).total_seconds() / 60) if due else None,
+        # An update posted after the promised time kept the promise: nothing is overdue then.
+        "next_update_minutes": (
+            None
+            if due is None or (due <= timezone.now() and not overdue)
+            else round((due - timezone.now()).total_seconds() / 60)
+        ),
     }
     return render(request, "playbooks/overview.html", context)
 

@@ -19,7 +19,7 @@ REQUIRED_SECRETS: dict[str, tuple[str, ...]] = {
     Platform.X: ("bearer_token",),
     Platform.FACEBOOK: ("page_access_token",),
     Platform.INSTAGRAM: ("access_token",),
-    "generic": ("webhook_secret",),
+    Platform.GENERIC: ("webhook_secret",),
 }
 
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from .accounts import credential_names, is_configured
 from .imports import FIELDS, parse_map
-from .models import AdCampaign, ImportStatus, MentionImport, PlatformAccount, ScheduledPost
+from .models import AdCampaign, ConnectorHealth, ImportStatus, MentionImport, PlatformAccount, ScheduledPost
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -174,3 +174,24 @@ class MentionImportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # an import is a record of what happened: viewed, never edited
+
+
+@admin.register(ConnectorHealth)
+class ConnectorHealthAdmin(admin.ModelAdmin):
+    """Read-only: the connectors write these rows (social.health); the health page is the live view."""
+
+    list_display = [
+        "platform",
+        "last_event_at",
+        "events_total",
+        "errors_total",
+        "last_error",
+        "rate_limited_until",
+    ]
+    readonly_fields = [f.name for f in ConnectorHealth._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

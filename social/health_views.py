@@ -19,7 +19,7 @@ PLATFORMS = [
     (Platform.FACEBOOK.value, "Facebook"),
     (Platform.INSTAGRAM.value, "Instagram"),
     (Platform.REDDIT.value, "Reddit"),
-    ("generic", "Listening tools (webhook, CSV)"),
+    (Platform.GENERIC.value, "Listening tools (webhook, CSV)"),
 ]
 
 
@@ -55,7 +55,7 @@ def health_rows(now: datetime | None = None) -> list[HealthRow]:
     result = []
     for platform, label in PLATFORMS:
         row = rows.get(platform)
-        account = listening_account(platform) if platform != "generic" else None
+        account = listening_account(platform) if platform != Platform.GENERIC else None
         per_minute, this_minute = _per_minute(row, now)
         limited = (
             row.rate_limited_until

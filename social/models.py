@@ -10,6 +10,9 @@ class Platform(models.TextChoices):
     INSTAGRAM = "instagram", "Instagram"
     REDDIT = "reddit", "Reddit"
     DEMO = "demo", "Demo"
+    # Mentions a listening tool found on sources we have no connector for (news sites, blogs,
+    # forums), pushed through the signed webhook or a CSV import; also their health row.
+    GENERIC = "generic", "Listening tool (webhook/CSV)"
 
 
 class PlatformAccount(models.Model):

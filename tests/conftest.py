@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+from django.db import OperationalError
+from django.test import TransactionTestCase
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -176,7 +179,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     from crisiscenter.celery import app
 
     deadline = time.monotonic() + 60
-    while not app.control.ping(timeout=0.5, destination=[f"test-{os.getpid()}@{socket.gethostname()}"]):
+    while not app.control.ping(timeout=0.5, destination=[worker_name()]):
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
     yield process
@@ -217,6 +220,48 @@ def asgi_server(django_db_setup, tmp_path_factory):
             time.sleep(0.1)
     yield f"http://127.0.0.1:{port}"
     _stop(process)
+
+
+def _flush_retrying_a_deadlock(original):
+    """The real worker and server may still hold a row lock when a test's tables are
+    truncated; PostgreSQL then aborts the TRUNCATE as a deadlock victim. Try again."""
+
+    def teardown(self):
+        for attempt in range(4):
+            try:
+                return original(self)
+            except (CommandError, OperationalError) as exc:
+                if "deadlock" not in f"{exc} {exc.__cause__}" or attempt == 3:
+                    raise
+                time.sleep(0.5)
+
+    return teardown
+
+
+TransactionTestCase._fixture_teardown = _flush_retrying_a_deadlock(TransactionTestCase._fixture_teardown)
+
+
+def worker_name() -> str:
+    return f"test-{os.getpid()}@{socket.gethostname()}"
+
+
+@pytest.fixture(autouse=True)
+def _worker_idle_before_flush(request):
+    """A test that used the real worker ends only when the worker is idle: a task still
+    writing (a pause run ticking its checklist item) would deadlock with the flush of the
+    test database that follows."""
+    yield
+    if "celery_worker_process" not in request.fixturenames:
+        return
+    from crisiscenter.celery import app
+
+    inspect = app.control.inspect(destination=[worker_name()], timeout=0.5)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        active, reserved = inspect.active() or {}, inspect.reserved() or {}
+        if not any(active.values()) and not any(reserved.values()):
+            return
+        time.sleep(0.1)
 
 
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, message: str = "condition"):

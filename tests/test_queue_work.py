@@ -62,6 +62,21 @@ def test_a_sudden_rise_alerts_the_lead_before_the_switch_is_flipped():
     assert Alert.objects.filter(kind=AlertKind.SPIKE).count() == 1
 
 
+def test_alerts_are_listed_to_leads_and_agents_see_only_the_breach_count(agent, lead, client):
+    (mention,) = load(mention_item("1"))
+    Mention.objects.filter(pk=mention.pk).update(sla_due_at=timezone.now() - timedelta(minutes=1))
+    alert = alerts.alert_new_breaches()
+    assert api_for(agent).get("/api/v1/alerts/").status_code == 403
+    assert [a["id"] for a in api_for(lead).get("/api/v1/alerts/").json()] == [alert.pk]
+    as_agent = api_for(agent).get("/api/v1/queue/stats/").json()
+    assert as_agent["breaches"] == 1 and as_agent["alerts"] == []
+    assert api_for(lead).get("/api/v1/queue/stats/").json()["alerts"][0]["id"] == alert.pk
+    client.force_login(agent)
+    assert alert.message not in client.get("/").content.decode()
+    client.force_login(lead)
+    assert alert.message in client.get("/").content.decode()
+
+
 def test_volunteers_get_403_on_expert_work_and_agents_take_over_from_them(agent, other_agent, volunteer):
     refund, ack = load(REFUND, mention_item("ack", text="trains late again"))
     as_volunteer = api_for(volunteer)

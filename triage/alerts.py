@@ -1,4 +1,8 @@
-"""Alerts for the comms lead: SLA breaches (once per breach) and spikes before the switch is flipped."""
+"""Alerts for the comms lead: SLA breaches (once per breach), spikes before the switch is flipped,
+and a hub page update that was promised and not posted (once per promised time).
+
+Every alert goes out through `events.send_alert`; the consumers forward it to leads and admins only.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from crisiscenter import events
@@ -113,6 +118,39 @@ def check_for_spike(now: datetime | None = None) -> SpikeCheck:
         )
         _send(alert)
     return SpikeCheck(alert, spike.message)
+
+
+def alert_missed_hub_update(now: datetime | None = None) -> Alert | None:
+    """One alert when the hub page's promised next update time passes with no update posted."""
+    from hubpage.models import HubPage
+    from hubpage.selectors import hub_crisis, next_update_status
+
+    now = now or timezone.now()
+    crisis = hub_crisis()
+    if crisis is None:
+        return None
+    with transaction.atomic():
+        # Locking the page row makes two beat runs at once agree on a single alert.
+        if HubPage.objects.select_for_update().filter(crisis=crisis).first() is None:
+            return None
+        due, overdue = next_update_status(crisis, now)
+        if not overdue:
+            return None
+        promised = due.isoformat()
+        told = Alert.objects.filter(
+            kind=AlertKind.HUB_OVERDUE, details__crisis_id=crisis.pk, details__next_update_at=promised
+        )
+        if told.exists():
+            return None
+        local = timezone.localtime(due)
+        alert = Alert.objects.create(
+            kind=AlertKind.HUB_OVERDUE,
+            created_at=now,
+            message=f"The hub page promised an update by {local:%H:%M} and none has been posted",
+            details={"crisis_id": crisis.pk, "next_update_at": promised, "edit_url": reverse("hub_editor")},
+        )
+        _send(alert)
+    return alert
 
 
 def recent_alerts(limit: int = 3, within: timedelta = timedelta(hours=1)) -> list[dict]:

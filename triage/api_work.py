@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crisiscenter.roles import IsStaffMember, is_first_line_only
+from crisiscenter.roles import LEADS, IsCommsLead, IsStaffMember, has_role, is_first_line_only
 
 from . import replies, services, teamwork
 from .alerts import recent_alerts
@@ -232,11 +232,11 @@ class QueueStatsView(APIView):
     @extend_schema(responses={200: None})
     def get(self, request: Request) -> Response:
         """Unanswered, P1, SLA breaches and the capacity panel (inflow, handled, time to clear, hands)."""
-        return Response(queue_stats())
+        return Response(queue_stats(with_alerts=has_role(request.user, LEADS)))
 
 
 class AlertListView(APIView):
-    permission_classes = [IsStaffMember]
+    permission_classes = [IsCommsLead]
 
     @extend_schema(responses={200: None})
     def get(self, request: Request) -> Response:

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class TriageConfig(AppConfig):
     name = "triage"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Its rows travel in the playbook file (playbooks/portable.py).
+        from . import portable
+
+        portable.register()

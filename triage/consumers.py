@@ -5,7 +5,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from crisiscenter import events
 from crisiscenter.events import TRIAGE_GROUP, current_queue_seq
-from crisiscenter.roles import QUEUE_WORKERS, has_role
+from crisiscenter.roles import LEADS, QUEUE_WORKERS, has_role, has_role_now
 
 from . import presence
 from .selectors import queue_stats, queue_top
@@ -85,7 +85,13 @@ class TriageConsumer(AsyncJsonWebsocketConsumer):
             await self.send(text_data='{"type":"queue.deltas","deltas":[' + ",".join(batch) + "]}")
 
     async def triage_alert(self, event):
-        await self.send_json(event)
+        # Alerts are the comms lead's. Other agents get only a quiet nudge on a breach, to
+        # refresh the queue's breach count (theirs too), without the alert itself.
+        if await database_sync_to_async(has_role_now)(self.scope.get("user"), LEADS):
+            await self.send_json(event)
+        elif event["kind"] == "sla_breach":
+            nudge = {"type": "triage.alert", "id": event["id"], "kind": "sla_breach", "quiet": True}
+            await self.send_json(nudge)
 
     async def reply_status(self, event):
         await self.send_json(event)

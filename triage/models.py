@@ -309,10 +309,11 @@ class QueueSettings(models.Model):
 class AlertKind(models.TextChoices):
     SLA_BREACH = "sla_breach", "SLA breach"
     SPIKE = "spike", "Spike"
+    HUB_OVERDUE = "hub_overdue", "Hub update overdue"
 
 
 class Alert(models.Model):
-    """Something the comms lead must see: new SLA breaches, a sudden rise in mentions."""
+    """Something the comms lead must see: new SLA breaches, a sudden rise, a missed hub update."""
 
     kind = models.CharField(max_length=20, choices=AlertKind.choices)
     created_at = models.DateTimeField(db_index=True)

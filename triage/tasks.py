@@ -93,3 +93,11 @@ def detect_spike() -> str:
     from .alerts import check_for_spike
 
     return check_for_spike().reason
+
+
+@shared_task
+def alert_missed_hub_update() -> int | None:
+    from .alerts import alert_missed_hub_update as check
+
+    alert = check()
+    return alert.pk if alert else None

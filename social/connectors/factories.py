@@ -84,6 +84,12 @@ def meta(platform: str):
     return build
 
 
+def generic():
+    from .generic import ListeningToolConnector
+
+    return ListeningToolConnector()
+
+
 FACTORIES = {
     "x": x,
     "facebook": meta("facebook"),
@@ -91,4 +97,5 @@ FACTORIES = {
     "mastodon": mastodon,
     "bluesky": bluesky,
     "reddit": reddit,
+    "generic": generic,
 }

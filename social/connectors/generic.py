@@ -13,15 +13,17 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from social.connectors.base import ConnectorError
 from social.models import WebhookReceipt
 
 HEADER = "X-CrisisCenter-Signature"
 TOLERANCE_SECONDS = 300
-SOURCE = "generic"
+SOURCE = "generic"  # the batch source, and the health row (Platform.GENERIC)
 
 
 class SignatureError(Exception):
@@ -118,3 +120,38 @@ def receive(body: bytes, header: str | None, secret: str, *, now: float | None =
             raise DeliveryError(exc.message, exc.problems) from exc
     health.record_events(SOURCE, batch.item_count)
     return Delivery(batch_id=batch.pk, accepted=batch.item_count, replay=False)
+
+
+class ListeningToolConnector:
+    """The connector for mentions with platform "generic": a listening tool found them on a site
+    we have no account on, so nothing can be sent back. A reply fails at once with the reason
+    (rather than the demo connector pretending it was sent); the agent answers at the source."""
+
+    platform = "generic"
+
+    def normalise(self, payload: Any) -> list[dict[str, Any]]:
+        return list(payload) if isinstance(payload, list) else [payload]
+
+    def _refuse(self, what: str) -> ConnectorError:
+        return ConnectorError(
+            f"{what}: this mention came from a listening tool, not a connected platform; "
+            "answer it where it was posted (open its link) and mark it resolved"
+        )
+
+    def publish(self, *, account_handle: str, text: str) -> str:
+        raise self._refuse("cannot publish")
+
+    def reply(self, *, in_reply_to: str, author_handle: str, text: str) -> str:
+        raise self._refuse("cannot reply")
+
+    def pause_campaign(self, *, external_id: str) -> None:
+        raise self._refuse("no campaigns")
+
+    def resume_campaign(self, *, external_id: str) -> None:
+        raise self._refuse("no campaigns")
+
+    def pause_scheduled(self, *, external_id: str) -> None:
+        raise self._refuse("no scheduled posts")
+
+    def resume_scheduled(self, *, external_id: str) -> None:
+        raise self._refuse("no scheduled posts")

@@ -29,7 +29,7 @@ if (bar) {
     if (changed) document.dispatchEvent(new CustomEvent("crisis:state", { detail: state }));
   }
 
-  // SLA breaches and spikes, for the comms lead on whatever page is open (triage/alerts.py).
+  // SLA breaches, spikes and missed hub updates, for the comms lead on any page (triage/alerts.py).
   function alert(msg) {
     let box = document.getElementById("alertbar");
     if (!box) {
@@ -39,7 +39,8 @@ if (bar) {
     }
     const line = document.createElement("p");
     line.className = `alert-line ${msg.kind === "spike" ? "warn" : "bad"}`;
-    line.textContent = `${msg.kind === "spike" ? "Spike" : "SLA"} · ${msg.message} `;
+    const label = { spike: "Spike", sla_breach: "SLA", hub_overdue: "Hub page" }[msg.kind] || "Alert";
+    line.textContent = `${label} · ${msg.message} `;
     if (msg.kind === "spike" && msg.details?.activate_url) {
       const link = document.createElement("a");
       link.href = msg.details.activate_url; link.textContent = "Activate crisis mode";

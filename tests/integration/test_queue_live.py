@@ -50,11 +50,65 @@ def test_an_sla_breach_alerts_the_lead_on_every_page_once(live, lead, agent, int
         tasks.alert_sla_breaches.delay()  # what beat does every 30 s, run by the real worker
         alert = receive_until(state, lambda m: m["type"] == "triage.alert")
         assert alert["kind"] == "sla_breach" and alert["details"]["mention_ids"] == [first.pk]
-        assert receive_until(queue, lambda m: m["type"] == "triage.alert")["id"] == alert["id"]
+        nudge = receive_until(queue, lambda m: m["type"] == "triage.alert")
+        assert nudge == {"type": "triage.alert", "id": alert["id"], "kind": "sla_breach", "quiet": True}
         tasks.alert_sla_breaches.delay()
         with pytest.raises(TimeoutError):  # told once: the second run finds nothing new
             receive_until(state, lambda m: m["type"] == "triage.alert", timeout=2)
     assert Alert.objects.count() == 1
+
+
+def test_a_spike_reaches_the_leads_state_socket_and_not_an_agents(live, lead, agent, integration):
+    angry = [mention_item(str(i), text="This is a disgrace, trains stuck, furious") for i in range(40)]
+    stored(live, integration, *angry)
+    with (
+        open_socket(live, "/ws/state/", lead) as lead_state,
+        open_socket(live, "/ws/state/", agent) as agent_state,
+        open_socket(live, "/ws/triage/", agent) as agent_queue,
+    ):
+        receive(lead_state), receive(agent_state), receive(agent_queue)
+        tasks.detect_spike.delay()  # what beat does every minute, run by the real worker
+        alert = receive_until(lead_state, lambda m: m["type"] == "triage.alert")
+        assert alert["kind"] == "spike" and "40 mentions in 5 minutes" in alert["message"]
+        assert alert["details"]["activate_url"] == "/playbooks/switch/"
+        for socket in (agent_state, agent_queue):
+            with pytest.raises(TimeoutError):
+                receive_until(socket, lambda m: m["type"] == "triage.alert", timeout=1.5)
+    assert Alert.objects.filter(kind="spike").count() == 1
+
+
+def test_a_missed_hub_update_reaches_the_lead_once_and_not_an_agent(live, lead, agent, scenario):
+    from hubpage.services import set_page_options
+    from playbooks.services import activate
+
+    crisis = activate(scenario=scenario, by=lead, drill=True).crisis
+    set_page_options(crisis=crisis, next_update_at=timezone.now() - timedelta(minutes=5), keep_public=False)
+    with (
+        open_socket(live, "/ws/state/", lead) as lead_state,
+        open_socket(live, "/ws/state/", agent) as agent_state,
+    ):
+        receive(lead_state), receive(agent_state)
+        tasks.alert_missed_hub_update.delay()  # what beat does every minute, run by the real worker
+        alert = receive_until(lead_state, lambda m: m["type"] == "triage.alert")
+        assert alert["kind"] == "hub_overdue" and "promised an update by" in alert["message"]
+        tasks.alert_missed_hub_update.delay()
+        with pytest.raises(TimeoutError):  # once per promised time
+            receive_until(lead_state, lambda m: m["type"] == "triage.alert", timeout=2)
+        with pytest.raises(TimeoutError):
+            receive_until(agent_state, lambda m: m["type"] == "triage.alert", timeout=0.5)
+    assert Alert.objects.filter(kind="hub_overdue").count() == 1
+
+
+def test_a_lead_whose_role_is_removed_gets_no_more_alerts_on_an_open_page(live, lead, integration):
+    (mention,) = stored(live, integration, mention_item("1"))
+    Mention.objects.filter(pk=mention.pk).update(sla_due_at=timezone.now() - timedelta(minutes=2))
+    with open_socket(live, "/ws/state/", lead) as state:
+        receive(state)
+        lead.groups.clear()  # the page stays open; the next alert is no longer theirs
+        tasks.alert_sla_breaches.delay()
+        wait_for(lambda: Alert.objects.exists(), message="the worker to raise the breach alert")
+        with pytest.raises(TimeoutError):
+            receive_until(state, lambda m: m["type"] == "triage.alert", timeout=1.5)
 
 
 def test_an_idle_claim_is_released_and_every_queue_sees_it(live, agent, other_agent, integration):

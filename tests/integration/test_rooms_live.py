@@ -95,3 +95,19 @@ def test_abusive_input_gets_a_clear_error(asgi_server, scenario, lead, agent):
         error = receive_until(ws, lambda m: m["type"] == "room.error")
         assert error["message"].startswith("Slow down")
     assert RoomMessage.objects.count() == rooms.RATE_COUNT
+
+
+def test_a_user_who_loses_the_role_stops_receiving_at_once(asgi_server, scenario, lead, agent):
+    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    path = f"/ws/rooms/{crisis.pk}/team/"
+    with open_socket(asgi_server, path, agent) as reader, open_socket(asgi_server, path, lead) as writer:
+        receive(reader), receive(writer)
+        post(writer, "before")
+        assert receive_until(reader, is_message)["message"]["body"] == "before"
+        assert receive_until(writer, is_message)["message"]["body"] == "before"
+        agent.groups.remove(agent.groups.get(name=Role.AGENT.value))  # the reader stays silent
+        post(writer, "after the role was removed")
+        assert receive_until(writer, is_message)["message"]["body"] == "after the role was removed"
+        assert receive(reader) == {"type": "room.error", "message": "Your role no longer allows this room."}
+        with pytest.raises(ConnectionClosed):
+            receive(reader, timeout=5)
