@@ -188,6 +188,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Push mentions in, work the queue, read and flip the crisis state.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"CrisisPhaseEnum": "playbooks.models.Phase"},
 }
 
 # --- Product settings -------------------------------------------------------

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from crisiscenter.roles import IsCommsLead, IsStaffMember
 
 from . import review
-from .models import ActionItem, Crisis, Scenario
+from .models import ActionItem, Crisis, Phase, Scenario
 from .review_selectors import review_context
 
 
@@ -142,7 +142,7 @@ class ReviewOut(serializers.Serializer):
     crisis_id = serializers.IntegerField()
     title = serializers.CharField()
     is_drill = serializers.BooleanField()
-    phase = serializers.ChoiceField(["active", "aftermath", "closed", "reviewed"])
+    phase = serializers.ChoiceField(Phase.choices)
     status = serializers.ChoiceField(
         ["waiting", "open", "complete"], help_text="waiting: the crisis is not closed yet."
     )
