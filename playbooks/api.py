@@ -111,13 +111,8 @@ class PhaseView(APIView):
         body.is_valid(raise_exception=True)
         if not Crisis.objects.filter(pk=pk).exists():
             return Response({"detail": "No such crisis."}, status=status.HTTP_404_NOT_FOUND)
-        to = body.validated_data["to"]
         try:
-            if to == Phase.REVIEWED:
-                # "Reviewed" means the review is done: both meetings held (playbooks.review).
-                crisis = review.complete_review(crisis_id=pk, by=request.user)
-            else:
-                crisis = services.advance_phase(crisis_id=pk, to=to, by=request.user)
+            crisis = services.move_phase(crisis_id=pk, to=body.validated_data["to"], by=request.user)
         except (services.PhaseError, review.ReviewError) as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response(

@@ -102,12 +102,8 @@ def crisis_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*LEADS)
 def change_phase(request: HttpRequest, crisis_id: int) -> HttpResponse:
-    to = request.POST.get("to", "")
     try:
-        if to == Phase.REVIEWED:
-            crisis = review.complete_review(crisis_id=crisis_id, by=request.user)
-        else:
-            crisis = services.advance_phase(crisis_id=crisis_id, to=to, by=request.user)
+        crisis = services.move_phase(crisis_id=crisis_id, to=request.POST.get("to", ""), by=request.user)
     except ValueError:
         messages.error(request, "Unknown phase.")
     except (services.PhaseError, review.ReviewError) as exc:

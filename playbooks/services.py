@@ -158,6 +158,16 @@ ALLOWED_PHASES: dict[str, tuple[str, ...]] = {
 }
 
 
+def move_phase(*, crisis_id: int, to: str, by) -> Crisis:
+    """What the lead's phase button and the phase API do: `reviewed` only by completing the
+    review (both meetings held, playbooks.review), every other move through advance_phase."""
+    if to == Phase.REVIEWED:
+        from .review import complete_review
+
+        return complete_review(crisis_id=crisis_id, by=by)
+    return advance_phase(crisis_id=crisis_id, to=to, by=by)
+
+
 def advance_phase(*, crisis_id: int, to: str, by) -> Crisis:
     """Move a crisis on: active -> aftermath -> closed -> reviewed, recorded and audited.
 

@@ -14,7 +14,7 @@ from crisiscenter.roles import LEADS, IsCommsLead, IsStaffMember, has_role, is_f
 from . import replies, services, teamwork
 from .alerts import recent_alerts
 from .models import Mention, MentionStatus, ReplyTemplate, Tag
-from .selectors import mention_context, mention_payload, queue_stats
+from .selectors import mention_context, mention_payload, queue_stats, with_tag_names
 
 IdList = serializers.ListField(child=serializers.IntegerField(), max_length=teamwork.MAX_BULK)
 BulkIn = inline_serializer(
@@ -38,7 +38,7 @@ TagIn = inline_serializer(
 
 
 def _mention(pk: int) -> Mention:
-    mention = Mention.objects.select_related("claimed_by").prefetch_related("tags").filter(pk=pk).first()
+    mention = next(iter(with_tag_names(Mention.objects.select_related("claimed_by").filter(pk=pk))), None)
     if mention is None:
         raise NotFound("no such mention")
     return mention

@@ -18,7 +18,7 @@ from crisiscenter import events
 from crisiscenter.roles import is_first_line_only
 
 from .models import AuthorKind, Mention, MentionStatus, QueueSettings, Reply, ReplyStatus, ReplyTemplate, Tier
-from .selectors import fresh_mentions, mention_payload
+from .selectors import fresh_payloads
 from .services import QueueError
 
 FAQ_FIELD = re.compile(r"\{faq:([A-Za-z0-9_-]{1,80})\}")
@@ -173,8 +173,7 @@ def broadcast(*, mention_ids: list[int], agent, template: ReplyTemplate) -> Broa
         Mention.objects.filter(pk__in=taken).update(status=MentionStatus.REPLIED, claimed_by=agent)
         Mention.objects.filter(pk__in=taken, claimed_at__isnull=True).update(claimed_at=now)
         if taken:
-            changed = fresh_mentions(taken)
-            events.send_queue_delta("replied", [mention_payload(m) for m in changed])
+            events.send_queue_delta("replied", fresh_payloads(taken))
             ids = [r.pk for r in replies]
             transaction.on_commit(lambda: send_replies_task.delay(ids), robust=True)
     return BroadcastResult([r.pk for r in replies], skipped)

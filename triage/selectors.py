@@ -57,16 +57,10 @@ def mention_payload(m: Mention) -> dict[str, Any]:
 
 
 def _tags(m: Mention) -> dict[str, list[str]]:
-    # Only when fetched with the mention (with_tag_names or prefetch_related("tags")): a
-    # payload never costs a query per row, and a client keeps the tags it has when a delta
-    # carries none.
+    # Only when read with the mention (with_tag_names): a payload never costs a query per
+    # row, and a client keeps the tags it has when a delta carries none.
     names = getattr(m, "tag_names", None)
-    if names is not None:
-        return {"tags": names}
-    prefetched = getattr(m, "_prefetched_objects_cache", {})
-    if "tags" in prefetched:
-        return {"tags": sorted(t.name for t in prefetched["tags"])}
-    return {}
+    return {"tags": names} if names is not None else {}
 
 
 def with_tag_names(mentions: Iterable[Mention]) -> list[Mention]:
@@ -82,9 +76,12 @@ def with_tag_names(mentions: Iterable[Mention]) -> list[Mention]:
     return mentions
 
 
-def fresh_mentions(ids: list[int]) -> QuerySet[Mention]:
-    """Mentions re-read after a change, shaped for a delta (holder and tags included)."""
-    return Mention.objects.filter(pk__in=ids).select_related("claimed_by").prefetch_related("tags")
+def fresh_payloads(ids: list[int]) -> list[dict[str, Any]]:
+    """Mentions re-read after a change, as delta payloads (holder and tags included)."""
+    return [
+        mention_payload(m)
+        for m in with_tag_names(Mention.objects.filter(pk__in=ids).select_related("claimed_by"))
+    ]
 
 
 def open_queue() -> QuerySet[Mention]:

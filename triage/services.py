@@ -13,7 +13,7 @@ from crisiscenter import events
 from crisiscenter.roles import is_first_line_only
 
 from .models import Mention, MentionStatus, Reply, ReplyTemplate, Tier
-from .selectors import fresh_mentions, mention_payload
+from .selectors import fresh_payloads, mention_payload
 
 
 class QueueError(Exception):
@@ -204,6 +204,5 @@ def release_idle_claims(*, idle_minutes: int, now=None) -> list[int]:
         Mention.objects.filter(pk__in=idle, status=MentionStatus.CLAIMED).update(
             status=MentionStatus.NEW, claimed_by=None, claimed_at=None
         )
-        released = fresh_mentions(idle)
-        events.send_queue_delta("released", [mention_payload(m) for m in released])
+        events.send_queue_delta("released", fresh_payloads(idle))
     return idle

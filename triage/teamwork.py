@@ -13,7 +13,7 @@ from crisiscenter import events
 from crisiscenter.roles import QUEUE_WORKERS, has_role, is_first_line_only
 
 from .models import Mention, MentionStatus, Note, Tag, Tier
-from .selectors import fresh_mentions, mention_payload
+from .selectors import fresh_payloads
 from .services import OutsideTier, QueueError
 
 MAX_BULK = 500
@@ -39,8 +39,7 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 
 
 def _changed(ids: list[int]) -> None:
-    mentions = fresh_mentions(ids)
-    events.send_queue_delta("updated", [mention_payload(m) for m in mentions])
+    events.send_queue_delta("updated", fresh_payloads(ids))
 
 
 def tag(*, mention_ids: list[int], agent, add: Iterable[str] = (), remove: Iterable[str] = ()) -> int:
@@ -82,8 +81,7 @@ def bulk_close(*, mention_ids: list[int], agent, status: MentionStatus) -> BulkR
             status=status, resolved_at=timezone.now(), resolved_by=agent
         )
         if done:
-            mentions = fresh_mentions(done)
-            events.send_queue_delta(status.value, [mention_payload(m) for m in mentions])
+            events.send_queue_delta(status.value, fresh_payloads(done))
     return BulkResult(done, skipped)
 
 
@@ -107,8 +105,7 @@ def bulk_assign(*, mention_ids: list[int], agent, assignee_username: str) -> Bul
             status=MentionStatus.CLAIMED, claimed_by=assignee, claimed_at=timezone.now()
         )
         if done:
-            mentions = fresh_mentions(done)
-            events.send_queue_delta("claimed", [mention_payload(m) for m in mentions])
+            events.send_queue_delta("claimed", fresh_payloads(done))
     return BulkResult(done, skipped)
 
 
