@@ -40,6 +40,11 @@ def roles_of(user: Any) -> frozenset[Role]:
     return cached
 
 
+def remember_access(user: Any, roles: frozenset[Role], *, outside_team: bool) -> None:
+    """What roles_of() and is_outside_team() would read, already read (crisiscenter.auth)."""
+    user._crisis_roles, user._outside_team = roles, outside_team
+
+
 def has_role(user: Any, roles: tuple[Role, ...]) -> bool:
     return bool(roles_of(user) & set(roles))
 

@@ -6,13 +6,16 @@ never hold the same mention; every change sends one queue delta after commit.
 
 from __future__ import annotations
 
-from django.db import transaction
+from functools import cache
+
+from django.db import connection, transaction
 from django.utils import timezone
 
 from crisiscenter import events
+from crisiscenter.dbrows import columns, from_row
 from crisiscenter.roles import is_first_line_only
 
-from .models import Mention, MentionStatus, Reply, ReplyTemplate, Tier
+from .models import Mention, MentionStatus, Reply, ReplyTemplate, Tag, Tier
 from .selectors import fresh_payloads, mention_payload
 
 
@@ -72,16 +75,37 @@ def claim(*, mention_id: int, agent) -> Mention:
     return mention
 
 
+@cache
+def _next_sql(*, first_line_only: bool) -> str:
+    table, tags = Mention._meta.db_table, Mention.tags.through._meta
+    tier = "AND tier = %(first_line)s " if first_line_only else ""
+    return (
+        f"UPDATE {table} SET status = %(claimed)s, claimed_by_id = %(agent)s, claimed_at = %(now)s "
+        f"WHERE id = (SELECT id FROM {table} WHERE status = %(new)s {tier}"
+        f"ORDER BY queue_key LIMIT 1 FOR UPDATE SKIP LOCKED) "
+        f"RETURNING {columns(Mention)}, ARRAY(SELECT t.name FROM {tags.db_table} mt "
+        f"JOIN {Tag._meta.db_table} t ON t.id = mt.tag_id WHERE mt.mention_id = {table}.id ORDER BY t.name)"
+    )
+
+
 def next_for(*, agent) -> Mention | None:
-    """Claim the top unclaimed mention for the agent's tier, skipping rows others are claiming."""
-    with transaction.atomic():
-        candidates = Mention.objects.filter(status=MentionStatus.NEW)
-        if is_first_line_only(agent):
-            candidates = candidates.filter(tier=Tier.FIRST_LINE)
-        mention = candidates.order_by("queue_key").select_for_update(skip_locked=True).first()
-        if mention is None:
-            return None
-        _take(mention, agent)
+    """Claim the top unclaimed mention for the agent's tier, skipping rows others are claiming.
+
+    One statement, atomic on its own: pick with SKIP LOCKED, update, read back with the
+    tags. With 50 agents pressing "next" at the same moment every query and round trip
+    counts (docs/benchmarks.md, claims).
+    """
+    params = {"claimed": MentionStatus.CLAIMED, "agent": agent.pk, "now": timezone.now(),
+              "new": MentionStatus.NEW, "first_line": Tier.FIRST_LINE}  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(_next_sql(first_line_only=is_first_line_only(agent)), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    *values, tag_names = row
+    mention = from_row(Mention, values)
+    mention.claimed_by, mention.tag_names = agent, tag_names
+    events.send_queue_delta("claimed", [mention_payload(mention)])  # after commit: now, or the caller's
     return mention
 
 
