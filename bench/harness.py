@@ -239,6 +239,7 @@ class CpuMeter:
         end, wall = self._now(), time.monotonic() - self.wall
         used = {name: end[name] - self.start[name] for name in end}
         machine = used.pop("machine")
+        self.used = used  # CPU-seconds by name, for figures per request
         ours = sum(used.values())
         parts = " | ".join(f"{name} {seconds:.1f}" for name, seconds in used.items())
         cores = os.cpu_count() or 1

@@ -3,17 +3,21 @@
     .venv/bin/python bench/queue_api.py [--rows 1000000] [--requests 400] [--rounds 20] [--agents 50]
 
 Figures from one run, on a database of its own (crisiscenter_bench_queue; kept between
-runs, reloaded only when its row count differs from --rows):
+runs, reloaded only when its row count differs from --rows). Every request is made as the
+agent's page makes it: session cookie, and for a POST the CSRF header.
 
 - queue_top50_p99_ms: GET /api/v1/mentions/?tier=...&limit=50 as the agent's page asks for
   its tier's top 50, one client after another through gunicorn (4 sync workers, as the
   Dockerfile runs it), beside the bare SQL SELECT of those 50 rows on one psycopg2
   connection in the same run.
-- claim_p99_ms: 50 agents, each with a keep-alive connection of their own, released at
-  the same instant to POST /api/v1/queue/next/ (the top unclaimed mention for their tier,
-  claimed atomically); --rounds bursts. Beside it, the same burst as bare SQL (SELECT ...
-  FOR UPDATE SKIP LOCKED + UPDATE, one transaction, 50 connections) and the floor the two
-  cores set: a burst of 50 cannot finish before 50 x (CPU per claim) / cores.
+- claim_p99_ms: 50 agents, each on a connection of their own, their POST /api/v1/queue/next/
+  (the top unclaimed mention for their tier, claimed atomically) written at the same
+  instant from one asyncio loop (bench/bursts.py); --rounds bursts. Beside it in the same
+  run: the same bursts of an empty request (GET /healthz: the web server's floor), the
+  product's claim statement as bare SQL on 50 connections at once (claim_sql_p99_ms), the
+  CPU each claim costs and the end of a burst that CPU allows on this machine's cores.
+- claim_paced_p99_ms: the same 50 agents claiming at their own moments (Poisson arrivals,
+  --pace claims a second in all) for --pace-seconds.
 
 The million rows go in by one COPY: 1,000 mentions scored by the product's build_mention,
 repeated with fresh ids and times spread over 30 days; 5 % of them open (as a real
@@ -30,15 +34,16 @@ import os
 import random
 import signal
 import sys
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 # Not named bench/queue.py: bench/ is first on sys.path when a bench runs, and a queue.py
 # there would shadow the standard library's queue module for every bench script.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` as a package
 
+from bench.bursts import http_bursts, http_paced, http_request, sql_bursts
 from bench.harness import (
     PY,
     CpuMeter,
@@ -127,10 +132,18 @@ def load(rows: int) -> None:
     say(f"loaded {rows:,} mentions by COPY in {time.perf_counter() - started:.0f} s")
 
 
-def seed_agents(count: int) -> list[tuple[str, str]]:
-    """(token, tier) per agent: half experienced agents, half volunteers (first line only)."""
-    from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+class Agent(NamedTuple):
+    user_id: int
+    tier: str
+    headers: dict[str, str]  # what the agent's page sends: session cookie and CSRF token
+
+
+def seed_agents(count: int) -> list[Agent]:
+    """Half experienced agents, half volunteers (first line only), each logged in as the page is."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.crypto import get_random_string
 
     from crisiscenter.roles import Role, grant
 
@@ -139,8 +152,13 @@ def seed_agents(count: int) -> list[tuple[str, str]]:
         role = Role.AGENT if i % 2 else Role.VOLUNTEER
         user, _ = get_user_model().objects.get_or_create(username=f"bench_agent_{i}")
         grant(user, role)
-        tier = "expert" if role == Role.AGENT else "first_line"
-        agents.append((Token.objects.get_or_create(user=user)[0].key, tier))
+        session = SessionStore()
+        session[SESSION_KEY], session[HASH_SESSION_KEY] = str(user.pk), user.get_session_auth_hash()
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session.create()
+        csrf = get_random_string(32)
+        headers = {"Cookie": f"sessionid={session.session_key}; csrftoken={csrf}", "X-CSRFToken": csrf}
+        agents.append(Agent(user.pk, "expert" if role == Role.AGENT else "first_line", headers))
     return agents
 
 
@@ -175,18 +193,6 @@ def start_web(procs: Processes, env: dict[str, str], workers: int) -> int:
             time.sleep(0.2)
 
 
-def get(conn: http.client.HTTPConnection, path: str, token: str) -> tuple[int, bytes]:
-    conn.request("GET", path, headers={"Authorization": f"Token {token}"})
-    response = conn.getresponse()
-    return response.status, response.read()
-
-
-def post(conn: http.client.HTTPConnection, path: str, token: str) -> tuple[int, bytes]:
-    conn.request("POST", path, body=b"", headers={"Authorization": f"Token {token}", "Content-Length": "0"})
-    response = conn.getresponse()
-    return response.status, response.read()
-
-
 # --- top 50 -----------------------------------------------------------------------
 TOP_SQL = (
     "SELECT m.*, u.* FROM triage_mention m LEFT JOIN auth_user u ON u.id = m.claimed_by_id "
@@ -194,13 +200,15 @@ TOP_SQL = (
 )
 
 
-def top50_api(port: int, agents: list[tuple[str, str]], requests: int) -> list[float]:
+def top50_api(port: int, agents: list[Agent], requests: int) -> list[float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     samples = []
     for i in range(requests + 20):
-        token, tier = agents[i % len(agents)]
+        agent = agents[i % len(agents)]
         started = time.perf_counter()
-        status, body = get(conn, f"/api/v1/mentions/?tier={tier}&limit=50", token)
+        conn.request("GET", f"/api/v1/mentions/?tier={agent.tier}&limit=50", headers=agent.headers)
+        response = conn.getresponse()
+        status, body = response.status, response.read()
         elapsed = (time.perf_counter() - started) * 1000
         if status != 200 or len(json.loads(body)["results"]) != 50:
             raise RuntimeError(f"top 50: HTTP {status}: {body[:300]!r}")
@@ -236,78 +244,45 @@ def explain_top() -> None:
 
 
 # --- claims -------------------------------------------------------------------------
-def burst(workers: int, rounds: int, act) -> list[float]:
-    """`workers` threads, each calling act(i) once per round, released together; latencies in ms."""
-    barrier = threading.Barrier(workers + 1)
-    samples: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def run(i: int) -> None:
-        state: dict = {}
-        for _ in range(rounds):
-            barrier.wait()
-            started = time.perf_counter()
-            try:
-                act(i, state)
-            except Exception as exc:  # reported after the run
-                errors.append(f"{type(exc).__name__}: {exc}")
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                samples.append(elapsed)
-            barrier.wait()
-
-    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for _ in range(rounds):
-        barrier.wait()  # go
-        barrier.wait()  # all done
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise RuntimeError(f"{len(errors)} claims failed, first: {errors[0]}")
-    return samples
+def claim_api(port: int, agents: list[Agent], rounds: int) -> list[float]:
+    """Every agent's POST /api/v1/queue/next/ written at the same instant, `rounds` times."""
+    requests = [http_request("POST", "/api/v1/queue/next/", a.headers) for a in agents]
+    return http_bursts(port, requests, rounds, between=release_bench_claims)
 
 
-def claim_api(port: int, agents: list[tuple[str, str]], rounds: int) -> list[float]:
-    def act(i: int, state: dict) -> None:
-        conn = state.setdefault("conn", http.client.HTTPConnection("127.0.0.1", port, timeout=30))
-        status, body = post(conn, "/api/v1/queue/next/", agents[i][0])
-        if status != 200:
-            raise RuntimeError(f"HTTP {status}: {body[:200]!r}")
-
-    for i in range(len(agents)):  # warm-up: every agent's connection and worker once
-        act(i, {})
-    release_bench_claims()
-    return burst(len(agents), rounds, act)
+def empty_requests(port: int, agents: list[Agent], rounds: int) -> list[float]:
+    """The web server's own floor: the same bursts of GET /healthz (no query, no auth)."""
+    requests = [http_request("GET", "/healthz", a.headers) for a in agents]
+    return http_bursts(port, requests, rounds)
 
 
-def claim_sql(agents: list[tuple[str, str]], rounds: int, user_ids: list[int]) -> list[float]:
-    import psycopg2
+def claim_sql(agents: list[Agent], rounds: int) -> list[float]:
+    """The product's own claim statement (triage.services.next_for), one connection per agent."""
     from django.db import connection
+    from django.utils import timezone
 
-    params = connection.get_connection_params()
+    from triage.models import MentionStatus, Tier
+    from triage.services import _next_sql
 
-    def act(i: int, state: dict) -> None:
-        if "conn" not in state:
-            state["conn"] = psycopg2.connect(**params)
-        conn = state["conn"]
-        tier_filter = "" if agents[i][1] == "expert" else "AND tier = 'first_line' "
-        with conn, conn.cursor() as cur:
-            cur.execute(
-                "SELECT id FROM triage_mention WHERE status = 'new' "
-                + tier_filter
-                + "ORDER BY queue_key LIMIT 1 FOR UPDATE SKIP LOCKED"
-            )
-            (pk,) = cur.fetchone()
-            cur.execute(
-                "UPDATE triage_mention SET status = 'claimed', claimed_by_id = %s, claimed_at = now() "
-                "WHERE id = %s",
-                [user_ids[i], pk],
-            )
+    statements = []
+    for agent in agents:
+        sql = _next_sql(first_line_only=agent.tier == "first_line")
+        args = {"claimed": MentionStatus.CLAIMED, "agent": agent.user_id, "now": timezone.now(),
+                "new": MentionStatus.NEW, "first_line": Tier.FIRST_LINE}  # fmt: skip
+        statements.append((sql, args))
+    return sql_bursts(connection.get_connection_params(), statements, rounds, between=release_bench_claims)
 
-    return burst(len(agents), rounds, act)
+
+def claim_paced(port: int, agents: list[Agent], per_second: float, seconds: float) -> list[float]:
+    requests = [http_request("POST", "/api/v1/queue/next/", a.headers) for a in agents]
+    try:
+        return http_paced(port, requests, per_second, seconds)
+    finally:
+        release_bench_claims()
+
+
+def per_request_ms(meter: CpuMeter, name: str, requests: int) -> float:
+    return meter.used[name] / requests * 1000
 
 
 # --- main -------------------------------------------------------------------------
@@ -319,6 +294,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=20, help="claim bursts (20)")
     parser.add_argument("--reload", action="store_true", help="load the rows again even if there")
     parser.add_argument("--web-workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument("--pace", type=float, default=50.0, help="claims a second in the paced run (50)")
+    parser.add_argument("--pace-seconds", type=float, default=20.0, help="length of the paced run (20)")
     return parser.parse_args()
 
 
@@ -327,14 +304,6 @@ def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> 
         load(args.rows)
     release_bench_claims()
     agents = seed_agents(args.agents)
-    from django.contrib.auth import get_user_model
-
-    user_ids = list(
-        get_user_model()
-        .objects.filter(username__startswith="bench_agent_")
-        .order_by("username")
-        .values_list("id", flat=True)
-    )[: args.agents]
     port = start_web(procs, env, args.web_workers)
     pids = {"web": procs.started["web"].pid, "postgres": postgres_pid(), "redis": redis_pid()}
 
@@ -346,15 +315,30 @@ def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> 
         api = top50_api(port, agents, args.requests)
     say(f"  API:      {percentiles(api)}")
 
-    say(f"claims: {args.agents} agents at once, {args.rounds} bursts")
+    say(f"claims: {args.agents} agents at once, {args.rounds} bursts (+1 to warm up)")
+    with CpuMeter(pids) as meter:
+        floor = empty_requests(port, agents, args.rounds)
+    say(f"  empty request (GET /healthz), same bursts: {percentiles(floor)}")
     with CpuMeter(pids) as meter:
         claims = claim_api(port, agents, args.rounds)
+    claimed = len(claims) + args.agents
+    web, postgres = per_request_ms(meter, "web", claimed), per_request_ms(meter, "postgres", claimed)
+    client = per_request_ms(meter, "bench client", claimed)
     say(f"  API (POST /api/v1/queue/next/): {percentiles(claims)}")
-    del meter
-    release_bench_claims()
+    cores = os.cpu_count() or 1
+    say(
+        f"  CPU per claim: web {web:.2f} ms, PostgreSQL {postgres:.2f} ms, bench client {client:.2f} ms; "
+        f"a burst of {args.agents} on {cores} cores cannot end before "
+        f"{args.agents * (web + postgres + client) / cores:.0f} ms"
+    )
+    with CpuMeter(pids) as meter:
+        bare = claim_sql(agents, args.rounds)
+    say(f"  bare SQL (the same statement, {args.agents} connections at once): {percentiles(bare)}")
+    say(f"    PostgreSQL CPU per claim: {per_request_ms(meter, 'postgres', len(bare) + args.agents):.2f} ms")
+    say(f"claims at a pace: {args.agents} agents, {args.pace:.0f} claims/s in all, {args.pace_seconds:.0f} s")
     with CpuMeter(pids):
-        bare = claim_sql(agents, args.rounds, user_ids)
-    say(f"  bare SQL (SKIP LOCKED + UPDATE): {percentiles(bare)}")
+        paced = claim_paced(port, agents, args.pace, args.pace_seconds)
+    say(f"  API: {percentiles(paced)}")
     released = release_bench_claims()
     say(f"  released {released:,} claims")
     return {
@@ -362,6 +346,8 @@ def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> 
         "queue_top50_sql_p99_ms": p99(sql),
         "claim_p99_ms": p99(claims),
         "claim_sql_p99_ms": p99(bare),
+        "claim_empty_request_p99_ms": p99(floor),
+        "claim_paced_p99_ms": p99(paced),
     }
 
 
