@@ -16,6 +16,13 @@ def default_language() -> str:
     return languages()[0]
 
 
+def published_language(lang: str | None) -> str:
+    """lang if the hub is published in it, else the default: what a subscriber whose language was
+    dropped from HUB_LANGUAGES, or a forged form, gets."""
+    lang = (lang or "").lower()
+    return lang if lang in languages() else default_language()
+
+
 def hub_url(*, lang: str | None = None, anchor: str | None = None) -> str:
     """The public address replies link to: the page (per language) and optionally one FAQ answer.
 
@@ -37,6 +44,13 @@ def pick_language(accept_language: str) -> str:
         if primary in published:
             return primary
     return published[0]
+
+
+def page_title(crisis, lang: str) -> str:
+    """The crisis's title as its page in lang shows it: the default language's until written."""
+    default = default_language()
+    titles = dict(crisis.hub_contents.filter(lang__in=[lang, default]).values_list("lang", "title"))
+    return titles.get(lang) or titles.get(default) or crisis.title
 
 
 def hub_crisis():

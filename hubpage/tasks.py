@@ -12,7 +12,6 @@ from django.db import transaction
 
 from . import selectors
 from .models import HubUpdate, Subscriber
-from .render import plain_text
 from .subscriptions import confirmation_message, update_message
 
 logger = logging.getLogger(__name__)
@@ -30,7 +29,8 @@ def send_confirmation(subscriber_id: int) -> bool:
 
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=8)
 def notify_subscribers(update_id: int) -> int:
-    """Mail one batch of confirmed subscribers about an update, then queue the next batch.
+    """Mail one batch of confirmed subscribers about an update, each in their language, then queue
+    the next batch.
 
     Progress is kept on the update (notified_upto), under a row lock: running it twice, or
     after a crash, continues where it stopped instead of mailing everyone again.
@@ -49,17 +49,13 @@ def notify_subscribers(update_id: int) -> int:
         )
         if not batch:
             return 0
-        url = selectors.hub_url(lang=update.lang, anchor=f"update-{update.pk}")
-        messages = [
-            update_message(
-                s,
-                title=update.crisis.title,
-                text=plain_text(update.body_html),
-                html=update.body_html,
-                url=url,
-            )
-            for s in batch
-        ]
+        titles: dict[str, str] = {}
+        messages = []
+        for subscriber in batch:
+            lang = selectors.published_language(subscriber.lang)
+            if lang not in titles:
+                titles[lang] = selectors.page_title(update.crisis, lang)
+            messages.append(update_message(subscriber, update=update, title=titles[lang]))
         with get_connection() as connection:
             connection.send_messages(messages)
         update.notified_upto = batch[-1].pk
