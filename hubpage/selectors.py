@@ -53,6 +53,30 @@ def page_title(crisis, lang: str) -> str:
     return titles.get(lang) or titles.get(default) or crisis.title
 
 
+def update_audience(update):
+    """The active subscribers an update is mailed to: those whose page in their language shows it.
+
+    That page shows its own language's updates or, until the lead has written one in it, the
+    default language's. So an update reaches its language's subscribers and, when it is in the
+    default language, also those of each language with no update of its own in this crisis yet.
+    "Yet" means posted before this update, so every batch of one update has the same audience.
+    A subscriber whose language is no longer published counts as one of the default language.
+    """
+    from django.db.models import Q
+
+    from .models import HubUpdate, Subscriber
+
+    default, langs = default_language(), {update.lang}
+    if update.lang == default:
+        earlier = HubUpdate.objects.filter(crisis_id=update.crisis_id, pk__lt=update.pk)
+        written = set(earlier.values_list("lang", flat=True).distinct())
+        langs |= {code for code in languages() if code not in written}
+    wanted = Q(lang__in=langs)
+    if default in langs:
+        wanted |= ~Q(lang__in=languages())
+    return Subscriber.objects.filter(wanted, confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
 def hub_crisis():
     """The crisis the hub page is about: the active one, else one still in its aftermath."""
     from playbooks.models import Crisis, Phase

@@ -29,8 +29,9 @@ def send_confirmation(subscriber_id: int) -> bool:
 
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=8)
 def notify_subscribers(update_id: int) -> int:
-    """Mail one batch of confirmed subscribers about an update, each in their language, then queue
-    the next batch.
+    """Mail one batch of the update's audience, each in their language, then queue the next batch.
+
+    The audience is selectors.update_audience: whoever's page shows the update.
 
     Progress is kept on the update (notified_upto), under a row lock: running it twice, or
     after a crash, continues where it stopped instead of mailing everyone again.
@@ -40,12 +41,9 @@ def notify_subscribers(update_id: int) -> int:
         if update is None or update.crisis.is_drill:
             return 0
         batch = list(
-            Subscriber.objects.filter(
-                lang=update.lang,
-                confirmed_at__isnull=False,
-                unsubscribed_at__isnull=True,
-                pk__gt=update.notified_upto,
-            ).order_by("pk")[: settings.HUB_NOTIFY_BATCH]
+            selectors.update_audience(update)
+            .filter(pk__gt=update.notified_upto)
+            .order_by("pk")[: settings.HUB_NOTIFY_BATCH]
         )
         if not batch:
             return 0

@@ -135,6 +135,32 @@ def scenario_title(scenario) -> str:
 
 
 @pytest.mark.django_db
+def test_an_update_only_in_the_default_language_reaches_pages_that_show_it(
+    lead, scenario, mailoutbox, settings
+):
+    """The French page shows the English updates until one is written in French; mail follows the page."""
+    settings.HUB_LANGUAGES = ["en", "fr"]
+    kate, claire, hans = (
+        subscriber(f"{n}@example.org", n_lang)
+        for n, n_lang in [("kate", "en"), ("claire", "fr"), ("hans", "de")]
+    )
+    playbooks.activate(scenario=scenario, by=lead)
+    first = post_update(lead, "Trains are stopped.", "en")
+    mails = mailed(first, mailoutbox)
+    # German is not published (HUB_LANGUAGES is en, fr): Hans reads the default language's page.
+    assert set(mails) == {kate.email, claire.email, hans.email}
+    french_frame = mails[claire.email]
+    assert "Cette mise à jour n'a pas encore été traduite." in french_frame.body
+    assert "Trains are stopped." in french_frame.body and "Lire toutes les mises à jour" in french_frame.body
+    assert '<div lang="en"><p>Trains are stopped.</p></div>' in french_frame.alternatives[0][0]
+    assert "Lire toutes" not in mails[hans.email].body and "Read all updates" in mails[hans.email].body
+
+    post_update(lead, "Les trains sont arrêtés.", "fr")
+    later = post_update(lead, "Buses run.", "en")
+    assert set(mailed(later, mailoutbox)) == {kate.email, hans.email}
+
+
+@pytest.mark.django_db
 def test_an_unknown_language_falls_back_to_the_default(settings, mailoutbox):
     page = subscribe(lang="tlh")
     assert '<html lang="en">' in text(page) and "Check your inbox" in text(page)
