@@ -16,6 +16,13 @@ def default_language() -> str:
     return languages()[0]
 
 
+def published_language(lang: str | None) -> str:
+    """lang if the hub is published in it, else the default: what a subscriber whose language was
+    dropped from HUB_LANGUAGES, or a forged form, gets."""
+    lang = (lang or "").lower()
+    return lang if lang in languages() else default_language()
+
+
 def hub_url(*, lang: str | None = None, anchor: str | None = None) -> str:
     """The public address replies link to: the page (per language) and optionally one FAQ answer.
 
@@ -37,6 +44,37 @@ def pick_language(accept_language: str) -> str:
         if primary in published:
             return primary
     return published[0]
+
+
+def page_title(crisis, lang: str) -> str:
+    """The crisis's title as its page in lang shows it: the default language's until written."""
+    default = default_language()
+    titles = dict(crisis.hub_contents.filter(lang__in=[lang, default]).values_list("lang", "title"))
+    return titles.get(lang) or titles.get(default) or crisis.title
+
+
+def update_audience(update):
+    """The active subscribers an update is mailed to: those whose page in their language shows it.
+
+    That page shows its own language's updates or, until the lead has written one in it, the
+    default language's. So an update reaches its language's subscribers and, when it is in the
+    default language, also those of each language with no update of its own in this crisis yet.
+    "Yet" means posted before this update, so every batch of one update has the same audience.
+    A subscriber whose language is no longer published counts as one of the default language.
+    """
+    from django.db.models import Q
+
+    from .models import HubUpdate, Subscriber
+
+    default, langs = default_language(), {update.lang}
+    if update.lang == default:
+        earlier = HubUpdate.objects.filter(crisis_id=update.crisis_id, pk__lt=update.pk)
+        written = set(earlier.values_list("lang", flat=True).distinct())
+        langs |= {code for code in languages() if code not in written}
+    wanted = Q(lang__in=langs)
+    if default in langs:
+        wanted |= ~Q(lang__in=languages())
+    return Subscriber.objects.filter(wanted, confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
 
 def hub_crisis():

@@ -22,7 +22,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import selectors
-from .models import Subscriber
+from .labels import labels_for
+from .models import HubUpdate, Subscriber
+from .render import plain_text
 
 CONFIRM_SALT, UNSUBSCRIBE_SALT = "hubpage.confirm", "hubpage.unsubscribe"
 CONFIRM_MAX_AGE = timedelta(days=7)
@@ -30,7 +32,15 @@ CONFIRM_RESEND = timedelta(minutes=10)
 SOURCE_LIMIT = 10
 
 
-class RateLimited(Exception):
+class SubscriptionError(ValueError):
+    """A refusal the visitor reads: code is its key in the labels, the message is for logs."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+class RateLimited(SubscriptionError):
     pass
 
 
@@ -63,12 +73,12 @@ def request_subscription(*, email: str, lang: str | None, source: str) -> Subscr
     try:
         validate_email(email)
     except ValidationError:
-        raise ValueError("that does not look like an email address") from None
-    lang = lang if lang in selectors.languages() else selectors.default_language()
+        raise SubscriptionError("err_email", "that does not look like an email address") from None
+    lang = selectors.published_language(lang)
     now, origin = timezone.now(), source_hash(source)
     recent = Subscriber.objects.filter(source_hash=origin, last_request_at__gte=now - timedelta(hours=1))
     if recent.count() >= SOURCE_LIMIT:
-        raise RateLimited("too many subscription requests from here; try again in an hour")
+        raise RateLimited("err_rate", "too many subscription requests from here; try again in an hour")
     with transaction.atomic():
         subscriber, _created = Subscriber.objects.select_for_update().get_or_create(
             email=email, defaults={"lang": lang, "created_at": now}
@@ -92,12 +102,12 @@ def _load(token: str, salt: str, max_age: timedelta | None = None) -> Subscriber
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired:
-        raise ValueError("this link has expired; subscribe again to get a new one") from None
+        raise SubscriptionError("err_expired", "this link has expired") from None
     except signing.BadSignature:
-        raise ValueError("this link is not valid") from None
+        raise SubscriptionError("err_invalid", "this link is not valid") from None
     subscriber = Subscriber.objects.filter(pk=data.get("id"), email=data.get("email")).first()
     if subscriber is None:
-        raise ValueError("this link is not valid")
+        raise SubscriptionError("err_invalid", "this link is not valid")
     return subscriber
 
 
@@ -126,29 +136,50 @@ def unsubscribe(token: str) -> Subscriber:
 
 
 # --- the mails ------------------------------------------------------------------------------
+# Framed in the subscriber's language (labels.py, as the page); an update's own text stays in the
+# language it was written in, marked as such when that differs (see selectors.update_audience).
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    lang = selectors.published_language(subscriber.lang)
+    words, organisation = labels_for(lang), settings.ORGANISATION_NAME
     context = {
-        "organisation": settings.ORGANISATION_NAME,
+        "t": words,
+        "asked": words["mail_confirm_asked"].format(organisation=organisation),
         "confirm_url": confirm_url(subscriber),
-        "hub_url": selectors.hub_url(lang=subscriber.lang),
+        "hub_url": selectors.hub_url(lang=lang),
     }
     return EmailMultiAlternatives(
-        subject=f"{settings.ORGANISATION_NAME}: confirm your subscription",
+        subject=words["mail_confirm_subject"].format(organisation=organisation),
         body=render_to_string("hubpage/mail/confirm.txt", context),
         to=[subscriber.email],
+        headers={"Content-Language": lang},
     )
 
 
-def update_message(
-    subscriber: Subscriber, *, title: str, text: str, html: str, url: str
-) -> EmailMultiAlternatives:
-    leave = unsubscribe_url(subscriber)
-    context = {"title": title, "text": text, "html": html, "url": url, "unsubscribe_url": leave}
+def update_message(subscriber: Subscriber, *, update: HubUpdate, title: str) -> EmailMultiAlternatives:
+    """title: the crisis's title on the subscriber's page (selectors.page_title)."""
+    lang = selectors.published_language(subscriber.lang)
+    words, leave = labels_for(lang), unsubscribe_url(subscriber)
+    context = {
+        "lang": lang,
+        "t": words,
+        "title": title,
+        "text": plain_text(update.body_html),
+        "html": update.body_html,
+        "body_lang": "" if update.lang == lang else update.lang,
+        "url": selectors.hub_url(lang=lang, anchor=f"update-{update.pk}"),
+        "unsubscribe_url": leave,
+    }
     message = EmailMultiAlternatives(
-        subject=f"{settings.ORGANISATION_NAME}: {title}",
+        subject=" ".join(
+            words["mail_update_subject"].format(organisation=settings.ORGANISATION_NAME, title=title).split()
+        ),
         body=render_to_string("hubpage/mail/update.txt", context),
         to=[subscriber.email],
-        headers={"List-Unsubscribe": f"<{leave}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers={
+            "List-Unsubscribe": f"<{leave}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Content-Language": lang,
+        },
     )
     message.attach_alternative(render_to_string("hubpage/mail/update.html", context), "text/html")
     return message

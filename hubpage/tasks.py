@@ -12,7 +12,6 @@ from django.db import transaction
 
 from . import selectors
 from .models import HubUpdate, Subscriber
-from .render import plain_text
 from .subscriptions import confirmation_message, update_message
 
 logger = logging.getLogger(__name__)
@@ -30,7 +29,9 @@ def send_confirmation(subscriber_id: int) -> bool:
 
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=8)
 def notify_subscribers(update_id: int) -> int:
-    """Mail one batch of confirmed subscribers about an update, then queue the next batch.
+    """Mail one batch of the update's audience, each in their language, then queue the next batch.
+
+    The audience is selectors.update_audience: whoever's page shows the update.
 
     Progress is kept on the update (notified_upto), under a row lock: running it twice, or
     after a crash, continues where it stopped instead of mailing everyone again.
@@ -40,26 +41,19 @@ def notify_subscribers(update_id: int) -> int:
         if update is None or update.crisis.is_drill:
             return 0
         batch = list(
-            Subscriber.objects.filter(
-                lang=update.lang,
-                confirmed_at__isnull=False,
-                unsubscribed_at__isnull=True,
-                pk__gt=update.notified_upto,
-            ).order_by("pk")[: settings.HUB_NOTIFY_BATCH]
+            selectors.update_audience(update)
+            .filter(pk__gt=update.notified_upto)
+            .order_by("pk")[: settings.HUB_NOTIFY_BATCH]
         )
         if not batch:
             return 0
-        url = selectors.hub_url(lang=update.lang, anchor=f"update-{update.pk}")
-        messages = [
-            update_message(
-                s,
-                title=update.crisis.title,
-                text=plain_text(update.body_html),
-                html=update.body_html,
-                url=url,
-            )
-            for s in batch
-        ]
+        titles: dict[str, str] = {}
+        messages = []
+        for subscriber in batch:
+            lang = selectors.published_language(subscriber.lang)
+            if lang not in titles:
+                titles[lang] = selectors.page_title(update.crisis, lang)
+            messages.append(update_message(subscriber, update=update, title=titles[lang]))
         with get_connection() as connection:
             connection.send_messages(messages)
         update.notified_upto = batch[-1].pk

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crisiscenter.roles import STAFF, has_role
 
 from . import selectors, services, subscriptions
+from .labels import labels_for
 
 logger = logging.getLogger(__name__)
 
@@ -118,21 +119,52 @@ def _client_address(request: HttpRequest) -> str:
     return request.headers.get("X-Real-IP", peer) if behind_proxy else peer
 
 
+def _subscription_page(
+    request: HttpRequest,
+    lang: str | None,
+    *,
+    state: str = "",
+    error: str = "",
+    status: int = 200,
+    email: str = "",
+) -> HttpResponse:
+    """The pages after the form and behind the mailed links, in the subscriber's hub language."""
+    lang = selectors.published_language(lang)
+    words = labels_for(lang)
+    context = {
+        "lang": lang,
+        "t": words,
+        "address": words["sub_address"].format(email=email) if email else "",  # escaped by the template
+        "organisation": settings.ORGANISATION_NAME,
+        "hub_url": selectors.hub_url(lang=lang),
+        "state": state,
+        "error": error,
+    }
+    response = render(request, "hubpage/subscription.html", context, status=status)
+    response["Content-Language"] = lang
+    return response
+
+
+def _bad_link(request: HttpRequest, exc: subscriptions.SubscriptionError) -> HttpResponse:
+    """A link that names no subscriber: in the language the browser asks for."""
+    lang = selectors.pick_language(request.headers.get("Accept-Language", ""))
+    response = _subscription_page(request, lang, error=labels_for(lang)[exc.code], status=400)
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
 @csrf_exempt  # see hubpage/subscriptions.py: posted from the static page, it only sends a confirm mail
 @require_POST
 def subscribe(request: HttpRequest) -> HttpResponse:
-    lang = request.POST.get("lang", "")
-    lang = lang if lang in selectors.languages() else selectors.default_language()
-    context = {"lang": lang, "hub_url": selectors.hub_url(lang=lang)}
+    lang = selectors.published_language(request.POST.get("lang"))  # the page the form was on
     try:
         subscriptions.request_subscription(
             email=request.POST.get("email", ""), lang=lang, source=_client_address(request)
         )
-    except subscriptions.RateLimited as exc:
-        return render(request, "hubpage/subscription.html", {**context, "error": str(exc)}, status=429)
-    except ValueError as exc:
-        return render(request, "hubpage/subscription.html", {**context, "error": str(exc)}, status=400)
-    return render(request, "hubpage/subscription.html", {**context, "state": "check_inbox"})
+    except subscriptions.SubscriptionError as exc:
+        status = 429 if isinstance(exc, subscriptions.RateLimited) else 400
+        return _subscription_page(request, lang, error=labels_for(lang)[exc.code], status=status)
+    return _subscription_page(request, lang, state="check_inbox")
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,11 +176,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             if request.method == "POST"
             else subscriptions.check_confirm_token(token)
         )
-    except ValueError as exc:
-        return render(request, "hubpage/subscription.html", {"error": str(exc)}, status=400)
+    except subscriptions.SubscriptionError as exc:
+        return _bad_link(request, exc)
     state = "confirmed" if request.method == "POST" else "confirm"
-    context = {"state": state, "lang": subscriber.lang, "hub_url": selectors.hub_url(lang=subscriber.lang)}
-    return render(request, "hubpage/subscription.html", context)
+    return _subscription_page(request, subscriber.lang, state=state, email=subscriber.email)
 
 
 # RFC 8058: mail providers POST "List-Unsubscribe=One-Click" without cookies; the signed token is the proof.
@@ -160,8 +191,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             subscriber = subscriptions.unsubscribe(token)
         else:
             subscriber = subscriptions.check_unsubscribe_token(token)
-    except ValueError as exc:
-        return render(request, "hubpage/subscription.html", {"error": str(exc)}, status=400)
+    except subscriptions.SubscriptionError as exc:
+        return _bad_link(request, exc)
     state = "unsubscribed" if request.method == "POST" else "unsubscribe"
-    context = {"state": state, "lang": subscriber.lang, "hub_url": selectors.hub_url(lang=subscriber.lang)}
-    return render(request, "hubpage/subscription.html", context)
+    return _subscription_page(request, subscriber.lang, state=state, email=subscriber.email)
