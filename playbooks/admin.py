@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
+from django.urls import path
 
 from hubpage.admin import ScenarioFaqInline, ScenarioHubTextInline
 
+from . import admin_upload
 from .models import (
     AuditEntry,
     ChecklistItem,
@@ -82,6 +84,17 @@ class ScenarioAdmin(admin.ModelAdmin):
     ]
     inlines = [ChecklistItemInline, TrainingLinkInline, ScenarioHubTextInline, ScenarioFaqInline]
     actions = [download_playbooks]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="playbooks_scenario_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        return admin_upload.import_view(self, request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": admin_upload.can_import(request)}
+        return super().changelist_view(request, extra_context)
 
 
 class ChecklistTaskInline(admin.TabularInline):
