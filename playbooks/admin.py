@@ -100,9 +100,16 @@ class ScenarioAdmin(admin.ModelAdmin):
 class ChecklistTaskInline(admin.TabularInline):
     model = ChecklistTask
     extra = 0
-    fields = ["title", "department", "owner_role", "action", "due_at", "done_at", "done_by"]
+    fields = ["title", "department_label", "owner_role", "action", "due_at", "done_at", "done_by"]
     readonly_fields = fields
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("department", "done_by")
+
+    @admin.display(description="department")
+    def department_label(self, task: ChecklistTask) -> str:
+        return task.department_label
 
 
 class PhaseChangeInline(admin.TabularInline):
