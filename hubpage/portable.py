@@ -18,7 +18,14 @@ import re
 from typing import Any
 
 from playbooks.models import Scenario
-from playbooks.portable import Section, check_list, check_mapping, check_text, register_section
+from playbooks.portable import (
+    Section,
+    check_list,
+    check_mapping,
+    check_text,
+    model_permissions,
+    register_section,
+)
 
 from .models import FaqTopic, ScenarioFaq, ScenarioHubText
 from .services import SECTIONS as TEXT_SECTIONS
@@ -123,5 +130,10 @@ def apply_faq(scenario: Scenario, value: list[dict[str, str]]) -> None:
 
 
 def register() -> None:
-    register_section(Section("hub_text", export_text, apply_text, validate_text))
-    register_section(Section("hub_faq", export_faq, apply_faq, validate_faq))
+    writes = ("add", "change", "delete")  # a scenario in the file gets exactly its rows
+    text_perms, faq_perms = (
+        model_permissions(ScenarioHubText, *writes),
+        model_permissions(ScenarioFaq, *writes),
+    )
+    register_section(Section("hub_text", export_text, apply_text, validate_text, text_perms))
+    register_section(Section("hub_faq", export_faq, apply_faq, validate_faq, faq_perms))

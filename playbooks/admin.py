@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
+from django.urls import path
 
 from hubpage.admin import ScenarioFaqInline, ScenarioHubTextInline
 
+from . import admin_upload
 from .models import (
     AuditEntry,
     ChecklistItem,
@@ -83,13 +85,31 @@ class ScenarioAdmin(admin.ModelAdmin):
     inlines = [ChecklistItemInline, TrainingLinkInline, ScenarioHubTextInline, ScenarioFaqInline]
     actions = [download_playbooks]
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="playbooks_scenario_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        return admin_upload.import_view(self, request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": admin_upload.can_import(request)}
+        return super().changelist_view(request, extra_context)
+
 
 class ChecklistTaskInline(admin.TabularInline):
     model = ChecklistTask
     extra = 0
-    fields = ["title", "department", "owner_role", "action", "due_at", "done_at", "done_by"]
+    fields = ["title", "department_label", "owner_role", "action", "due_at", "done_at", "done_by"]
     readonly_fields = fields
     can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("department", "done_by")
+
+    @admin.display(description="department")
+    def department_label(self, task: ChecklistTask) -> str:
+        return task.department_label
 
 
 class PhaseChangeInline(admin.TabularInline):

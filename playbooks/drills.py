@@ -107,13 +107,13 @@ def drill_report(crisis: Crisis) -> DrillReport:
     items = [
         ItemTiming(
             title=t.title,
-            department=t.department,
+            department=t.department_label,
             due_seconds=_seconds(start, t.due_at),
             done_seconds=_seconds(start, t.done_at),
             done_by=(t.done_by.get_username() if t.done_by else ("automated" if t.done_at else "")),
             late=bool(t.due_at and (t.done_at or end) > t.due_at),
         )
-        for t in crisis.tasks.select_related("done_by")
+        for t in crisis.tasks.select_related("done_by", "department")
     ]
     window = Mention.objects.filter(ingested_at__gte=start, ingested_at__lte=end + timedelta(seconds=1))
     by_status = dict(window.values_list("status").annotate(n=Count("id")).values_list("status", "n"))

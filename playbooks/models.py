@@ -170,7 +170,13 @@ class ChecklistTask(models.Model):
     crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="tasks")
     item = models.ForeignKey(ChecklistItem, null=True, on_delete=models.SET_NULL, related_name="+")
     title = models.CharField(max_length=200)
-    department = models.CharField(max_length=80)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="checklist_tasks"
+    )
+    # A past crisis's checklist stays readable if its department is deleted later.
+    department_name = models.CharField(
+        max_length=80, blank=True, help_text="The department's name when the task was opened."
+    )
     owner_role = models.CharField(max_length=120, blank=True)
     action = models.CharField(max_length=30, choices=AutomatedAction.choices, blank=True)
     order = models.PositiveIntegerField(default=0)
@@ -185,6 +191,11 @@ class ChecklistTask(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def department_label(self) -> str:
+        """The department's name now, or the one it had when the task was opened if it is gone."""
+        return self.department.name if self.department_id else self.department_name
 
     @property
     def is_overdue(self) -> bool:

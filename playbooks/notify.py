@@ -57,7 +57,7 @@ def _subject(crisis: Crisis) -> str:
 
 
 def _body(crisis: Crisis, dept: Department) -> str:
-    tasks = crisis.tasks.filter(department=dept.name)
+    tasks = crisis.tasks.filter(department=dept)
     lines = [
         ("This is a DRILL. Nothing has happened; please practise your part.\n" if crisis.is_drill else "")
         + f"{crisis.scenario.name} was activated at {timezone.localtime(crisis.activated_at):%H:%M}"

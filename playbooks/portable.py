@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
+from django.db import models, transaction
 
 from .models import AutomatedAction, ChecklistItem, Contact, Department, Scenario, ScenarioKind, TrainingLink
 
@@ -35,16 +36,43 @@ class PlaybookError(Exception):
         super().__init__("; ".join(errors))
 
 
+@dataclass(frozen=True)
+class ReportEntry:
+    """One row of the file and what importing it did (or, in a dry run, would do)."""
+
+    verb: str  # created, updated or unchanged
+    what: str  # "scenario Rail signal failure"
+    fields: tuple[str, ...] = ()  # for an update: the keys whose values differ
+    row: Any = field(default=None, compare=False)  # the row written, for the admin's history
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.what}" + (f" ({', '.join(self.fields)})" if self.fields else "")
+
+
 @dataclass
 class ImportReport:
-    lines: list[str] = field(default_factory=list)
+    entries: list[ReportEntry] = field(default_factory=list)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
 
-    def note(self, verb: str, what: str) -> None:
+    def note(self, verb: str, what: str, *, fields: tuple[str, ...] = (), row: Any = None) -> None:
         setattr(self, verb, getattr(self, verb) + 1)
-        self.lines.append(f"{verb} {what}")
+        self.entries.append(ReportEntry(verb, what, tuple(fields), row))
+
+    @property
+    def lines(self) -> list[str]:
+        return [str(entry) for entry in self.entries]
+
+    def of(self, verb: str) -> list[ReportEntry]:
+        return [entry for entry in self.entries if entry.verb == verb]
+
+
+def changed_keys(before: Any, after: Any) -> tuple[str, ...]:
+    """The keys of two exported rows (dicts) whose values differ, in the row's order."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return ()
+    return tuple(key for key in dict.fromkeys([*before, *after]) if before.get(key) != after.get(key))
 
 
 @dataclass(frozen=True)
@@ -56,6 +84,7 @@ class Section:
     export: Callable[[Scenario], Any]
     apply: Callable[[Scenario, Any], None]
     validate: Callable[[Any, str], list[str]] = lambda value, path: []
+    permissions: tuple[str, ...] = ()  # what `apply` writes, as model permissions (model_permissions)
 
 
 SECTIONS: dict[str, Section] = {}
@@ -92,6 +121,7 @@ class FileSection:
     export: Callable[[set[str]], Any]
     apply: Callable[[Any, ImportReport], None]
     validate: Callable[[Any, str, set[str]], list[str]] = lambda value, path, scenario_names: []
+    permissions: tuple[str, ...] = ()
 
 
 FILE_SECTIONS: dict[str, FileSection] = {}
@@ -102,6 +132,26 @@ def register_file_section(section: FileSection) -> None:
     if section.key in FILE_CORE_KEYS:
         raise ValueError(f"{section.key!r} is a core file key")
     FILE_SECTIONS[section.key] = section
+
+
+def model_permissions(model: type[models.Model], *actions: str) -> tuple[str, ...]:
+    opts = model._meta
+    return tuple(f"{opts.app_label}.{get_permission_codename(action, opts)}" for action in actions)
+
+
+def required_permissions() -> set[str]:
+    """The model permissions an import needs: it creates and changes every kind of row the file
+    holds, and replaces contacts, training links and checklist items."""
+    perms = {
+        *model_permissions(Department, "add", "change"),
+        *model_permissions(Scenario, "add", "change"),
+        *model_permissions(Contact, "add", "change", "delete"),
+        *model_permissions(TrainingLink, "add", "change", "delete"),
+        *model_permissions(ChecklistItem, "add", "change", "delete"),
+    }
+    for section in [*SECTIONS.values(), *FILE_SECTIONS.values()]:
+        perms.update(section.permissions)
+    return perms
 
 
 # --- export ------------------------------------------------------------------
@@ -320,7 +370,8 @@ def _apply_department(spec: dict, report: ImportReport) -> None:
     if dept is None:
         dept = Department(name=spec["name"])
     dept.order = spec.get("order", dept.order or 0)
-    if spec.get("chat_webhook_url"):
+    new_webhook = spec.get("chat_webhook_url") and spec["chat_webhook_url"] != dept.chat_webhook_url
+    if new_webhook:
         dept.chat_webhook_url = spec["chat_webhook_url"]
     dept.save()
     if "contacts" in spec:
@@ -337,12 +388,12 @@ def _apply_department(spec: dict, report: ImportReport) -> None:
             for c in spec["contacts"]
         )
     after = _department(Department.objects.prefetch_related("contacts").get(pk=dept.pk))
+    # The webhook URL is never exported, so it is compared apart (and named, never shown).
+    fields = changed_keys(before, after) + (("chat_webhook_url",) if new_webhook else ())
     if before is None:
-        report.note("created", f"department {dept.name}")
-    elif before != after or spec.get("chat_webhook_url"):
-        report.note("updated", f"department {dept.name}")
+        report.note("created", f"department {dept.name}", row=dept)
     else:
-        report.note("unchanged", f"department {dept.name}")
+        report.note("updated" if fields else "unchanged", f"department {dept.name}", fields=fields, row=dept)
 
 
 def _apply_scenario(spec: dict, report: ImportReport) -> None:
@@ -384,9 +435,12 @@ def _apply_scenario(spec: dict, report: ImportReport) -> None:
             section.apply(scenario, spec[key])
     after = _scenario(Scenario.objects.get(pk=scenario.pk))
     if before is None:
-        report.note("created", f"scenario {scenario.name}")
+        report.note("created", f"scenario {scenario.name}", row=scenario)
     else:
-        report.note("updated" if before != after else "unchanged", f"scenario {scenario.name}")
+        fields = changed_keys(before, after)
+        report.note(
+            "updated" if fields else "unchanged", f"scenario {scenario.name}", fields=fields, row=scenario
+        )
 
 
 def import_data(data: Any, *, dry_run: bool = False) -> ImportReport:

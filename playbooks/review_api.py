@@ -198,7 +198,7 @@ def review_body(crisis: Crisis) -> dict:
         "checklist": [
             {
                 "title": t.task.title,
-                "department": t.task.department,
+                "department": t.task.department_label,
                 "due_at": t.task.due_at,
                 "done_at": t.task.done_at,
                 "done_by": _name(t.task.done_by),

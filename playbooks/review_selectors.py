@@ -75,7 +75,7 @@ def milestones(crisis: Crisis) -> list[AuditEntry]:
 def task_timings(crisis: Crisis, now: datetime) -> list[TaskTiming]:
     start = crisis.activated_at
     timings = []
-    for task in crisis.tasks.select_related("done_by").order_by("due_at", "order", "id"):
+    for task in crisis.tasks.select_related("done_by", "department").order_by("due_at", "order", "id"):
         late = None
         if task.due_at is not None and task.done_at is not None:
             late = _minutes(task.done_at, task.due_at)

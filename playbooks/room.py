@@ -17,15 +17,20 @@ class DepartmentGroup:
     done: int
 
 
+def _department_order(task: ChecklistTask) -> tuple[int, str]:
+    # Departments in their own order (Department.Meta.ordering); a deleted one's tasks last.
+    dept = task.department
+    return (dept.order, dept.name) if dept is not None else (10**6, task.department_name)
+
+
 def checklist_by_department(crisis: Crisis) -> list[DepartmentGroup]:
     """The checklist run grouped by department, in the departments' own order."""
-    order = {name: i for i, name in enumerate(Department.objects.values_list("name", flat=True))}
-    groups: dict[str, list[ChecklistTask]] = {}
-    for task in crisis.tasks.select_related("done_by"):
-        groups.setdefault(task.department, []).append(task)
+    groups: dict[tuple[int, str], list[ChecklistTask]] = {}
+    for task in crisis.tasks.select_related("done_by", "department"):
+        groups.setdefault(_department_order(task), []).append(task)
     return [
         DepartmentGroup(name, tasks, sum(1 for t in tasks if t.done_at))
-        for name, tasks in sorted(groups.items(), key=lambda kv: (order.get(kv[0], 10**6), kv[0]))
+        for (_, name), tasks in sorted(groups.items(), key=lambda kv: kv[0])
     ]
 
 
@@ -54,9 +59,9 @@ def printable(scenario: Scenario, crisis: Crisis | None = None) -> dict[str, Any
 
     groups: dict[str, list[PrintItem]] = {}
     if crisis is not None:
-        for t in crisis.tasks.all():
+        for t in crisis.tasks.select_related("department"):
             due = f"{timezone.localtime(t.due_at):%H:%M}" if t.due_at else ""
-            groups.setdefault(t.department, []).append(
+            groups.setdefault(t.department_label, []).append(
                 PrintItem(
                     t.title, t.owner_role, due, t.get_action_display() if t.action else "", bool(t.done_at)
                 )

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from crisiscenter.events import CrisisState
@@ -53,9 +54,10 @@ def checklist_progress(crisis: Crisis) -> dict[str, Any]:
         overdue=Count("id", filter=Q(done_at__isnull=True, due_at__lt=now)),
     )
     departments = (
-        crisis.tasks.values("department")
+        crisis.tasks.annotate(department_label=Coalesce("department__name", "department_name"))
+        .values("department_label")
         .annotate(total=Count("id"), left=Count("id", filter=Q(done_at__isnull=True)))
-        .order_by("department")
+        .order_by(F("department__order").asc(nulls_last=True), "department_label")
     )
     return {**totals, "departments": list(departments)}
 

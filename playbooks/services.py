@@ -85,7 +85,8 @@ def activate(
                 crisis=crisis,
                 item=item,
                 title=item.title,
-                department=item.department.name,
+                department=item.department,
+                department_name=item.department.name,
                 owner_role=item.owner_role,
                 action=item.action,
                 order=item.order,
@@ -228,7 +229,7 @@ def set_task_done(*, task_id: int, by, done: bool) -> ChecklistTask:
     with transaction.atomic():
         task = (
             ChecklistTask.objects.select_for_update(of=("self",))
-            .select_related("crisis")
+            .select_related("crisis", "department")
             .filter(pk=task_id, crisis__in=OrganisationState.objects.filter(pk=1).values("active_crisis"))
             .first()
         )
@@ -241,7 +242,7 @@ def set_task_done(*, task_id: int, by, done: bool) -> ChecklistTask:
         task.save(update_fields=["done_at", "done_by"])
         _audit(
             AuditKind.TASK_DONE if done else AuditKind.TASK_REOPENED,
-            f"{task.department}: {task.title} {'done' if done else 'reopened'}",
+            f"{task.department_label}: {task.title} {'done' if done else 'reopened'}",
             crisis=task.crisis,
             actor=by,
             task=task.pk,
@@ -268,12 +269,12 @@ def complete_automated(*, crisis_id: int, action: str) -> int:
         if not ids:
             return 0
         ChecklistTask.objects.filter(pk__in=ids).update(done_at=now)
-        tasks = list(ChecklistTask.objects.filter(pk__in=ids))
+        tasks = list(ChecklistTask.objects.filter(pk__in=ids).select_related("department"))
         crisis = Crisis.objects.get(pk=crisis_id)
         for task in tasks:
             _audit(
                 AuditKind.TASK_DONE,
-                f"{task.department}: {task.title} done (automated: {action.label.lower()})",
+                f"{task.department_label}: {task.title} done (automated: {action.label.lower()})",
                 crisis=crisis,
                 actor=None,
                 task=task.pk,

@@ -63,7 +63,7 @@ def test_an_edited_file_updates_by_name_and_keeps_webhooks():
     data = portable.export_data()
     data["scenarios"][0]["checklist"][0]["due_minutes"] = 2
     report = portable.import_data(data)
-    assert f"updated scenario {data['scenarios'][0]['name']}" in report.lines
+    assert f"updated scenario {data['scenarios'][0]['name']} (checklist)" in report.lines
     assert Department.objects.get(name="IT").chat_webhook_url == "https://hooks.example.org/it"
 
 

@@ -137,7 +137,8 @@ def test_a_scenario_in_the_file_gets_exactly_its_hub_rows_and_lists_merge_by_nam
     data["tags"] = ["delay"]
     data["watchlist"] = [{"handle": "railreporter", "platform": "x", "kind": "journalist", "note": "now ITV"}]
     report = portable.import_data(data)
-    assert "updated scenario Rail signal failure" in report.lines
+    assert "updated scenario Rail signal failure (hub_text, hub_faq)" in report.lines
+    assert "updated watched author @railreporter (handle, note)" in report.lines
     assert list(ScenarioHubText.objects.values_list("lang", flat=True)) == ["en"]
     assert list(ScenarioFaq.objects.values_list("answer", flat=True)) == ["By 19:00 now."]
     assert set(ReplyTemplate.objects.values_list("name", flat=True)) == {

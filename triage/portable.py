@@ -19,9 +19,11 @@ from playbooks.models import Scenario
 from playbooks.portable import (
     FileSection,
     ImportReport,
+    changed_keys,
     check_list,
     check_mapping,
     check_text,
+    model_permissions,
     register_file_section,
 )
 from social.models import Platform
@@ -38,11 +40,13 @@ def _unknown(errors: list[str], value: dict, fields: tuple[str, ...], path: str)
         errors.append(f"{path}: unknown keys {', '.join(sorted(map(str, unknown)))}")
 
 
-def _note(report: ImportReport, before: Any, after: Any, what: str) -> None:
+def _note(report: ImportReport, before: Any, after: Any, what: str, row: Any) -> None:
     if before is None:
-        report.note("created", what)
+        report.note("created", what, row=row)
+    elif before != after:
+        report.note("updated", what, fields=changed_keys(before, after), row=row)
     else:
-        report.note("updated" if before != after else "unchanged", what)
+        report.note("unchanged", what, row=row)
 
 
 # --- reply_templates ---------------------------------------------------------
@@ -99,7 +103,7 @@ def apply_templates(value: list[dict[str, Any]], report: ImportReport) -> None:
         template.scenario = scenarios.get(spec.get("scenario"))
         template.body = VARIANT_SEPARATOR.join(text.strip() for text in spec["variants"])
         template.save()
-        _note(report, before, _template(template), f"reply template {template.name}")
+        _note(report, before, _template(template), f"reply template {template.name}", template)
 
 
 # --- tags --------------------------------------------------------------------
@@ -125,7 +129,7 @@ def apply_tags(value: list[str], report: ImportReport) -> None:
         tag = tag or Tag(name=name)
         tag.curated = True  # a free tag an agent made becomes part of the curated list
         tag.save()
-        _note(report, before, True, f"tag {name}")
+        _note(report, before, True, f"tag {name}", tag)
 
 
 # --- watchlist ---------------------------------------------------------------
@@ -170,11 +174,26 @@ def apply_watchlist(value: list[dict[str, Any]], report: ImportReport) -> None:
         watched = watched or WatchedAuthor(platform=platform)
         watched.handle, watched.kind, watched.note = spec["handle"], spec["kind"], spec.get("note") or ""
         watched.save()
-        _note(report, before, _watched(watched), f"watched author @{watched.handle}")
+        _note(report, before, _watched(watched), f"watched author @{watched.handle}", watched)
 
 
 def register() -> None:
-    templates = FileSection("reply_templates", export_templates, apply_templates, validate_templates)
-    register_file_section(templates)
-    register_file_section(FileSection("tags", export_tags, apply_tags, validate_tags))
-    register_file_section(FileSection("watchlist", export_watchlist, apply_watchlist, validate_watchlist))
+    writes = ("add", "change")  # rows not in the file are left alone
+    for section in [
+        FileSection(
+            "reply_templates",
+            export_templates,
+            apply_templates,
+            validate_templates,
+            model_permissions(ReplyTemplate, *writes),
+        ),
+        FileSection("tags", export_tags, apply_tags, validate_tags, model_permissions(Tag, *writes)),
+        FileSection(
+            "watchlist",
+            export_watchlist,
+            apply_watchlist,
+            validate_watchlist,
+            model_permissions(WatchedAuthor, *writes),
+        ),
+    ]:
+        register_file_section(section)
