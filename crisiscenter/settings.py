@@ -168,6 +168,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Not beside ModelBackend: every failed sign-in would hash the password twice. Sessions
+# signed in under ModelBackend (before 2026-11-25) have to sign in once more.
 AUTHENTICATION_BACKENDS = ["crisiscenter.auth.ModelBackendWithAccess"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
