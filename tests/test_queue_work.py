@@ -279,8 +279,10 @@ def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monke
     server refuses that send with an OSError (uvicorn: ClientDisconnected), websocket.disconnect
     already queued; the consumer must still sign the agent off and tell the other pages."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
-    from asgiref.sync import async_to_sync
+    from asgiref.sync import sync_to_async
+    from django.db import connections
 
     from crisiscenter import events
     from triage import presence
@@ -303,10 +305,14 @@ def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monke
 
         inbox.put_nowait({"type": "websocket.connect"})
         scope = {"type": "websocket", "path": "/ws/triage/", "headers": [], "user": agent}
-        await asyncio.wait_for(TriageConsumer.as_asgi()(scope, inbox.get, server_send), timeout=10)
+        try:
+            await asyncio.wait_for(TriageConsumer.as_asgi()(scope, inbox.get, server_send), timeout=10)
+        finally:
+            await sync_to_async(connections.close_all)()  # the consumer's thread, or the test db lingers
         return delivered
 
-    accept, snapshot = async_to_sync(open_then_close)()
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: the browser tests keep one running here
+        accept, snapshot = thread.submit(asyncio.run, open_then_close()).result()
     assert accept["type"] == "websocket.accept" and '"queue.snapshot"' in snapshot["text"]
     assert agent.username not in presence.online()
     joined, left = ({a["user"] for a in agents} for agents in told)
