@@ -1,9 +1,9 @@
 """/ws/rooms/<crisis_id>/<room>/: the crisis rooms (playbooks/rooms.py) over Channels."""
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from crisiscenter.events import room_group
+from crisiscenter.sockets import LiveConsumer
 
 from . import rooms
 from .models import Crisis
@@ -39,7 +39,7 @@ def _older(user_id: int | None, crisis_id: int, room: str, before: int) -> dict 
     return {"type": "room.page", "messages": [rooms.payload(m) for m in page], "has_more": has_more}
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(LiveConsumer):
     """/ws/rooms/<crisis_id>/<room>/: the history on open, then every new message.
 
     Roles are checked on connect and again, against fresh rows, on every message

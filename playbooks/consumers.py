@@ -1,8 +1,8 @@
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from crisiscenter.events import STATE_GROUP, crisis_group
 from crisiscenter.roles import LEADS, STAFF, has_role, has_role_now
+from crisiscenter.sockets import LiveConsumer
 
 from .selectors import active_crisis, crisis_state
 
@@ -13,7 +13,7 @@ def _is_staff(user) -> bool:
     return has_role(user, STAFF)
 
 
-class StateConsumer(AsyncJsonWebsocketConsumer):
+class StateConsumer(LiveConsumer):
     """/ws/state/: the state bar on every staff page follows the crisis switch."""
 
     async def connect(self):
@@ -59,7 +59,7 @@ def _still_staff(user) -> bool:
     return has_role_now(user, STAFF)
 
 
-class CrisisConsumer(AsyncJsonWebsocketConsumer):
+class CrisisConsumer(LiveConsumer):
     """/ws/crisis/<id>/: the live checklist and department deliveries of one crisis, staff only."""
 
     async def connect(self):

@@ -271,3 +271,49 @@ def test_an_agent_whose_socket_died_without_closing_drops_out_of_presence():
     assert presence.online() == ["ade"]
     presence.left("ade", "chan-2")
     assert presence.online() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monkeypatch):
+    """The browser closes the queue as its own "joined" event is being forwarded to it. The
+    server refuses that send with an OSError (uvicorn: ClientDisconnected), websocket.disconnect
+    already queued; the consumer must still sign the agent off and tell the other pages."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    from crisiscenter import events
+    from triage import presence
+    from triage.consumers import TriageConsumer
+
+    presence._client().delete(presence.KEY)
+    told = []
+    send_presence = events.send_presence
+    monkeypatch.setattr(events, "send_presence", lambda agents: (told.append(agents), send_presence(agents)))
+
+    async def open_then_close() -> list[dict]:
+        inbox: asyncio.Queue = asyncio.Queue()
+        delivered: list[dict] = []
+
+        async def server_send(message):
+            if len(delivered) == 2:  # the accept and the snapshot got through; then the close
+                inbox.put_nowait({"type": "websocket.disconnect", "code": 1000})
+                raise OSError("the client has disconnected")
+            delivered.append(message)
+
+        inbox.put_nowait({"type": "websocket.connect"})
+        scope = {"type": "websocket", "path": "/ws/triage/", "headers": [], "user": agent}
+        try:
+            await asyncio.wait_for(TriageConsumer.as_asgi()(scope, inbox.get, server_send), timeout=10)
+        finally:
+            await sync_to_async(connections.close_all)()  # the consumer's thread, or the test db lingers
+        return delivered
+
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: the browser tests keep one running here
+        accept, snapshot = thread.submit(asyncio.run, open_then_close()).result()
+    assert accept["type"] == "websocket.accept" and '"queue.snapshot"' in snapshot["text"]
+    assert agent.username not in presence.online()
+    joined, left = ({a["user"] for a in agents} for agents in told)
+    assert agent.username in joined and agent.username not in left

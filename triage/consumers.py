@@ -1,11 +1,11 @@
 import asyncio
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from crisiscenter import events
 from crisiscenter.events import TRIAGE_GROUP, current_queue_seq
 from crisiscenter.roles import LEADS, QUEUE_WORKERS, has_role, has_role_now
+from crisiscenter.sockets import LiveConsumer
 
 from . import presence
 from .selectors import queue_stats, queue_top
@@ -27,7 +27,7 @@ def _presence_changed(username: str, channel: str, joined: bool) -> None:
     events.send_presence(presence.holding())
 
 
-class TriageConsumer(AsyncJsonWebsocketConsumer):
+class TriageConsumer(LiveConsumer):
     """/ws/triage/: a snapshot on connect or on request, then numbered deltas.
 
     Actions (claim, reply, ...) go through the HTTP API, which calls the services;

@@ -178,15 +178,9 @@ def test_presence_shows_who_has_the_queue_open(live):
         with open_socket(live, "/ws/triage/", volunteer) as second:
             receive(second)
             receive_until(first, lambda m: {agent.username, volunteer.username} <= names(m))
-        try:
-            left = receive_until(first, lambda m: names(m) and volunteer.username not in names(m))
-        except TimeoutError:
-            # Seen about once in ten full runs: the leave event does not reach the open page
-            # (under investigation). The list itself must be right for the next page that opens.
-            wait_for(lambda: volunteer.username not in presence.online(), message="the volunteer to leave")
-            with open_socket(live, "/ws/triage/", agent) as third:
-                left = receive_until(third, lambda m: agent.username in names(m))
-            assert volunteer.username not in names(left)
+        # The volunteer's page often closes while its own "joined" event is still being
+        # forwarded to it: its consumer must sign off all the same (crisiscenter/sockets.py).
+        left = receive_until(first, lambda m: names(m) and volunteer.username not in names(m))
     assert agent.username in names(left)
 
 
