@@ -1,8 +1,11 @@
 """The base of every websocket consumer."""
 
 import contextlib
+import logging
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+logger = logging.getLogger(__name__)
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -15,6 +18,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     so the other pages keep showing the agent online. The server has already queued
     websocket.disconnect by then, so the send is dropped and that event ends the
     consumer the normal way.
+
+    Any other error in a handler (a database gone away during a role check, say) still
+    ends the consumer, and the server closes the socket with 1011; disconnect() runs
+    first, so the page is signed off and leaves its groups.
     """
 
     async def __call__(self, scope, receive, send):
@@ -22,4 +29,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             with contextlib.suppress(OSError):
                 await send(message)
 
-        await super().__call__(scope, receive, send_unless_gone)
+        try:
+            await super().__call__(scope, receive, send_unless_gone)
+        except Exception:
+            logger.exception("%s failed on %s; signing it off", type(self).__name__, scope.get("path"))
+            with contextlib.suppress(Exception):  # StopConsumer, or whatever connect() never set up
+                await self.websocket_disconnect({"type": "websocket.disconnect", "code": 1011})
+            raise

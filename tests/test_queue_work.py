@@ -317,3 +317,39 @@ def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monke
     assert agent.username not in presence.online()
     joined, left = ({a["user"] for a in agents} for agents in told)
     assert agent.username in joined and agent.username not in left
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queue_consumer_that_fails_still_signs_off(agent, monkeypatch):
+    """Any error inside the consumer ends it (the server closes with 1011), but the agent is
+    signed off first: the other pages must not show them online for the next 90 s."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    from triage import presence
+    from triage.consumers import TriageConsumer
+
+    presence._client().delete(presence.KEY)
+
+    async def open_then_fail() -> None:
+        inbox: asyncio.Queue = asyncio.Queue()
+        sent: list[dict] = []
+
+        async def server_send(message):
+            if len(sent) == 2:  # after the accept and the snapshot
+                raise RuntimeError("a handler failed")
+            sent.append(message)
+
+        inbox.put_nowait({"type": "websocket.connect"})
+        scope = {"type": "websocket", "path": "/ws/triage/", "headers": [], "user": agent}
+        try:
+            await asyncio.wait_for(TriageConsumer.as_asgi()(scope, inbox.get, server_send), timeout=10)
+        finally:
+            await sync_to_async(connections.close_all)()
+
+    with ThreadPoolExecutor(1) as thread, pytest.raises(RuntimeError, match="a handler failed"):
+        thread.submit(asyncio.run, open_then_fail()).result()
+    assert agent.username not in presence.online()
