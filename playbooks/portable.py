@@ -211,7 +211,11 @@ def export_data(scenarios=None) -> dict[str, Any]:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Multi-line text (hub page sections, FAQ answers, reply variants) as `|` blocks, as typed."""
+    """Multi-line text (hub page sections, FAQ answers, reply variants) as `|` blocks, as typed.
+    Never an anchor: a list shared by two scenarios is written out twice, as _Loader wants."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _text_block(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -460,9 +464,22 @@ def import_data(data: Any, *, dry_run: bool = False) -> ImportReport:
     return report
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without aliases: a playbook file is plain data, and a few lines of nested
+    aliases expand into billions of nodes ("billion laughs") before validation could stop them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed; write the value out", mark
+            )
+        return super().compose_node(parent, index)
+
+
 def load_yaml(text: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader: plain data only
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -102,6 +102,23 @@ def test_yaml_syntax_error_says_where(tmp_path):
         run("import_playbooks", str(path))
 
 
+def test_aliases_are_refused_before_they_can_expand(tmp_path):
+    # Nine levels of ten aliases each would be a billion strings once expanded.
+    lines = ['a0: &a0 "lol"'] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    path = tmp_path / "laughs.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(CommandError, match=r"line 2, column \d+: aliases \(\*name\) are not allowed"):
+        run("import_playbooks", str(path))
+
+
+def test_a_list_shared_by_two_scenarios_is_written_out_twice():
+    shared = ["safety", "delay"]
+    data = {"scenarios": [{"name": "A", "topic_keywords": shared}, {"name": "B", "topic_keywords": shared}]}
+    text = portable.dump(data)
+    assert "&" not in text and "*" not in text
+    assert portable.load_yaml(text) == data
+
+
 def test_dry_run_reports_and_writes_nothing(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text(portable.dump(PLAYBOOK))
