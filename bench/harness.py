@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,23 @@ def purge_queue(name: str) -> None:
 
     with contextlib.suppress(Exception), app.connection_for_write() as conn:
         conn.default_channel.queue_purge(name)
+
+
+@contextlib.contextmanager
+def bench_run(database: str, tag: str, **extra_env: str) -> Iterator[tuple[dict[str, str], Processes]]:
+    """A bench's database (created, migrated, Django pointed at it) and its child processes,
+    always stopped, with whatever is left in its Celery queue dropped. SIGTERM ends it too."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    env = bench_env(database, tag) | extra_env
+    create_database(os.environ["DATABASE_URL"], database)
+    migrate(env)
+    setup_django(env)
+    procs = Processes()
+    try:
+        yield env, procs
+    finally:
+        procs.stop_all()
+        purge_queue(env["CELERY_QUEUE"])
 
 
 # --- child processes --------------------------------------------------------------

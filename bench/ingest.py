@@ -26,7 +26,6 @@ import json
 import os
 import queue
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -42,16 +41,12 @@ from bench.harness import (
     PY,
     CpuMeter,
     Processes,
-    bench_env,
-    create_database,
+    bench_run,
     ensure_servers,
     free_port,
-    migrate,
     postgres_pid,
-    purge_queue,
     redis_pid,
     say,
-    setup_django,
 )
 
 BENCH_DB = "crisiscenter_bench"
@@ -413,22 +408,14 @@ def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> 
 def main() -> int:
     args = parse_args()
     ensure_servers()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    env = bench_env(BENCH_DB, "ingest")
-    create_database(os.environ["DATABASE_URL"], BENCH_DB)
-    migrate(env)
-    setup_django(env)
-    describe_server()
-    truncate()
-    procs = Processes()
     try:
-        results = measure(args, env, procs)
+        with bench_run(BENCH_DB, "ingest") as (env, procs):
+            describe_server()
+            truncate()
+            results = measure(args, env, procs)
     except KeyboardInterrupt:
         say("interrupted")
         return 130
-    finally:
-        procs.stop_all()
-        purge_queue(env["CELERY_QUEUE"])
     say(f"RESULT ingest_per_s {results['ingest_per_s']:.0f} mentions/s")
     say(f"RESULT ingest_naive_per_s {results['ingest_naive_per_s']:.0f} mentions/s")
     say(f"RESULT copy_limit_per_s {results['copy_limit_per_s']:.0f} rows/s")

@@ -26,9 +26,7 @@ import argparse
 import asyncio
 import http.client
 import json
-import os
 import re
-import signal
 import sys
 import threading
 import time
@@ -41,16 +39,12 @@ from bench.harness import (
     PY,
     CpuMeter,
     Processes,
-    bench_env,
-    create_database,
+    bench_run,
     ensure_servers,
     free_port,
-    migrate,
     postgres_pid,
-    purge_queue,
     redis_pid,
     say,
-    setup_django,
 )
 from bench.ingest import make_mentions, seed, start_web, start_worker, stored_count, truncate
 
@@ -302,21 +296,13 @@ def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> 
 def main() -> int:
     args = parse_args()
     ensure_servers()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    env = bench_env(BENCH_DB, "push")
-    create_database(os.environ["DATABASE_URL"], BENCH_DB)
-    migrate(env)
-    setup_django(env)
-    truncate()
-    procs = Processes()
     try:
-        results = measure(args, env, procs)
+        with bench_run(BENCH_DB, "push") as (env, procs):
+            truncate()
+            results = measure(args, env, procs)
     except KeyboardInterrupt:
         say("interrupted")
         return 130
-    finally:
-        procs.stop_all()
-        purge_queue(env["CELERY_QUEUE"])
     for name, value in results.items():
         say(f"RESULT {name} {value:.1f} ms")
     return 0

@@ -32,7 +32,6 @@ import io
 import json
 import os
 import random
-import signal
 import sys
 import time
 from datetime import timedelta
@@ -48,16 +47,12 @@ from bench.harness import (
     PY,
     CpuMeter,
     Processes,
-    bench_env,
-    create_database,
+    bench_run,
     ensure_servers,
     free_port,
-    migrate,
     postgres_pid,
-    purge_queue,
     redis_pid,
     say,
-    setup_django,
 )
 
 BENCH_DB = "crisiscenter_bench_queue"
@@ -354,20 +349,12 @@ def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> 
 def main() -> int:
     args = parse_args()
     ensure_servers()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    env = bench_env(BENCH_DB, "queue")
-    create_database(os.environ["DATABASE_URL"], BENCH_DB)
-    migrate(env)
-    setup_django(env)
-    procs = Processes()
     try:
-        results = measure(args, env, procs)
+        with bench_run(BENCH_DB, "queue") as (env, procs):
+            results = measure(args, env, procs)
     except KeyboardInterrupt:
         say("interrupted")
         return 130
-    finally:
-        procs.stop_all()
-        purge_queue(env["CELERY_QUEUE"])
     for name, value in results.items():
         say(f"RESULT {name} {value:.1f} ms")
     return 0

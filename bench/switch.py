@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import signal
 import statistics
 import sys
 import tempfile
@@ -33,13 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` and `
 
 from bench.harness import (
     Processes,
-    bench_env,
-    create_database,
+    bench_run,
     ensure_servers,
-    migrate,
-    purge_queue,
     say,
-    setup_django,
 )
 from bench.ingest import start_web, start_worker
 
@@ -206,27 +200,18 @@ def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes, pla
 def main() -> int:
     args = parse_args()
     ensure_servers()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     from tests.platform_server import PlatformServer
 
-    with PlatformServer(delay=args.delay) as platform:
-        env = bench_env(BENCH_DB, "switch") | {
-            "META_GRAPH_BASE": platform.url,
-            "META_PAGE_ACCESS_TOKEN": "bench-page-token",
-            "HUB_ROOT": tempfile.mkdtemp(prefix="cc-bench-hub-"),  # never the dev hub's files
-        }
-        create_database(os.environ["DATABASE_URL"], BENCH_DB)
-        migrate(env)
-        setup_django(env)
-        procs = Processes()
-        try:
-            results = measure(args, env, procs, platform)
-        except KeyboardInterrupt:
-            say("interrupted")
-            return 130
-        finally:
-            procs.stop_all()
-            purge_queue(env["CELERY_QUEUE"])
+    try:
+        with PlatformServer(delay=args.delay) as platform:
+            hub_root = tempfile.mkdtemp(prefix="cc-bench-hub-")  # never the dev hub's files
+            settings = {"META_GRAPH_BASE": platform.url, "META_PAGE_ACCESS_TOKEN": "bench-page-token",
+                        "HUB_ROOT": hub_root}  # fmt: skip
+            with bench_run(BENCH_DB, "switch", **settings) as (env, procs):
+                results = measure(args, env, procs, platform)
+    except KeyboardInterrupt:
+        say("interrupted")
+        return 130
     say(f"RESULT switch_commit_ms {results['switch_commit_ms']:.0f} ms")
     say(f"RESULT switch_all_paused_s {results['switch_all_paused_s']:.2f} s")
     say(f"RESULT switch_naive_all_paused_s {results['switch_naive_all_paused_s']:.2f} s")
