@@ -35,17 +35,21 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     return status, (await reader.readexactly(length) if length else b"")
 
 
-async def _http_exchange(port: int, request: bytes) -> tuple[float, int, bytes]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> float:
+    """One request on an open connection, which it closes; ms from writing to the whole answer.
+
+    The connection is open before the clock starts: gunicorn's sync workers close it after
+    each answer, and an agent's browser reaches nginx on a kept-alive one."""
     try:
-        # The connection is open before the clock starts: gunicorn's sync workers close it
-        # after each answer, and an agent's browser reaches nginx on a kept-alive one.
         started = time.perf_counter()
         writer.write(request)
         status, body = await _read_response(reader)
-        return (time.perf_counter() - started) * 1000, status, body
+        elapsed = (time.perf_counter() - started) * 1000
     finally:
         writer.close()
+    if not 200 <= status < 300:
+        raise RuntimeError(f"HTTP {status}: {body[:200]!r}")
+    return elapsed
 
 
 def http_bursts(
@@ -56,24 +60,11 @@ def http_bursts(
     async def run() -> list[float]:
         samples: list[float] = []
         for round_ in range(rounds + 1):  # the first round warms every worker's connections
-            pending = []
-            for request in requests:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                pending.append((reader, writer, request))
-
-            async def one(reader, writer, request) -> None:
-                started = time.perf_counter()
-                writer.write(request)
-                status, body = await _read_response(reader)
-                samples.append((time.perf_counter() - started) * 1000)
-                writer.close()
-                if not 200 <= status < 300:
-                    raise RuntimeError(f"HTTP {status}: {body[:200]!r}")
-
-            measured = len(samples)
-            await asyncio.gather(*(one(*p) for p in pending))
-            if round_ == 0:
-                del samples[measured:]
+            opened = [await asyncio.open_connection("127.0.0.1", port) for _ in requests]
+            pairs = zip(opened, requests, strict=True)
+            got = await asyncio.gather(*(_exchange(reader, writer, q) for (reader, writer), q in pairs))
+            if round_:
+                samples += got
             await asyncio.to_thread(between)
             await asyncio.sleep(0.2)  # let the server settle: each round is its own burst
         return samples
@@ -84,8 +75,11 @@ def http_bursts(
 def http_paced(port: int, requests: Sequence[bytes], per_second: float, seconds: float) -> list[float]:
     """Each client at its own moments: Poisson arrivals at `per_second` in all, clients in turn."""
 
+    async def one(request: bytes) -> float:
+        return await _exchange(*await asyncio.open_connection("127.0.0.1", port), request)
+
     async def run() -> list[float]:
-        rng, tasks, samples = random.Random(7), [], []
+        rng, tasks = random.Random(7), []
         start = time.perf_counter()
         at, i = 0.0, 0
         while at < seconds:
@@ -93,13 +87,9 @@ def http_paced(port: int, requests: Sequence[bytes], per_second: float, seconds:
             delay = start + at - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(_http_exchange(port, requests[i % len(requests)])))
+            tasks.append(asyncio.create_task(one(requests[i % len(requests)])))
             i += 1
-        for elapsed, status, body in await asyncio.gather(*tasks):
-            if not 200 <= status < 300:
-                raise RuntimeError(f"HTTP {status}: {body[:200]!r}")
-            samples.append(elapsed)
-        return samples
+        return list(await asyncio.gather(*tasks))
 
     return asyncio.run(run())
 

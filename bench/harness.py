@@ -8,6 +8,7 @@ Nothing here imports Django until setup_django() has pointed it at the bench dat
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import resource
 import secrets
@@ -144,6 +145,24 @@ class Processes:
             )  # fmt: skip
         self.started[name] = process
         return process
+
+    def start_http(self, name: str, command: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
+        """start(), then wait (60 s at most) until GET /healthz on port answers."""
+        process = self.start(name, command, env)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                conn.getresponse().read()
+                conn.close()
+                return process
+            except OSError:
+                self.check_alive()
+                if time.monotonic() > deadline:
+                    log = self.log_tail(name)
+                    raise RuntimeError(f"{name} did not answer on port {port}:\n{log}") from None
+                time.sleep(0.2)
 
     def log_tail(self, name: str) -> str:
         return (LOG_DIR / f"{name}.log").read_text(errors="replace")[-3000:]

@@ -124,20 +124,7 @@ def start_web(procs: Processes, env: dict[str, str], workers: int) -> tuple[subp
     port = free_port()
     command = [PY, "-m", "gunicorn", "crisiscenter.wsgi", "-w", str(workers),
                "-b", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"]  # fmt: skip
-    process = procs.start("web", command, env)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/v1/scenarios/")
-            conn.getresponse().read()
-            conn.close()
-            return process, port
-        except OSError:
-            procs.check_alive()
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer:\n{procs.log_tail('web')}") from None
-            time.sleep(0.2)
+    return procs.start_http("web", command, env, port), port
 
 
 # --- mentions -------------------------------------------------------------------

@@ -74,19 +74,8 @@ def start_ws(procs: Processes, env: dict[str, str], options: list[str]) -> int:
     port = free_port()
     command = [PY, "-m", "uvicorn", "crisiscenter.asgi:application", "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "warning", "--no-access-log", *options]  # fmt: skip
-    procs.start("ws", command, env)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            conn.getresponse().read()
-            return port
-        except OSError:
-            procs.check_alive()
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not answer:\n{procs.log_tail('ws')}") from None
-            time.sleep(0.2)
+    procs.start_http("ws", command, env, port)
+    return port
 
 
 def agent_cookie() -> str:

@@ -44,16 +44,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` as a 
 
 from bench.bursts import http_bursts, http_paced, http_request, sql_bursts
 from bench.harness import (
-    PY,
     CpuMeter,
     Processes,
     bench_run,
     ensure_servers,
-    free_port,
     postgres_pid,
     redis_pid,
     say,
 )
+from bench.ingest import start_web
 
 BENCH_DB = "crisiscenter_bench_queue"
 OPEN_SHARE = 0.05
@@ -168,26 +167,6 @@ def release_bench_claims() -> int:
         return cur.rowcount
 
 
-# --- the web server -----------------------------------------------------------------
-def start_web(procs: Processes, env: dict[str, str], workers: int) -> int:
-    port = free_port()
-    command = [PY, "-m", "gunicorn", "crisiscenter.wsgi", "-w", str(workers),
-               "-b", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"]  # fmt: skip
-    procs.start("web", command, env)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            conn.getresponse().read()
-            return port
-        except OSError:
-            procs.check_alive()
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer:\n{procs.log_tail('web')}") from None
-            time.sleep(0.2)
-
-
 # --- top 50 -----------------------------------------------------------------------
 TOP_SQL = (
     "SELECT m.*, u.* FROM triage_mention m LEFT JOIN auth_user u ON u.id = m.claimed_by_id "
@@ -299,7 +278,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> 
         load(args.rows)
     release_bench_claims()
     agents = seed_agents(args.agents)
-    port = start_web(procs, env, args.web_workers)
+    _, port = start_web(procs, env, args.web_workers)
     pids = {"web": procs.started["web"].pid, "postgres": postgres_pid(), "redis": redis_pid()}
 
     say(f"top 50 for a tier, {args.requests} requests one after another")
