@@ -59,7 +59,7 @@ def seed() -> str:
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
-    from crisiscenter.roles import Role, grant
+    from core.roles import Role, grant
     from social.models import PlatformAccount
     from triage.models import WatchedAuthor
 

@@ -75,7 +75,7 @@ def store_and_push_one_mention(item: dict) -> bool:
     from django.db import IntegrityError, transaction
     from django.utils import timezone
 
-    from crisiscenter import events
+    from core import events
     from triage.ingest import build_mention, normalise
     from triage.selectors import mention_payload
 

@@ -82,7 +82,7 @@ def agent_cookie() -> str:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from crisiscenter.roles import Role, grant
+    from core.roles import Role, grant
 
     user, _ = get_user_model().objects.get_or_create(username="bench_push_agent")
     grant(user, Role.AGENT)

@@ -139,7 +139,7 @@ def seed_agents(count: int) -> list[Agent]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils.crypto import get_random_string
 
-    from crisiscenter.roles import Role, grant
+    from core.roles import Role, grant
 
     agents = []
     for i in range(count):

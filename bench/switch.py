@@ -60,7 +60,7 @@ def seed(args: argparse.Namespace) -> tuple[str, int]:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from crisiscenter.roles import Role, grant
+    from core.roles import Role, grant
     from playbooks.models import ChecklistItem, Department, Scenario
     from social.models import AdCampaign, PlatformAccount, ScheduledPost
 

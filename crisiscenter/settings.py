@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "channels",
     "crisiscenter",
+    "core",
     "playbooks",
     "social",
     "triage",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "crisiscenter.urls"
@@ -170,14 +172,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Not beside ModelBackend: every failed sign-in would hash the password twice. Sessions
 # signed in under ModelBackend (before 2026-11-25) have to sign in once more.
-AUTHENTICATION_BACKENDS = ["crisiscenter.auth.ModelBackendWithAccess"]
+AUTHENTICATION_BACKENDS = ["core.auth.ModelBackendWithAccess"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "crisiscenter.auth.TokenAuthentication",
+        "core.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -185,6 +187,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Crisis Center API",

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crisiscenter.roles import LEADS, role_required
+from core.roles import LEADS, role_required
 
 from . import selectors, services
 from .forms import ContentForm, FaqFormSet, PageOptionsForm, UpdateForm

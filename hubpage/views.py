@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crisiscenter.roles import STAFF, has_role
+from core.roles import STAFF, has_role
 
 from . import selectors, services, subscriptions
 from .labels import labels_for

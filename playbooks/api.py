@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crisiscenter.roles import IsCommsLead, IsStaffMember
+from core.roles import IsCommsLead, IsStaffMember
 
 from . import review, services
 from .models import Crisis, Phase, Scenario

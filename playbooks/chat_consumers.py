@@ -2,8 +2,8 @@
 
 from channels.db import database_sync_to_async
 
-from crisiscenter.events import room_group
-from crisiscenter.sockets import LiveConsumer
+from core.events import room_group
+from core.sockets import LiveConsumer
 
 from . import rooms
 from .models import Crisis

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from crisiscenter.roles import STAFF, role_required
+from core.roles import STAFF, role_required
 
 from . import rooms
 from .models import Crisis, Room

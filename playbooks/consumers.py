@@ -1,8 +1,8 @@
 from channels.db import database_sync_to_async
 
-from crisiscenter.events import STATE_GROUP, crisis_group
-from crisiscenter.roles import LEADS, STAFF, has_role, has_role_now
-from crisiscenter.sockets import LiveConsumer
+from core.events import STATE_GROUP, crisis_group
+from core.roles import LEADS, STAFF, has_role, has_role_now
+from core.sockets import LiveConsumer
 
 from .selectors import active_crisis, crisis_state
 

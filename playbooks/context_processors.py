@@ -1,4 +1,4 @@
-from crisiscenter.roles import LEADS, STAFF, has_role
+from core.roles import LEADS, STAFF, has_role
 
 from .selectors import active_crisis, crisis_state
 

@@ -12,9 +12,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from crisiscenter import events
-from social.connectors.base import ConnectorError
-from social.connectors.http import request, with_retries
+from core import events
+from core.http import request, with_retries
+from social.connectors.base import OutboundError
 
 from .models import (
     AuditEntry,
@@ -83,7 +83,7 @@ def _send(delivery: NotificationDelivery) -> None:
         delivery.attempts += 1
         return
     if not dept.chat_webhook_url:
-        raise ConnectorError("the department no longer has a webhook URL")
+        raise OutboundError("the department no longer has a webhook URL")
     text = f"{_subject(crisis)}\n{_body(crisis, dept)}"
 
     def post() -> None:
@@ -107,7 +107,7 @@ def deliver(delivery_id: int) -> str:
             return "skipped"
         try:
             _send(delivery)
-        except (ConnectorError, OSError) as exc:
+        except (OutboundError, OSError) as exc:
             delivery.state, delivery.error = DeliveryState.FAILED, str(exc)[:300]
             logger.warning("notifying %s by %s failed: %s", delivery.department, delivery.channel, exc)
         else:

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crisiscenter.roles import IsCommsLead, IsStaffMember
+from core.roles import IsCommsLead, IsStaffMember
 
 from . import review
 from .models import ActionItem, Crisis, Phase, Scenario

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from crisiscenter.roles import STAFF
+from core.roles import STAFF
 
 from .models import ActionItem, Scenario
 from .review import MeetingNotes

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from crisiscenter.roles import LEADS, STAFF, has_role, role_required
+from core.roles import LEADS, STAFF, has_role, role_required
 
 from . import audit, review
 from .models import AuditEntry, AuditKind, Crisis, MeetingKind

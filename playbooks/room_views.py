@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from crisiscenter.roles import LEADS, STAFF, has_role, role_required
+from core.roles import LEADS, STAFF, has_role, role_required
 from social import services as social_services
 from social.models import PauseState
 from social.selectors import outbound_items

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from crisiscenter import events
-from crisiscenter.roles import STAFF, Role, has_role
+from core import events
+from core.roles import STAFF, Role, has_role
 
 from .models import Crisis, Phase, Room, RoomMessage
 

@@ -6,7 +6,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from crisiscenter.events import CrisisState
+from core.events import CrisisState
 
 from .models import AuditEntry, ChecklistTask, Crisis, OrganisationState
 
@@ -70,7 +70,7 @@ def timeline(crisis: Crisis | None, limit: int = 12) -> list[AuditEntry]:
 
 
 def task_payload(task: ChecklistTask) -> dict[str, Any]:
-    """One checklist task as the live checklist shows it (crisiscenter.events.ChecklistTaskPayload)."""
+    """One checklist task as the live checklist shows it (core.events.ChecklistTaskPayload)."""
     done_by = None
     if task.done_at is not None:
         done_by = task.done_by.get_username() if task.done_by_id else "automated"

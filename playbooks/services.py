@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db import models, transaction
 from django.utils import timezone
 
-from crisiscenter import events
+from core import events
 from social import services as social_services
 from social.selectors import outbound_to_hold
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from crisiscenter.roles import LEADS, role_required, roles_of
+from core.roles import LEADS, role_required, roles_of
 
 from .models import RosterEntry, Scenario, TrainingState
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
-from crisiscenter.roles import LEADS, STAFF, has_role, role_required
+from core.roles import LEADS, STAFF, has_role, role_required
 from hubpage.selectors import hub_crisis, next_update_status
 from social.selectors import outbound_state, outbound_to_hold
 from triage.selectors import queue_stats

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.shortcuts import render
 from django.utils import timezone
 
-from crisiscenter.roles import Role, role_required
+from core.roles import Role, role_required
 
 from .accounts import CredentialStatus, credential_names, is_configured, listening_account
 from .models import ConnectorHealth, Platform

@@ -21,9 +21,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.http import with_retries
+
 from . import health
-from .connectors import ConnectorError, get_connector
-from .connectors.http import with_retries
+from .connectors import OutboundError, get_connector
 from .models import AdCampaign, PauseState, ScheduledPost
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def call_platform(item: Item, action: Action) -> Outcome:
     def attempt() -> None:
         try:
             method(external_id=item.external_id)
-        except ConnectorError as exc:
+        except OutboundError as exc:
             if exc.retry_after is not None:
                 waits.append(exc.retry_after)
             raise
@@ -105,7 +106,7 @@ def call_platform(item: Item, action: Action) -> Outcome:
             base_delay=settings.SOCIAL_PLATFORM_BASE_DELAY,
             max_delay=settings.SOCIAL_PLATFORM_MAX_DELAY,
         )
-    except ConnectorError as exc:
+    except OutboundError as exc:
         return Outcome(item, str(exc) or exc.__class__.__name__, max(waits, default=None))
     except Exception as exc:  # a connector bug must not leave the item pending for ever
         logger.exception("%s of %s %s on %s crashed", action, item.kind, item.pk, item.platform)

@@ -23,7 +23,7 @@ from triage import ingest
 from triage.services import dismiss_removed
 
 from . import credentials, health, state
-from .connectors import ConnectorError, get_connector
+from .connectors import OutboundError, get_connector
 from .connectors import meta as meta_api
 from .connectors import x as x_api
 
@@ -104,7 +104,7 @@ def _instagram_lookups(payload: Any) -> list[dict[str, Any]]:
     for account_id, comment_id in wanted:
         try:
             mention = connector.mentioned_comment(account_id, comment_id)
-        except ConnectorError as exc:
+        except OutboundError as exc:
             health.record_error("instagram", f"reading mention {comment_id}: {exc}")
             continue
         if mention:

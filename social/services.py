@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import outbound
-from .connectors import ConnectorError, get_connector
+from .connectors import OutboundError, get_connector
 from .models import AdCampaign, CampaignStatus, PauseState, PostStatus, ScheduledPost
 
 logger = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ def _publish(post: ScheduledPost) -> int:
         external_id = get_connector(post.account.platform).publish(
             account_handle=post.account.handle, text=post.text
         )
-    except ConnectorError as exc:
+    except OutboundError as exc:
         status = PostStatus.SCHEDULED if exc.transient else PostStatus.FAILED
         ScheduledPost.objects.filter(pk=post.pk).update(status=status, error=str(exc)[:300])
         return 0

@@ -33,7 +33,7 @@ def resume_on_platforms(crisis_id: int) -> dict[str, int]:
 def poll_reddit() -> int:
     """Beat runs this every minute; without Reddit credentials it does nothing."""
     from .connectors import get_connector
-    from .connectors.base import ConnectorError
+    from .connectors.base import OutboundError
     from .connectors.reddit import RedditConnector
     from .connectors.reddit_poll import poll
 
@@ -42,7 +42,7 @@ def poll_reddit() -> int:
         return 0
     try:
         result = poll(connector)
-    except ConnectorError as exc:  # recorded on the health page; the next run tries again
+    except OutboundError as exc:  # recorded on the health page; the next run tries again
         logger.warning("reddit poll failed: %s", exc)
         return 0
     logger.info("reddit poll: %s found, %s new or updated", result.found, result.accepted)

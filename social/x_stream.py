@@ -14,7 +14,7 @@ from typing import Any
 from triage.ingest import IngestError, accept_batch
 
 from . import health, state
-from .connectors import ConnectorError
+from .connectors import OutboundError
 from .connectors.x import XConnector, normalise, partial_errors
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def poll_once(connector: XConnector, query: str) -> int:
     return stored
 
 
-def _backoff(attempt: int, exc: ConnectorError) -> float:
+def _backoff(attempt: int, exc: OutboundError) -> float:
     if exc.retry_after is not None:
         return exc.retry_after
     return min(MAX_BACKOFF_S, 2.0 * 2**attempt) + random.uniform(0, 1)
@@ -88,8 +88,8 @@ def run_stream(
                     total += _store(held, "stream:x")
                     state.set_cursor("x", "since_id", since)
                     held, first_at = [], 0.0
-            raise ConnectorError("X closed the stream", transient=True)
-        except ConnectorError as exc:
+            raise OutboundError("X closed the stream", transient=True)
+        except OutboundError as exc:
             total += _store(held, "stream:x")
             if held:
                 state.set_cursor("x", "since_id", since)
@@ -111,5 +111,5 @@ def run_stream(
                 backfilled = poll_once(connector, query)
                 total += backfilled
                 say(f"backfilled {backfilled} mentions through recent search")
-            except ConnectorError as search_exc:
+            except OutboundError as search_exc:
                 health.record_error("x", f"backfill: {search_exc}")

@@ -21,7 +21,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from crisiscenter.roles import Role, grant
+from core.roles import Role, grant
 from playbooks.models import ChecklistItem, Department, Scenario
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crisiscenter.roles import Role
+from core.roles import Role
 from playbooks.models import RosterEntry
 from triage.models import Mention, MentionStatus, Tag
 

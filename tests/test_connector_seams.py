@@ -1,9 +1,9 @@
 import httpx
 import pytest
 
+from core import http
 from social import health
-from social.connectors import http
-from social.connectors.base import ConnectorError
+from social.connectors.base import OutboundError
 from social.models import ConnectorHealth
 
 
@@ -22,7 +22,7 @@ def test_transient_then_success_retries_with_the_platform_wait():
     def call():
         calls.append(1)
         if len(calls) == 1:
-            raise ConnectorError("429", transient=True, retry_after=2)
+            raise OutboundError("429", transient=True, retry_after=2)
         return "ok"
 
     assert http.with_retries(call, sleep=sleeps.append, base_delay=0.01) == "ok"
@@ -30,7 +30,7 @@ def test_transient_then_success_retries_with_the_platform_wait():
 
 
 def test_permanent_error_is_not_retried():
-    with pytest.raises(ConnectorError):
+    with pytest.raises(OutboundError):
         http.check(resp(400, json={"error": {"message": "Invalid OAuth access token.", "code": 190}}))
 
 

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
-from crisiscenter.roles import Role, is_first_line_only
+from core.roles import Role, is_first_line_only
 from hubpage.services import post_update
 from playbooks import drills, services
 from playbooks.models import Crisis, RosterEntry, TrainingRecord, TrainingState

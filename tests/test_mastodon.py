@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from social.connectors import mastodon_stream
-from social.connectors.base import ConnectorError
+from social.connectors.base import OutboundError
 from social.connectors.mastodon import MastodonConnector, normalise, parse_sse
 from social.cursors import get_cursor
 from social.models import ConnectorHealth, HeldNativeSchedule
@@ -205,7 +205,7 @@ def test_reply_refused_by_the_server_is_not_retried():
     with PlatformAPI() as api:
         api.always("POST", "/api/v1/statuses", Answer(422, {"error": "Validation failed: Text too long"}))
         connector = MastodonConnector(base_url=api.url, access_token="t")
-        with pytest.raises(ConnectorError, match="Text too long") as caught:
+        with pytest.raises(OutboundError, match="Text too long") as caught:
             connector.reply(in_reply_to="1", author_handle="a", text="x")
     assert not caught.value.transient
     assert len(api.calls("POST", "/api/v1/statuses")) == 1

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from social.connectors import ConnectorError, get_connector
+from social.connectors import OutboundError, get_connector
 from social.connectors import meta as meta_api
 from social.models import ConnectorHealth
 from triage.ingest import validate_batch
@@ -191,7 +191,7 @@ def test_expired_token_is_a_permanent_failure_with_its_message(platform):
     platform.script(
         "POST", "/v25.0/23843", Answer(400, fixture("meta/graph_error_oauthexception_190_doc.json"))
     )
-    with pytest.raises(ConnectorError) as caught:
+    with pytest.raises(OutboundError) as caught:
         get_connector("facebook").pause_campaign(external_id="23843")
     assert not caught.value.transient
     assert "Message describing the error (code 190)" in str(caught.value)
@@ -200,14 +200,14 @@ def test_expired_token_is_a_permanent_failure_with_its_message(platform):
 def test_meta_rate_limit_codes_are_transient(platform):
     limited = {"error": {"message": "User request limit reached", "type": "OAuthException", "code": 17}}
     platform.script("POST", "/v25.0/23843", Answer(400, limited))
-    with pytest.raises(ConnectorError) as caught:
+    with pytest.raises(OutboundError) as caught:
         get_connector("facebook").pause_campaign(external_id="23843")
     assert caught.value.transient
 
 
 def test_a_success_false_is_not_taken_for_paused(platform):
     platform.script("POST", "/v25.0/23843", Answer(200, {"success": False}))
-    with pytest.raises(ConnectorError):
+    with pytest.raises(OutboundError):
         get_connector("facebook").pause_campaign(external_id="23843")
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from crisiscenter.roles import Role
+from core.roles import Role
 from playbooks import portable, upload
 from playbooks.demo import PLAYBOOK
 from playbooks.models import ChecklistItem, Department, Scenario

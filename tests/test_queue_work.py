@@ -284,7 +284,7 @@ def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monke
     from asgiref.sync import sync_to_async
     from django.db import connections
 
-    from crisiscenter import events
+    from core import events
     from triage import presence
     from triage.consumers import TriageConsumer
 

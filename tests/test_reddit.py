@@ -2,7 +2,7 @@ import base64
 
 import pytest
 
-from social.connectors.base import ConnectorError
+from social.connectors.base import OutboundError
 from social.connectors.reddit import RedditConnector, normalise
 from social.connectors.reddit_poll import poll
 from social.cursors import get_cursor
@@ -104,7 +104,7 @@ def test_exhausted_rate_limit_waits_for_the_reset_and_keeps_what_was_found():
         api.always("GET", "/r/trains/comments", Answer(200, fixture(COMMENTS)))
         api.always("GET", "/message/mentions", EMPTY)
         reddit = connector(api, clock=lambda: clock[0])
-        with pytest.raises(ConnectorError) as caught:
+        with pytest.raises(OutboundError) as caught:
             poll(reddit)
         assert caught.value.transient and caught.value.retry_after == 10
         assert api.calls("GET", "/r/trains/comments") == []  # nothing sent while blocked
@@ -127,9 +127,9 @@ def test_server_errors_and_429_fail_the_poll_without_moving_the_cursor():
             Answer(429, {"message": "Too Many Requests", "error": 429}, {"x-ratelimit-reset": "30"}),
         )
         reddit = connector(api, subreddits=[])
-        with pytest.raises(ConnectorError, match="503"):
+        with pytest.raises(OutboundError, match="503"):
             poll(reddit)
-        with pytest.raises(ConnectorError) as caught:
+        with pytest.raises(OutboundError) as caught:
             poll(reddit)
     assert caught.value.retry_after == 30
     assert get_cursor("reddit", "search_created_utc") == ""
@@ -183,6 +183,6 @@ def test_reddit_ratelimit_error_in_a_200_is_transient_with_its_wait():
             ),
         )
         reddit = connector(api)
-        with pytest.raises(ConnectorError) as caught:
+        with pytest.raises(OutboundError) as caught:
             reddit._post_json("/api/comment", {"thing_id": "t3_x", "text": "hi"})
     assert caught.value.transient and caught.value.retry_after == 180

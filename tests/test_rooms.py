@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from crisiscenter.roles import Role, grant
+from core.roles import Role, grant
 from playbooks import rooms, services
 from playbooks.models import Room, RoomMessage
 from tests.conftest import make_user

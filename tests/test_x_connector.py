@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from social.connectors import ConnectorError, get_connector
+from social.connectors import OutboundError, get_connector
 from social.connectors import x as x_api
 from social.connectors.oauth1 import OAuth1Keys, authorization
 from social.models import ConnectorHealth
@@ -223,7 +223,7 @@ def test_rate_limit_is_transient_with_the_reset_time(platform):
     platform.script(
         "PUT", r"/12/.*", Answer(429, fixture("x/error_429_v2_observed.json"), {"x-rate-limit-reset": reset})
     )
-    with pytest.raises(ConnectorError) as caught:
+    with pytest.raises(OutboundError) as caught:
         get_connector("x").pause_campaign(external_id="8wku2")
     assert caught.value.transient and 5 <= caught.value.retry_after <= 7
     assert "Too Many Requests" in str(caught.value)
@@ -231,7 +231,7 @@ def test_rate_limit_is_transient_with_the_reset_time(platform):
 
 def test_invalid_request_is_permanent_with_the_platform_reason(platform):
     platform.script("POST", "/2/tweets", Answer(400, fixture("x/error_v2_problem_invalid_request.json")))
-    with pytest.raises(ConnectorError) as caught:
+    with pytest.raises(OutboundError) as caught:
         get_connector("x").reply(in_reply_to="1", author_handle="a", text="b")
     assert not caught.value.transient and "Invalid Request" in str(caught.value)
 

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from crisiscenter import events
+from core import events
 
 from .models import Alert, AlertKind, Band, Mention
 from .selectors import UNANSWERED

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crisiscenter.roles import CanIngest, IsStaffMember
+from core.roles import CanIngest, IsStaffMember
 
 from . import ingest, services
 from .models import Mention, ReplyTemplate

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crisiscenter.roles import LEADS, IsCommsLead, IsStaffMember, has_role, is_first_line_only
+from core.roles import LEADS, IsCommsLead, IsStaffMember, has_role, is_first_line_only
 
 from . import replies, services, teamwork
 from .alerts import recent_alerts

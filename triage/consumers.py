@@ -2,10 +2,10 @@ import asyncio
 
 from channels.db import database_sync_to_async
 
-from crisiscenter import events
-from crisiscenter.events import TRIAGE_GROUP, current_queue_seq
-from crisiscenter.roles import LEADS, QUEUE_WORKERS, has_role, has_role_now
-from crisiscenter.sockets import LiveConsumer
+from core import events
+from core.events import TRIAGE_GROUP, current_queue_seq
+from core.roles import LEADS, QUEUE_WORKERS, has_role, has_role_now
+from core.sockets import LiveConsumer
 
 from . import presence
 from .selectors import queue_stats, queue_top
@@ -69,7 +69,7 @@ class TriageConsumer(LiveConsumer):
             await self.send_json(await database_sync_to_async(_snapshot)())
 
     async def queue_delta(self, event):
-        # Each delta arrives as JSON text, encoded once by crisiscenter.events for every browser.
+        # Each delta arrives as JSON text, encoded once by core.events for every browser.
         if self.flusher is None or self.flusher.done():
             await self.send(text_data=event["json"])
             self.flusher = asyncio.ensure_future(self._hold_and_flush())

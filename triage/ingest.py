@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from crisiscenter import events
+from core import events
 from social.models import Platform
 
 from . import bulk

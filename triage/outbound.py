@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from social.connectors import ConnectorError, get_connector
+from social.connectors import OutboundError, get_connector
 
 from .models import Reply, ReplyStatus
 
@@ -22,7 +22,7 @@ def send_reply(reply_id: int, *, attempt: int = 0, retry: Callable | None = None
         external_id = get_connector(mention.platform).reply(
             in_reply_to=mention.external_id, author_handle=mention.author_handle, text=answer.text
         )
-    except ConnectorError as exc:
+    except OutboundError as exc:
         if exc.transient and attempt < MAX_ATTEMPTS:
             countdown = exc.retry_after or 2**attempt
             if retry is not None:

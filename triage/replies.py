@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from crisiscenter import events
-from crisiscenter.roles import is_first_line_only
+from core import events
+from core.roles import is_first_line_only
 
 from .models import AuthorKind, Mention, MentionStatus, QueueSettings, Reply, ReplyStatus, ReplyTemplate, Tier
 from .selectors import fresh_payloads

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crisiscenter.roles import IsStaffMember
+from core.roles import IsStaffMember
 from playbooks.models import Crisis
 
 from . import reports

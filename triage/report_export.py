@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from crisiscenter.roles import LEADS, Role, has_role, roles_of
+from core.roles import LEADS, Role, has_role, roles_of
 
 from .models import Band, Mention, Topic
 from .reports import AgentFigures, CrisisFigures

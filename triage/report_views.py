@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from crisiscenter.roles import STAFF, role_required
+from core.roles import STAFF, role_required
 from playbooks.models import Crisis
 from social.models import Platform
 

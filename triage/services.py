@@ -11,9 +11,9 @@ from functools import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from crisiscenter import events
-from crisiscenter.dbrows import columns, from_row
-from crisiscenter.roles import is_first_line_only
+from core import events
+from core.dbrows import columns, from_row
+from core.roles import is_first_line_only
 
 from .models import Mention, MentionStatus, Reply, ReplyTemplate, Tag, Tier
 from .selectors import fresh_payloads, mention_payload

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from crisiscenter import events
-from crisiscenter.roles import QUEUE_WORKERS, has_role, is_first_line_only
+from core import events
+from core.roles import QUEUE_WORKERS, has_role, is_first_line_only
 
 from .models import Mention, MentionStatus, Note, Tag, Tier
 from .selectors import fresh_payloads

@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from crisiscenter.roles import QUEUE_WORKERS, is_first_line_only, role_required
+from core.roles import QUEUE_WORKERS, is_first_line_only, role_required
 
 from .models import Tag
 from .replies import templates_for

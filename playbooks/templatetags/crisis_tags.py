@@ -2,7 +2,7 @@
 
 from django import template
 
-from crisiscenter.roles import LEADS, has_role
+from core.roles import LEADS, has_role
 
 from ..models import Crisis
 from ..room import phase_actions

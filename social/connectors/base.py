@@ -2,14 +2,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from core.http import OutboundError
 
-class ConnectorError(Exception):
-    """A platform call that failed. transient: worth retrying (429, 5xx, timeout)."""
-
-    def __init__(self, message: str, *, transient: bool = False, retry_after: float | None = None):
-        super().__init__(message)
-        self.transient = transient
-        self.retry_after = retry_after
+__all__ = ["Connector", "OutboundError"]
 
 
 class Connector(Protocol):

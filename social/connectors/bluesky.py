@@ -16,8 +16,9 @@ from typing import Any
 import httpx
 from django.core.cache import cache
 
-from . import http
-from .base import ConnectorError
+from core import http
+
+from .base import OutboundError
 
 logger = logging.getLogger(__name__)
 
@@ -259,7 +260,7 @@ class BlueskyConnector:
                     f"{self.appview_url}/xrpc/app.bsky.actor.getProfiles",
                     params=[("actors", d) for d in chunk],
                 )
-            except ConnectorError as exc:
+            except OutboundError as exc:
                 from social import health
 
                 health.record_error(PLATFORM, f"profile look-up: {exc}")
@@ -298,7 +299,7 @@ class BlueskyConnector:
                     headers={"Authorization": f"Bearer {token}"},
                     **kwargs,
                 ).json()
-            except ConnectorError as exc:
+            except OutboundError as exc:
                 if attempt == 0 and "ExpiredToken" in str(exc):
                     continue
                 raise
@@ -306,7 +307,7 @@ class BlueskyConnector:
 
     def _create_post(self, record: dict[str, Any]) -> str:
         if len(record["text"]) > MAX_POST_CHARS:
-            raise ConnectorError(f"a Bluesky post holds at most {MAX_POST_CHARS} characters")
+            raise OutboundError(f"a Bluesky post holds at most {MAX_POST_CHARS} characters")
         body = {"repo": self.session()["did"], "collection": POST, "rkey": tid(), "record": record}
         created = http.with_retries(lambda: self._xrpc("POST", "com.atproto.repo.createRecord", json=body))
         return created["uri"]
@@ -325,7 +326,7 @@ class BlueskyConnector:
             lambda: self._xrpc("GET", "app.bsky.feed.getPosts", params={"uris": in_reply_to})
         ).get("posts", [])
         if not posts:
-            raise ConnectorError(f"the post {in_reply_to} is gone or not visible")
+            raise OutboundError(f"the post {in_reply_to} is gone or not visible")
         post = posts[0]
         parent = {"uri": post["uri"], "cid": post["cid"]}
         root = ((post.get("record") or {}).get("reply") or {}).get("root") or parent
@@ -341,13 +342,13 @@ class BlueskyConnector:
         return self._create_post(record)
 
     def pause_campaign(self, *, external_id: str) -> None:
-        raise ConnectorError("Bluesky has no ad campaigns")
+        raise OutboundError("Bluesky has no ad campaigns")
 
     def resume_campaign(self, *, external_id: str) -> None:
-        raise ConnectorError("Bluesky has no ad campaigns")
+        raise OutboundError("Bluesky has no ad campaigns")
 
     def pause_scheduled(self, *, external_id: str) -> None:
-        raise ConnectorError("Bluesky has no scheduled posts; ours are held by our own publisher")
+        raise OutboundError("Bluesky has no scheduled posts; ours are held by our own publisher")
 
     def resume_scheduled(self, *, external_id: str) -> None:
-        raise ConnectorError("Bluesky has no scheduled posts; ours are held by our own publisher")
+        raise OutboundError("Bluesky has no scheduled posts; ours are held by our own publisher")

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from social.connectors.base import ConnectorError
+from social.connectors.base import OutboundError
 from social.models import WebhookReceipt
 
 HEADER = "X-CrisisCenter-Signature"
@@ -132,8 +132,8 @@ class ListeningToolConnector:
     def normalise(self, payload: Any) -> list[dict[str, Any]]:
         return list(payload) if isinstance(payload, list) else [payload]
 
-    def _refuse(self, what: str) -> ConnectorError:
-        return ConnectorError(
+    def _refuse(self, what: str) -> OutboundError:
+        return OutboundError(
             f"{what}: this mention came from a listening tool, not a connected platform; "
             "answer it where it was posted (open its link) and mark it resolved"
         )

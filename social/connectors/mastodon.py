@@ -18,11 +18,11 @@ import httpx
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core import http
 from social import health
 from social.models import HeldNativeSchedule
 
-from . import http
-from .base import ConnectorError
+from .base import OutboundError
 from .html_text import html_to_text
 
 logger = logging.getLogger(__name__)
@@ -217,7 +217,7 @@ class MastodonConnector:
             self._streaming_base = self.base_url
             try:
                 urls = self.get("/api/v2/instance").json().get("configuration", {}).get("urls", {})
-            except (ConnectorError, ValueError):
+            except (OutboundError, ValueError):
                 urls = {}
             scheme, sep, rest = (urls.get("streaming") or "").partition("://")
             if sep and scheme in ("wss", "https", "ws", "http"):
@@ -260,10 +260,10 @@ class MastodonConnector:
         return str(status["id"])
 
     def pause_campaign(self, *, external_id: str) -> None:
-        raise ConnectorError("Mastodon has no ad campaigns")
+        raise OutboundError("Mastodon has no ad campaigns")
 
     def resume_campaign(self, *, external_id: str) -> None:
-        raise ConnectorError("Mastodon has no ad campaigns")
+        raise OutboundError("Mastodon has no ad campaigns")
 
     def _reschedule(self, external_id: str, when) -> dict[str, Any]:
         url = f"{self.base_url}/api/v1/scheduled_statuses/{external_id}"
@@ -291,7 +291,7 @@ class MastodonConnector:
         """Back to the original time, or a few minutes from now if it passed during the hold."""
         held = HeldNativeSchedule.objects.filter(platform=PLATFORM, external_id=external_id).first()
         if held is None:
-            raise ConnectorError(f"scheduled status {external_id} was not held by us")
+            raise OutboundError(f"scheduled status {external_id} was not held by us")
         when = max(held.original_at, timezone.now() + MIN_SCHEDULE_AHEAD)
         self._reschedule(external_id, when)
         held.delete()

@@ -20,9 +20,10 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from core.http import DEFAULT_TIMEOUT, request
+
 from .. import credentials
-from .base import ConnectorError
-from .http import DEFAULT_TIMEOUT, request
+from .base import OutboundError
 
 logger = logging.getLogger(__name__)
 
@@ -178,12 +179,12 @@ class MetaConnector:
             response = request(
                 self.client, method, self._url(path), headers={"Authorization": f"Bearer {token}"}, **kwargs
             )
-        except ConnectorError as exc:
+        except OutboundError as exc:
             raise _rate_limit_or(exc) from exc
         try:
             body = response.json()
         except ValueError as exc:
-            raise ConnectorError(f"Graph API answered with no JSON: {response.text[:200]}") from exc
+            raise OutboundError(f"Graph API answered with no JSON: {response.text[:200]}") from exc
         return body if isinstance(body, dict) else {}
 
     def _page_token(self) -> str:
@@ -194,7 +195,7 @@ class MetaConnector:
 
     def publish(self, *, account_handle: str, text: str) -> str:
         if self.platform != "facebook":
-            raise ConnectorError("publishing to Instagram needs media; post it from Instagram")
+            raise OutboundError("publishing to Instagram needs media; post it from Instagram")
         page = credentials.secret("meta", "page_id")
         return str(self._call("POST", f"{page}/feed", token=self._page_token(), data={"message": text})["id"])
 
@@ -202,14 +203,14 @@ class MetaConnector:
         edge = "comments" if self.platform == "facebook" else "replies"
         body = self._call("POST", f"{in_reply_to}/{edge}", token=self._page_token(), data={"message": text})
         if not body.get("id"):
-            raise ConnectorError(f"Graph API answered without a comment id: {body}")
+            raise OutboundError(f"Graph API answered without a comment id: {body}")
         return str(body["id"])
 
     def _set_campaign(self, external_id: str, status: str) -> None:
         body = self._call("POST", external_id, token=self._ads_token(), data={"status": status})
         # Documented as {"success": true}; some pages of the docs show the string "true".
         if body.get("success") not in (True, "true"):
-            raise ConnectorError(f"Marketing API did not confirm {status} for {external_id}: {body}")
+            raise OutboundError(f"Marketing API did not confirm {status} for {external_id}: {body}")
 
     def pause_campaign(self, *, external_id: str) -> None:
         self._set_campaign(external_id, "PAUSED")
@@ -218,13 +219,13 @@ class MetaConnector:
         self._set_campaign(external_id, "ACTIVE")
 
     def pause_scheduled(self, *, external_id: str) -> None:
-        raise ConnectorError(
+        raise OutboundError(
             f"{self.platform} has no pause for a natively scheduled post: "
             "reschedule or delete it in Meta Business Suite"
         )
 
     def resume_scheduled(self, *, external_id: str) -> None:
-        raise ConnectorError(f"{self.platform} has no pause for a natively scheduled post")
+        raise OutboundError(f"{self.platform} has no pause for a natively scheduled post")
 
     def mentioned_comment(self, account_id: str, comment_id: str) -> dict[str, Any] | None:
         """The Instagram comment that mentioned us, as a mention (the webhook gives ids only)."""
@@ -246,10 +247,10 @@ class MetaConnector:
         }
 
 
-def _rate_limit_or(exc: ConnectorError) -> ConnectorError:
+def _rate_limit_or(exc: OutboundError) -> OutboundError:
     """Meta signals rate limits as HTTP 400 with particular codes: those are worth retrying."""
     message = str(exc)
     for code in RATE_LIMIT_CODES:
         if f"(code {code})" in message:
-            return ConnectorError(message, transient=True, retry_after=exc.retry_after)
+            return OutboundError(message, transient=True, retry_after=exc.retry_after)
     return exc

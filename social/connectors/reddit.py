@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 
+from core import http
 from social import health
 
-from . import http
-from .base import ConnectorError
+from .base import OutboundError
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class RedditConnector:
             headers={"User-Agent": self.user_agent},
         ).json()
         if "access_token" not in response:
-            raise ConnectorError(f"Reddit refused the credentials: {response.get('error', response)}")
+            raise OutboundError(f"Reddit refused the credentials: {response.get('error', response)}")
         self._token = (response["access_token"], self.clock() + int(response.get("expires_in", 3600)) - 60)
         return self._token[0]
 
@@ -146,7 +146,7 @@ class RedditConnector:
     def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         wait = self.blocked_until - self.clock()
         if wait > 0:
-            raise ConnectorError("Reddit rate limit reached", transient=True, retry_after=wait)
+            raise OutboundError("Reddit rate limit reached", transient=True, retry_after=wait)
         for attempt in range(2):
             headers = {
                 "Authorization": f"bearer {self.token(fresh=attempt > 0)}",
@@ -154,7 +154,7 @@ class RedditConnector:
             }
             try:
                 response = http.request(self.client, method, self.api_url + path, headers=headers, **kwargs)
-            except ConnectorError as exc:
+            except OutboundError as exc:
                 if attempt == 0 and str(exc).startswith("HTTP 401"):
                     continue  # the token expired early: one fresh token, one more try
                 if exc.transient and exc.retry_after:
@@ -197,12 +197,12 @@ class RedditConnector:
             code, message = errors[0][0], errors[0][1] if len(errors[0]) > 1 else ""
             if code == "RATELIMIT":
                 minutes = _RATELIMIT_MINUTES.search(message)
-                raise ConnectorError(
+                raise OutboundError(
                     f"Reddit: {message}",
                     transient=True,
                     retry_after=60.0 * int(minutes.group(1)) if minutes else 60.0,
                 )
-            raise ConnectorError(f"Reddit: {code} {message}".strip())
+            raise OutboundError(f"Reddit: {code} {message}".strip())
         return body.get("data") or {}
 
     def reply(self, *, in_reply_to: str, author_handle: str, text: str) -> str:
@@ -221,13 +221,13 @@ class RedditConnector:
         return data.get("name") or data.get("id", "")
 
     def pause_campaign(self, *, external_id: str) -> None:
-        raise ConnectorError("Reddit ad campaigns are not connected; pause them in Reddit Ads Manager")
+        raise OutboundError("Reddit ad campaigns are not connected; pause them in Reddit Ads Manager")
 
     def resume_campaign(self, *, external_id: str) -> None:
-        raise ConnectorError("Reddit ad campaigns are not connected; resume them in Reddit Ads Manager")
+        raise OutboundError("Reddit ad campaigns are not connected; resume them in Reddit Ads Manager")
 
     def pause_scheduled(self, *, external_id: str) -> None:
-        raise ConnectorError("Reddit has no scheduled posts through its API")
+        raise OutboundError("Reddit has no scheduled posts through its API")
 
     def resume_scheduled(self, *, external_id: str) -> None:
-        raise ConnectorError("Reddit has no scheduled posts through its API")
+        raise OutboundError("Reddit has no scheduled posts through its API")

@@ -9,7 +9,7 @@ from datetime import datetime
 from social import health
 from social.cursors import get_cursor
 
-from .base import ConnectorError
+from .base import OutboundError
 from .reddit import PLATFORM, RedditConnector
 from .stream import BatchBuffer
 
@@ -47,7 +47,7 @@ def poll(connector: RedditConnector) -> PollResult:
     ):
         try:
             source_found, source_accepted, source_newest = _poll_source(name, fetch)
-        except ConnectorError as exc:
+        except OutboundError as exc:
             health.record_error(PLATFORM, f"poll: {exc}")
             raise
         found, accepted, newest = found + source_found, accepted + source_accepted, max(newest, source_newest)

@@ -132,7 +132,7 @@ def run_with_reconnects(
     the health page. Returns how many sessions ran."""
     import httpx
 
-    from .base import ConnectorError
+    from .base import OutboundError
 
     sessions = attempt = 0
     while not should_stop() and (max_sessions is None or sessions < max_sessions):
@@ -142,7 +142,7 @@ def run_with_reconnects(
         try:
             session()
             say(f"{platform}: the stream closed")
-        except (ConnectorError, httpx.HTTPError, OSError, DatabaseError) as exc:
+        except (OutboundError, httpx.HTTPError, OSError, DatabaseError) as exc:
             retry_after = getattr(exc, "retry_after", None)
             if retry_after:
                 health.record_rate_limit(platform, retry_after=retry_after)

@@ -21,9 +21,10 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from core.http import DEFAULT_TIMEOUT, check, request
+
 from .. import credentials
-from .base import ConnectorError
-from .http import DEFAULT_TIMEOUT, check, request
+from .base import OutboundError
 from .oauth1 import OAuth1Keys, authorization
 
 logger = logging.getLogger(__name__)
@@ -245,7 +246,7 @@ class XConnector:
         try:
             return str(response.json()["data"]["id"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise ConnectorError(f"X answered without a post id: {response.text[:200]}") from exc
+            raise OutboundError(f"X answered without a post id: {response.text[:200]}") from exc
 
     def publish(self, *, account_handle: str, text: str) -> str:
         return self._post({"text": text})
@@ -265,9 +266,9 @@ class XConnector:
         try:
             answered = response.json()["data"].get("entity_status", status)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ConnectorError(f"X Ads answered without the campaign: {response.text[:200]}") from exc
+            raise OutboundError(f"X Ads answered without the campaign: {response.text[:200]}") from exc
         if answered != status:
-            raise ConnectorError(f"X Ads left campaign {external_id} {answered}, not {status}")
+            raise OutboundError(f"X Ads left campaign {external_id} {answered}, not {status}")
 
     def pause_campaign(self, *, external_id: str) -> None:
         self._set_campaign(external_id, "PAUSED")
@@ -276,13 +277,13 @@ class XConnector:
         self._set_campaign(external_id, "ACTIVE")
 
     def pause_scheduled(self, *, external_id: str) -> None:
-        raise ConnectorError(
+        raise OutboundError(
             "X has no pause for a natively scheduled post: "
             "delete it in X Ads, or schedule it in Crisis Center"
         )
 
     def resume_scheduled(self, *, external_id: str) -> None:
-        raise ConnectorError("X has no pause for a natively scheduled post")
+        raise OutboundError("X has no pause for a natively scheduled post")
 
     # inbound ----------------------------------------------------------------------
     def search(self, query: str, *, since_id: str = "", max_pages: int = 5) -> tuple[list[dict], str]:
@@ -338,4 +339,4 @@ class XConnector:
                     except ValueError:
                         logger.warning("x stream: a line that is not JSON, skipped: %r", line[:200])
         except httpx.TransportError as exc:
-            raise ConnectorError(f"X stream dropped: {exc}", transient=True) from exc
+            raise OutboundError(f"X stream dropped: {exc}", transient=True) from exc

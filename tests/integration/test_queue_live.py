@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from crisiscenter.events import next_queue_seq
-from crisiscenter.roles import Role
+from core.events import next_queue_seq
+from core.roles import Role
 from tests.conftest import make_user, mention_item, wait_for
 from triage import tasks
 from triage.models import Alert, Mention, MentionStatus
@@ -159,7 +159,7 @@ def test_a_burst_reaches_the_page_in_few_frames_with_every_delta_in_order(live, 
 def test_presence_shows_who_has_the_queue_open(live):
     import uuid
 
-    from crisiscenter.roles import Role
+    from core.roles import Role
     from tests.conftest import make_user
     from triage import presence
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from crisiscenter.roles import Role
+from core.roles import Role
 from playbooks import rooms, services
 from playbooks.models import RoomMessage
 

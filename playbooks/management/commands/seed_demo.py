@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from crisiscenter.roles import Role, ensure_role_groups, grant
+from core.roles import Role, ensure_role_groups, grant
 from hubpage.demo import seed_hub_demo
 from playbooks.demo import (
     ACCOUNTS,

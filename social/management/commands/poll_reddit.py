@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from social.accounts import credential_names
 from social.connectors import get_connector
-from social.connectors.base import ConnectorError
+from social.connectors.base import OutboundError
 from social.connectors.reddit import RedditConnector
 from social.connectors.reddit_poll import poll
 from social.connectors.stream import reconnect_delay
@@ -34,7 +34,7 @@ class Command(BaseCommand):
                     f"(cursor {result.cursor:.0f})"
                 )
                 wait = interval
-            except ConnectorError as exc:
+            except OutboundError as exc:
                 failures += 1
                 wait = max(interval, reconnect_delay(failures, retry_after=exc.retry_after))
                 self.stderr.write(f"reddit: {exc}; next try in {wait:.0f}s")

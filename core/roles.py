@@ -41,7 +41,7 @@ def roles_of(user: Any) -> frozenset[Role]:
 
 
 def remember_access(user: Any, roles: frozenset[Role], *, outside_team: bool) -> None:
-    """What roles_of() and is_outside_team() would read, already read (crisiscenter.auth)."""
+    """What roles_of() and is_outside_team() would read, already read (core.auth)."""
     user._crisis_roles, user._outside_team = roles, outside_team
 
 

@@ -1,5 +1,5 @@
 """The one way connectors talk HTTP: a timeout on every call, platform faults mapped to
-ConnectorError (429 and 5xx are transient, with the wait the platform asked for), and
+OutboundError (429 and 5xx are transient, with the wait the platform asked for), and
 bounded retries with backoff and jitter."""
 
 from __future__ import annotations
@@ -13,9 +13,17 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .base import ConnectorError
-
 logger = logging.getLogger(__name__)
+
+
+class OutboundError(Exception):
+    """An outbound call (platform, webhook) that failed. transient: worth retrying (429, 5xx, timeout)."""
+
+    def __init__(self, message: str, *, transient: bool = False, retry_after: float | None = None):
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after = retry_after
+
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 MAX_RETRY_AFTER = 900.0
@@ -73,11 +81,11 @@ def describe_error(response: httpx.Response) -> str:
 
 
 def check(response: httpx.Response) -> httpx.Response:
-    """Raise ConnectorError for any non-2xx answer; transient for 429 and 5xx."""
+    """Raise OutboundError for any non-2xx answer; transient for 429 and 5xx."""
     if response.is_success:
         return response
     transient = response.status_code == 429 or response.status_code >= 500
-    raise ConnectorError(
+    raise OutboundError(
         describe_error(response),
         transient=transient,
         retry_after=retry_after_seconds(response) if transient else None,
@@ -90,9 +98,9 @@ def request(client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx
     try:
         response = client.request(method, url, **kwargs)
     except httpx.TimeoutException as exc:
-        raise ConnectorError(f"timed out: {method} {url}", transient=True) from exc
+        raise OutboundError(f"timed out: {method} {url}", transient=True) from exc
     except httpx.TransportError as exc:
-        raise ConnectorError(f"cannot reach the platform: {exc}", transient=True) from exc
+        raise OutboundError(f"cannot reach the platform: {exc}", transient=True) from exc
     return check(response)
 
 
@@ -109,7 +117,7 @@ def with_retries(
     for attempt in range(attempts):
         try:
             return call()
-        except ConnectorError as exc:
+        except OutboundError as exc:
             if not exc.transient or attempt == attempts - 1:
                 raise
             delay = exc.retry_after if exc.retry_after is not None else base_delay * 2**attempt
