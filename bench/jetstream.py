@@ -5,7 +5,7 @@ websocket, decodes and filters (keywords, DIDs, reply and quote refs).
 
 A local websocket server (a thread in this process) sends recorded-shape post events (the
 captured fixtures with varied text) as fast as it can; the consumer does what
-social.connectors.bluesky_stream.consume does per event. Matched events then go to ingest
+triage.inbound.bluesky_stream.consume does per event. Matched events then go to ingest
 in one batch a second, which bench/ingest.py measures. Needs no database.
 
 The whole Bluesky network produces in the order of tens to a few hundred posts a second

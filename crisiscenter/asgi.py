@@ -12,7 +12,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
-from playbooks.chat_consumers import RoomConsumer  # noqa: E402
+from playbooks.chat.consumers import RoomConsumer  # noqa: E402
 from playbooks.consumers import CrisisConsumer, StateConsumer  # noqa: E402
 from triage.consumers import TriageConsumer  # noqa: E402
 

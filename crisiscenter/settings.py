@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "social",
     "triage",
     "hubpage",
+    "command",
 ]
 
 MIDDLEWARE = [
@@ -147,7 +148,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "publish-due-posts": {"task": "social.tasks.publish_due_posts", "schedule": 15.0},
     "requeue-stale-batches": {"task": "triage.tasks.requeue_stale_batches", "schedule": 30.0},
-    "poll-reddit": {"task": "social.tasks.poll_reddit", "schedule": env_int("REDDIT_POLL_SECONDS", 60)},
+    "poll-reddit": {"task": "triage.tasks.poll_reddit", "schedule": env_int("REDDIT_POLL_SECONDS", 60)},
     "alert-sla-breaches": {"task": "triage.tasks.alert_sla_breaches", "schedule": 30.0},
     "release-idle-claims": {"task": "triage.tasks.release_idle_claims", "schedule": 30.0},
     "detect-spike": {"task": "triage.tasks.detect_spike", "schedule": 60.0},

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import editor, views
+from hubpage import api, editor, views
 
 LANG = r"(?P<lang>[a-z]{2,3})"
 
@@ -24,4 +24,8 @@ urlpatterns = [
     re_path(
         rf"^{LANG}/banner\.html$", views.hub_banner, {"name": "banner.html"}, name="hub_banner_html_lang"
     ),
+]
+
+api_urlpatterns = [
+    path("hub/updates/", api.HubUpdateView.as_view(), name="api_hub_updates"),
 ]

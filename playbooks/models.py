@@ -11,6 +11,15 @@ class Phase(models.TextChoices):
     REVIEWED = "reviewed", "Reviewed"
 
 
+# Where a crisis may go from each phase. Closing straight from active is the plain "end crisis".
+PHASE_MOVES: dict[str, tuple[Phase, ...]] = {
+    Phase.ACTIVE: (Phase.AFTERMATH, Phase.CLOSED),
+    Phase.AFTERMATH: (Phase.CLOSED,),
+    Phase.CLOSED: (Phase.REVIEWED,),
+    Phase.REVIEWED: (),
+}
+
+
 class ScenarioKind(models.TextChoices):
     PRODUCT_FAILURE = "product_failure", "Product failure"
     OUTAGE = "outage", "Outage"
@@ -150,6 +159,10 @@ class Crisis(models.Model):
 
     def __str__(self) -> str:
         return f"{'Drill: ' if self.is_drill else ''}{self.title}"
+
+    def next_phases(self) -> tuple[Phase, ...]:
+        """The phases this crisis may move to from where it is."""
+        return PHASE_MOVES[self.phase]
 
 
 class OrganisationState(models.Model):

@@ -150,15 +150,6 @@ class PhaseError(Exception):
     pass
 
 
-# Where a crisis may go from each phase. Closing straight from active is the plain "end crisis".
-ALLOWED_PHASES: dict[str, tuple[str, ...]] = {
-    Phase.ACTIVE: (Phase.AFTERMATH, Phase.CLOSED),
-    Phase.AFTERMATH: (Phase.CLOSED,),
-    Phase.CLOSED: (Phase.REVIEWED,),
-    Phase.REVIEWED: (),
-}
-
-
 def move_phase(*, crisis_id: int, to: str, by) -> Crisis:
     """What the lead's phase button and the phase API do: `reviewed` only by completing the
     review (both meetings held, playbooks.review), every other move through advance_phase."""
@@ -181,7 +172,7 @@ def advance_phase(*, crisis_id: int, to: str, by) -> Crisis:
         crisis = Crisis.objects.select_for_update().filter(pk=crisis_id).first()
         if crisis is None:
             raise PhaseError("There is no such crisis.")
-        if to not in ALLOWED_PHASES[crisis.phase]:
+        if to not in crisis.next_phases():
             raise PhaseError(
                 f"A crisis in {crisis.get_phase_display().lower()} cannot move to {to.label.lower()}."
             )
@@ -318,7 +309,7 @@ def _after_commit_publish_hub(crisis_id: int | None = None) -> None:
 
 def _after_commit_follow_up(crisis_id: int, scenario: Scenario, demo_stream_minutes: int) -> None:
     """Departments are told, the holding statement goes up and a drill's stream starts, off the request."""
-    from . import tasks
+    from command import tasks
 
     transaction.on_commit(lambda: tasks.notify_departments.delay(crisis_id), robust=True)
     if scenario.holding_statement.strip():

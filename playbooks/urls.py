@@ -1,30 +1,12 @@
-from django.urls import include, path
+"""The roster and the crisis chat rooms (under /playbooks/)."""
 
-from . import room_views, staffing, views
+from django.urls import path
+
+from playbooks import staffing
+from playbooks.chat import views as chat_views
 
 urlpatterns = [
-    path("", views.crisis_room, name="crisis_room"),
-    path("switch/", views.switch, name="crisis_switch"),
-    path("deactivate/", views.deactivate, name="crisis_deactivate"),
-    path("tasks/<int:task_id>/", room_views.toggle_task, name="task_toggle"),
-    path("crises/", room_views.crisis_list, name="crisis_list"),
-    path("crises/<int:crisis_id>/", room_views.crisis_checklist, name="crisis_checklist"),
-    path("crises/<int:crisis_id>/outbound/", room_views.crisis_outbound, name="crisis_outbound"),
-    path(
-        "crises/<int:crisis_id>/outbound/retry/", room_views.retry_failed_pauses, name="crisis_retry_pauses"
-    ),
-    path("crises/<int:crisis_id>/outbound/resume/", room_views.resume_outbound, name="crisis_resume"),
-    path("crises/<int:crisis_id>/departments/", room_views.crisis_departments, name="crisis_departments"),
-    path(
-        "crises/<int:crisis_id>/departments/retry/",
-        room_views.retry_deliveries,
-        name="crisis_retry_deliveries",
-    ),
-    path("crises/<int:crisis_id>/hub/", room_views.crisis_hub, name="crisis_hub"),
-    path("crises/<int:crisis_id>/print/", room_views.crisis_print, name="crisis_print"),
-    path("crises/<int:crisis_id>/report/", room_views.drill_report, name="drill_report"),
-    path("crises/<int:crisis_id>/phase/", room_views.change_phase, name="crisis_phase"),
-    path("scenarios/<int:scenario_id>/print/", room_views.scenario_print, name="scenario_print"),
     path("roster/", staffing.roster, name="roster"),
-    path("", include("playbooks.review_urls")),
+    path("crises/<int:crisis_id>/rooms/", chat_views.rooms_index, name="crisis_rooms"),
+    path("crises/<int:crisis_id>/rooms/<str:room>/", chat_views.room_page, name="crisis_room_chat"),
 ]

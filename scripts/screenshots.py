@@ -66,7 +66,8 @@ def _tick(crisis, by, count: int) -> None:
 def seed_drill(scenario) -> int:
     """A drill run with a hub update and room messages, then closed (its drill report)."""
     from hubpage.services import post_update
-    from playbooks import rooms, services
+    from playbooks import services
+    from playbooks.chat import services as rooms
     from playbooks.models import Crisis
 
     lead, agent, _ = _users()
@@ -154,7 +155,8 @@ def seed_live(scenario) -> int:
     from django.utils import timezone
 
     from hubpage.services import ensure_content, post_update, set_page_options
-    from playbooks import rooms, services
+    from playbooks import services
+    from playbooks.chat import services as rooms
     from playbooks.selectors import active_crisis
 
     lead, agent, volunteer = _users()

@@ -1,15 +1,9 @@
-from django import forms
 from django.contrib import admin
-from django.db import models, transaction
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.db import models
 from django.utils.html import format_html, format_html_join
 
 from .accounts import credential_names, is_configured
-from .imports import FIELDS, parse_map
-from .models import AdCampaign, ConnectorHealth, ImportStatus, MentionImport, PlatformAccount, ScheduledPost
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+from .models import AdCampaign, ConnectorHealth, PlatformAccount, ScheduledPost
 
 
 @admin.register(PlatformAccount)
@@ -80,100 +74,6 @@ class AdCampaignAdmin(admin.ModelAdmin):
         "pause_started_at",
         "pause_confirmed_at",
     ]
-
-
-class MentionImportForm(forms.ModelForm):
-    csv_file = forms.FileField(label="CSV file", help_text="An export from a listening tool, UTF-8.")
-    mapping = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Column map",
-        help_text="Optional, one COLUMN=FIELD per line for columns not recognised by name. Fields: "
-        + ", ".join(FIELDS),
-    )
-
-    class Meta:
-        model = MentionImport
-        fields = ["platform"]
-
-    def clean_csv_file(self):
-        upload = self.cleaned_data["csv_file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                "The file is larger than 50 MB; split it or use the import_mentions command."
-            )
-        try:
-            return upload.name, upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(
-                f"The file is not UTF-8 text ({exc.reason}); export it as UTF-8."
-            ) from exc
-
-    def clean_mapping(self):
-        try:
-            return parse_map(line for line in self.cleaned_data["mapping"].splitlines() if line.strip())
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-
-
-@admin.register(MentionImport)
-class MentionImportAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "status", "rows_read", "accepted", "rejected", "created_by", "created_at"]
-    list_filter = ["status"]
-    change_form_template = "admin/social/mentionimport/change_form.html"
-    progress_fields = [
-        "file_name",
-        "platform",
-        "column_map",
-        "status",
-        "rows_read",
-        "accepted",
-        "rejected",
-        "rejected_rows",
-        "error",
-        "created_by",
-        "created_at",
-        "finished_at",
-    ]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = MentionImportForm
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        return ["platform", "csv_file", "mapping"] if obj is None else self.progress_fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.progress_fields
-
-    @admin.display(description="Rejected rows")
-    def rejected_rows(self, obj: MentionImport) -> str:
-        if not obj.problems:
-            return "none"
-        return format_html_join("", "<div>row {}: {}</div>", ((p["row"], p["reason"]) for p in obj.problems))
-
-    def add_view(self, request, form_url="", extra_context=None):
-        buttons = {"show_save_and_add_another": False, "show_save_and_continue": False}
-        return super().add_view(request, form_url, {**(extra_context or {}), **buttons})
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        from .tasks import import_mentions
-
-        obj.file_name, obj.content = form.cleaned_data["csv_file"]
-        obj.column_map = form.cleaned_data["mapping"]
-        obj.created_by = request.user
-        obj.status = ImportStatus.QUEUED
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: import_mentions.delay(obj.pk), robust=True)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        return redirect(reverse("admin:social_mentionimport_change", args=[obj.pk]))  # to its progress
-
-    def has_change_permission(self, request, obj=None):
-        return False  # an import is a record of what happened: viewed, never edited
 
 
 @admin.register(ConnectorHealth)

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from websockets.sync.server import serve
 
-from social.connectors import bluesky_stream
 from social.connectors.bluesky import (
     BlueskyConnector,
     event_to_mention,
@@ -18,11 +17,12 @@ from social.connectors.bluesky import (
     mentioned_dids,
     reply_facets,
 )
-from social.connectors.stream import BatchBuffer
 from social.cursors import get_cursor, save_cursor
 from social.models import ConnectorHealth
 from tests.connector_helpers import fixture, process_pending, stored
 from tests.platform_api import Answer, PlatformAPI
+from triage.inbound import bluesky_stream
+from triage.inbound.streams import BatchBuffer
 from triage.models import MentionBatch
 
 QUOTE = "bluesky/jetstream_commit_create_post_quote_captured.json"

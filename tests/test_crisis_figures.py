@@ -1,4 +1,4 @@
-"""The figures the review shows, from triage.reports.crisis_figures."""
+"""The figures the review shows, from triage.reports.figures.crisis_figures."""
 
 from datetime import timedelta
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from playbooks import services
 from triage.models import Mention, Reply, ReplyStatus
-from triage.reports import crisis_figures
+from triage.reports.figures import crisis_figures
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,10 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
+from command import drills
 from core.roles import Role, is_first_line_only
 from hubpage.services import post_update
-from playbooks import drills, services
+from playbooks import services
 from playbooks.models import Crisis, RosterEntry, TrainingRecord, TrainingState
 from social.models import AdCampaign, PlatformAccount, PostStatus, ScheduledPost
 from triage.models import Mention, MentionBatch

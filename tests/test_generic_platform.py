@@ -50,7 +50,7 @@ def test_a_csv_from_a_listening_tool_can_be_imported_as_generic(tmp_path):
 
 
 def test_a_reply_to_a_generic_mention_fails_with_the_reason_instead_of_pretending(agent, integration):
-    from triage.outbound import send_reply
+    from triage.delivery import send_reply
 
     client = api_for(integration)
     client.post("/api/v1/mentions/", [mention_item("f1", platform="generic")], format="json")

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from social.connectors.generic import sign
-from social.imports import run_import
 from social.models import ConnectorHealth, ImportStatus, MentionImport
 from tests.conftest import mention_item
 from tests.connector_helpers import process_pending
+from triage.inbound.csv_import import run_import
 from triage.models import Mention, MentionBatch
 
 SECRET = "shared-webhook-secret"

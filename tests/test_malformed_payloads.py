@@ -6,13 +6,13 @@ import pytest
 from django.core.cache import cache
 
 from social.connectors.bluesky import BlueskyConnector
-from social.connectors.bluesky_stream import JetstreamBatch
 from social.connectors.mastodon import normalise as mastodon_normalise
 from social.connectors.reddit import normalise as reddit_normalise
-from social.connectors.stream import BatchBuffer
 from social.cursors import get_cursor
 from social.models import ConnectorHealth
 from tests.connector_helpers import fixture
+from triage.inbound.bluesky_stream import JetstreamBatch
+from triage.inbound.streams import BatchBuffer
 
 pytestmark = pytest.mark.django_db
 

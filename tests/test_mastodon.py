@@ -5,13 +5,13 @@ import pytest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from social.connectors import mastodon_stream
 from social.connectors.base import OutboundError
 from social.connectors.mastodon import MastodonConnector, normalise, parse_sse
 from social.cursors import get_cursor
 from social.models import ConnectorHealth, HeldNativeSchedule
 from tests.connector_helpers import fixture, fixture_text, process_pending, stored
 from tests.platform_api import Answer, PlatformAPI
+from triage.inbound import mastodon_stream
 from triage.ingest import validate_batch
 
 GUARDIAN = "https://www.theguardian.com/money/2019/dec/07/i-lost-my-193000-inheritance-with-one-wrong-digit-on-my-sort-code"

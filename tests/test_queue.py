@@ -94,7 +94,7 @@ def test_next_gives_the_top_mention_and_volunteers_only_first_line(agent, volunt
 
 @pytest.mark.django_db
 def test_reply_release_and_resolve(agent):
-    from triage.outbound import send_reply
+    from triage.delivery import send_reply
 
     first, second = load(mention_item("1"), mention_item("2"))
     client = api_for(agent)

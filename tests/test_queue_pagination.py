@@ -10,7 +10,7 @@ from tests.test_reports import T0, _mention
 
 @pytest.mark.django_db
 def test_mention_list_counts_exactly_up_to_the_cap_and_says_when_it_stopped(agent, monkeypatch):
-    from triage.api import QueuePagination
+    from triage.api.mentions import QueuePagination
 
     monkeypatch.setattr(QueuePagination, "COUNT_CAP", 3)
     for n in range(8):

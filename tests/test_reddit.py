@@ -4,11 +4,11 @@ import pytest
 
 from social.connectors.base import OutboundError
 from social.connectors.reddit import RedditConnector, normalise
-from social.connectors.reddit_poll import poll
 from social.cursors import get_cursor
 from social.models import ConnectorHealth
 from tests.connector_helpers import fixture, process_pending, stored
 from tests.platform_api import Answer, PlatformAPI
+from triage.inbound.reddit_poll import poll
 
 POSTS = "reddit/submission_listing_praw_cassette_TRIMMED.json"
 COMMENTS = "reddit/info_comment_listing_praw_cassette.json"

@@ -13,9 +13,10 @@ from django.test import Client
 
 from playbooks.models import AuditEntry, AuditKind, Crisis, Phase
 from tests.conftest import api_for
-from triage import charts, reports
 from triage.models import Band, Mention, MentionStatus, Reply, ReplyStatus
-from triage.report_export import safe_cell, to_csv
+from triage.reports import charts
+from triage.reports import figures as reports
+from triage.reports.export import safe_cell, to_csv
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 
 from core.roles import Role, grant
-from playbooks import rooms, services
+from playbooks import services
+from playbooks.chat import services as rooms
 from playbooks.models import Room, RoomMessage
 from tests.conftest import make_user
 

@@ -10,9 +10,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
+from command.crisis_room.selectors import checklist_by_department, printable
 from playbooks import notify, services
 from playbooks.models import AuditEntry, ChecklistItem, Contact, Department
-from playbooks.room import checklist_by_department, printable
 from playbooks.selectors import checklist_progress
 
 linking = importlib.import_module("playbooks.migrations.0008_link_checklist_tasks_to_departments")

@@ -254,9 +254,9 @@ def test_recent_search_keeps_since_id_and_follows_pages(platform):
 @pytest.mark.django_db
 def test_an_agents_reply_goes_out_on_x_in_reply_to_the_mention(client, platform, agent):
     from triage import services as triage_services
+    from triage.delivery import send_reply
     from triage.ingest import process_batch
     from triage.models import ReplyStatus
-    from triage.outbound import send_reply
 
     body = json.dumps({"tweet_create_events": [fixture("x/v1_tweet_object_reply.json")]}).encode()
     post_webhook(client, body, sign(body))

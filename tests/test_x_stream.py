@@ -7,7 +7,7 @@ from django.core.management import call_command
 from social import state
 from social.connectors import get_connector
 from social.models import ConnectorHealth
-from social.x_stream import poll_once, run_stream
+from triage.inbound.x_stream import poll_once, run_stream
 from triage.models import MentionBatch
 
 from .platform_server import Answer

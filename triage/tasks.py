@@ -5,7 +5,13 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from core.http import OutboundError
+from social.connectors import get_connector
+from social.connectors.reddit import RedditConnector
+
 from . import ingest
+from .inbound.csv_import import run_import
+from .inbound.reddit_poll import poll
 from .models import BatchStatus, MentionBatch
 
 logger = logging.getLogger(__name__)
@@ -55,7 +61,7 @@ def requeue_stale_batches() -> int:
 
 @shared_task(bind=True, max_retries=4)
 def send_reply_task(self, reply_id: int) -> None:
-    from .outbound import send_reply
+    from .delivery import send_reply
 
     send_reply(reply_id, attempt=self.request.retries, retry=self.retry)
 
@@ -63,7 +69,7 @@ def send_reply_task(self, reply_id: int) -> None:
 @shared_task
 def send_replies_task(reply_ids: list[int]) -> None:
     """A broadcast: one task for the batch; each reply is sent (or marked failed) on its own."""
-    from .outbound import send_reply
+    from .delivery import send_reply
 
     for reply_id in reply_ids:
         send_reply(reply_id)
@@ -101,3 +107,31 @@ def alert_missed_hub_update() -> int | None:
 
     alert = check()
     return alert.pk if alert else None
+
+
+@shared_task(ignore_result=True, soft_time_limit=50, time_limit=60)
+def poll_reddit() -> int:
+    """Beat runs this every minute; without Reddit credentials it does nothing."""
+    connector = get_connector("reddit")
+    if not isinstance(connector, RedditConnector):
+        return 0
+    try:
+        result = poll(connector)
+    except OutboundError as exc:  # recorded on the health page; the next run tries again
+        logger.warning("reddit poll failed: %s", exc)
+        return 0
+    logger.info("reddit poll: %s found, %s new or updated", result.found, result.accepted)
+    return result.accepted
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=1800, time_limit=1900)
+def import_mentions(import_id: int) -> None:
+    result = run_import(import_id)
+    if result is not None:
+        logger.info(
+            "import %s: %s rows, %s accepted, %s rejected",
+            import_id,
+            result.rows_read,
+            result.accepted,
+            result.rejected,
+        )

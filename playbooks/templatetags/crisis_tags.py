@@ -4,11 +4,22 @@ from django import template
 
 from core.roles import LEADS, has_role
 
-from ..models import Crisis
-from ..room import phase_actions
+from ..models import Crisis, Phase
 from ..selectors import checklist_progress
 
 register = template.Library()
+
+PHASE_BUTTONS = {
+    Phase.AFTERMATH: "Move to aftermath",
+    Phase.CLOSED: "Close the crisis",
+    Phase.REVIEWED: "Mark reviewed",
+}
+
+
+def phase_actions(crisis: Crisis) -> list[tuple[str, str]]:
+    """The buttons the lead sees for moving the crisis on."""
+    return [(str(p), PHASE_BUTTONS[p]) for p in crisis.next_phases()]
+
 
 # Pages outside the room views that still belong to one of its tabs.
 TAB_OF_URL = {

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
-from typing import Any, Protocol
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from core.http import OutboundError
+from social import health
 
-__all__ = ["Connector", "OutboundError"]
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+__all__ = ["MALFORMED", "Connector", "OutboundError", "parse_or_report"]
 
 
 class Connector(Protocol):
@@ -34,3 +40,17 @@ class Connector(Protocol):
 
     def resume_scheduled(self, *, external_id: str) -> None:
         """Release one natively scheduled item held by pause_scheduled."""
+
+
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def parse_or_report(platform: str, parse: Callable[[Any], T], payload: Any, default: T) -> T:
+    """parse(payload), or default when the payload is not what the platform documents: the
+    reason is logged and counted on the health page, and the stream goes on."""
+    try:
+        return parse(payload)
+    except MALFORMED as exc:
+        logger.warning("%s: malformed payload skipped: %r", platform, exc)
+        health.record_error(platform, f"malformed payload skipped: {type(exc).__name__}: {exc}")
+        return default

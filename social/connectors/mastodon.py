@@ -113,7 +113,7 @@ def normalise(payload: Any) -> list[dict[str, Any]]:
 
 
 def _mention(status: dict[str, Any]) -> list[dict[str, Any]]:
-    from .stream import parse_or_report
+    from .base import parse_or_report
 
     return parse_or_report(PLATFORM, lambda s: [status_to_mention(s)], status, [])
 

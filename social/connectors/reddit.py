@@ -72,7 +72,7 @@ def things(payload: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def normalise(payload: Any) -> list[dict[str, Any]]:
-    from .stream import parse_or_report
+    from .base import parse_or_report
 
     return [
         m

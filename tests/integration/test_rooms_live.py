@@ -6,7 +6,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from core.roles import Role
-from playbooks import rooms, services
+from playbooks import services
+from playbooks.chat import services as rooms
 from playbooks.models import RoomMessage
 
 from .conftest import open_socket, receive, receive_until

@@ -1,0 +1,88 @@
+"""What the crisis room tabs show: read-only selectors for one crisis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+
+from playbooks.models import ChecklistTask, Contact, Crisis, Department, NotificationDelivery, Scenario
+
+
+@dataclass(frozen=True)
+class DepartmentGroup:
+    name: str
+    tasks: list[ChecklistTask]
+    done: int
+
+
+def _department_order(task: ChecklistTask) -> tuple[int, str]:
+    # Departments in their own order (Department.Meta.ordering); a deleted one's tasks last.
+    dept = task.department
+    return (dept.order, dept.name) if dept is not None else (10**6, task.department_name)
+
+
+def checklist_by_department(crisis: Crisis) -> list[DepartmentGroup]:
+    """The checklist run grouped by department, in the departments' own order."""
+    groups: dict[tuple[int, str], list[ChecklistTask]] = {}
+    for task in crisis.tasks.select_related("done_by", "department"):
+        groups.setdefault(_department_order(task), []).append(task)
+    return [
+        DepartmentGroup(name, tasks, sum(1 for t in tasks if t.done_at))
+        for (_, name), tasks in sorted(groups.items(), key=lambda kv: kv[0])
+    ]
+
+
+def departments_with_deliveries(crisis: Crisis) -> list[dict[str, Any]]:
+    deliveries: dict[int, list[NotificationDelivery]] = {}
+    for d in NotificationDelivery.objects.filter(crisis=crisis):
+        deliveries.setdefault(d.department_id, []).append(d)
+    return [
+        {"department": dept, "contacts": list(dept.contacts.all()), "deliveries": deliveries.get(dept.pk, [])}
+        for dept in crisis.scenario.departments.prefetch_related("contacts")
+    ]
+
+
+@dataclass(frozen=True)
+class PrintItem:
+    title: str
+    owner_role: str
+    due_label: str
+    automated: str
+    done: bool
+
+
+def printable(scenario: Scenario, crisis: Crisis | None = None) -> dict[str, Any]:
+    """The desk-drawer checklist: by department, due as an offset (or a clock time for a running crisis)."""
+    from django.utils import timezone
+
+    groups: dict[str, list[PrintItem]] = {}
+    if crisis is not None:
+        for t in crisis.tasks.select_related("department"):
+            due = f"{timezone.localtime(t.due_at):%H:%M}" if t.due_at else ""
+            groups.setdefault(t.department_label, []).append(
+                PrintItem(
+                    t.title, t.owner_role, due, t.get_action_display() if t.action else "", bool(t.done_at)
+                )
+            )
+    else:
+        for item in scenario.checklist_items.select_related("department"):
+            due = f"+{item.due_minutes} min" if item.due_minutes is not None else ""
+            groups.setdefault(item.department.name, []).append(
+                PrintItem(
+                    item.title, item.owner_role, due, item.get_action_display() if item.action else "", False
+                )
+            )
+    departments = Department.objects.filter(name__in=groups).prefetch_related(
+        Prefetch("contacts", queryset=Contact.objects.order_by("-on_call", "name"))
+    )
+    order = {d.name: d for d in departments}
+    return {
+        "scenario": scenario,
+        "crisis": crisis,
+        "groups": sorted(
+            groups.items(), key=lambda kv: (order[kv[0]].order if kv[0] in order else 10**6, kv[0])
+        ),
+        "contacts": [(d.name, d.contacts.all()[:2]) for d in departments],
+    }

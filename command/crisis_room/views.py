@@ -1,0 +1,196 @@
+"""The crisis room tabs for one crisis: Checklist, Outbound, Departments, Hub; print, drill report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from command import drills
+from command.crisis_room import selectors as room
+from core.roles import LEADS, STAFF, has_role, role_required
+from playbooks import notify, review, services
+from playbooks.models import Crisis, Phase, PhaseChange, Scenario
+from playbooks.selectors import active_crisis, checklist_progress, task_payload
+from playbooks.templatetags.crisis_tags import phase_actions
+from social import services as social_services
+from social.models import PauseState
+from social.selectors import outbound_items
+
+
+def _crisis(crisis_id: int) -> Crisis:
+    return get_object_or_404(
+        Crisis.objects.select_related("scenario", "activated_by", "ended_by"), pk=crisis_id
+    )
+
+
+def _context(request: HttpRequest, crisis: Crisis, tab: str, **extra) -> dict:
+    return {
+        "room": crisis,
+        "tab": tab,
+        "progress": checklist_progress(crisis),
+        "phase_actions": phase_actions(crisis) if has_role(request.user, LEADS) else [],
+        "phase_changes": PhaseChange.objects.filter(crisis=crisis).select_related("by"),
+        "is_active_crisis": active_crisis() == crisis,
+        **extra,
+    }
+
+
+def checklist_tab(request: HttpRequest, crisis: Crisis) -> HttpResponse:
+    context = _context(request, crisis, "checklist", groups=room.checklist_by_department(crisis))
+    return render(request, "playbooks/room_checklist.html", context)
+
+
+@role_required(*STAFF)
+def crisis_checklist(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    return checklist_tab(request, _crisis(crisis_id))
+
+
+@role_required(*STAFF)
+def crisis_outbound(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis = _crisis(crisis_id)
+    items = outbound_items(crisis.pk)
+    can_resume = has_role(request.user, LEADS) and crisis.phase != Phase.ACTIVE and not crisis.is_drill
+    failed = sum(1 for c in items["campaigns"] if c.pause_state == PauseState.FAILED)
+    context = _context(request, crisis, "outbound", items=items, can_resume=can_resume, failed=failed)
+    return render(request, "playbooks/room_outbound.html", context)
+
+
+@role_required(*STAFF)
+def crisis_departments(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis = _crisis(crisis_id)
+    context = _context(request, crisis, "departments", departments=room.departments_with_deliveries(crisis))
+    return render(request, "playbooks/room_departments.html", context)
+
+
+@role_required(*STAFF)
+def crisis_hub(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis = _crisis(crisis_id)
+    context = _context(request, crisis, "hub", updates=crisis.hub_updates.select_related("posted_by"))
+    return render(request, "playbooks/room_hub.html", context)
+
+
+@role_required(*STAFF)
+def crisis_print(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis = _crisis(crisis_id)
+    return render(request, "playbooks/print.html", room.printable(crisis.scenario, crisis))
+
+
+@role_required(*STAFF)
+def scenario_print(request: HttpRequest, scenario_id: int) -> HttpResponse:
+    scenario = get_object_or_404(Scenario, pk=scenario_id)
+    return render(request, "playbooks/print.html", room.printable(scenario))
+
+
+@role_required(*STAFF)
+def drill_report(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    crisis = _crisis(crisis_id)
+    return render(
+        request,
+        "playbooks/drill_report.html",
+        _context(request, crisis, "report", report=drills.drill_report(crisis)),
+    )
+
+
+@role_required(*STAFF)
+def crisis_list(request: HttpRequest) -> HttpResponse:
+    crises = Crisis.objects.select_related("scenario", "activated_by")[:100]
+    return render(request, "playbooks/crisis_list.html", {"crises": crises})
+
+
+# --- actions -------------------------------------------------------------------
+@require_POST
+@role_required(*LEADS)
+def change_phase(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    try:
+        crisis = services.move_phase(crisis_id=crisis_id, to=request.POST.get("to", ""), by=request.user)
+    except ValueError:
+        messages.error(request, "Unknown phase.")
+    except (services.PhaseError, review.ReviewError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{crisis} is now in {crisis.get_phase_display().lower()}.")
+    return redirect("crisis_checklist", crisis_id=crisis_id)
+
+
+@require_POST
+@role_required(*LEADS)
+def retry_failed_pauses(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    count = social_services.retry_failed_pauses(crisis_id=_crisis(crisis_id).pk)
+    messages.success(request, f"Retrying {count} failed pause{'s' if count != 1 else ''} on the platforms.")
+    return redirect("crisis_outbound", crisis_id=crisis_id)
+
+
+def _ids(request: HttpRequest, name: str) -> list[int]:
+    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+
+
+@require_POST
+@role_required(*LEADS)
+def resume_outbound(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    """The lead's review list: resume all, resume the chosen ones, or discard chosen posts."""
+    crisis = _crisis(crisis_id)
+    if crisis.phase == Phase.ACTIVE or crisis.is_drill:
+        messages.error(request, "Held posts and ads are released from the aftermath on, after a real crisis.")
+        return redirect("crisis_outbound", crisis_id=crisis_id)
+    action = request.POST.get("action")
+    posts, campaigns = _ids(request, "post"), _ids(request, "campaign")
+    if action == "resume_all":
+        result = services.resume_outbound(crisis=crisis, by=request.user)
+    elif action == "resume_selected" and (posts or campaigns):
+        result = services.resume_outbound(
+            crisis=crisis, by=request.user, post_ids=posts, campaign_ids=campaigns
+        )
+    elif action == "discard_selected" and posts:
+        discarded = services.discard_held_posts(crisis=crisis, by=request.user, post_ids=posts)
+        messages.success(request, f"{discarded} held posts discarded; they are kept but never sent.")
+        return redirect("crisis_outbound", crisis_id=crisis_id)
+    else:
+        messages.error(request, "Choose the posts or campaigns first.")
+        return redirect("crisis_outbound", crisis_id=crisis_id)
+    messages.success(request, f"Resumed {result.posts} posts and {result.campaigns} campaigns.")
+    return redirect("crisis_outbound", crisis_id=crisis_id)
+
+
+@require_POST
+@role_required(*LEADS)
+def retry_deliveries(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    from command.tasks import notify_departments
+
+    crisis = _crisis(crisis_id)
+    with transaction.atomic():
+        count = notify.retry_failed(crisis.pk)
+        if count:
+            transaction.on_commit(lambda: notify_departments.delay(crisis.pk), robust=True)
+    messages.success(request, f"Sending {count} failed notification{'s' if count != 1 else ''} again.")
+    return redirect("crisis_departments", crisis_id=crisis_id)
+
+
+@require_POST
+@role_required(*STAFF)
+def toggle_task(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Tick or reopen; JSON for the live checklist, a redirect for the plain form."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        task = services.set_task_done(task_id=task_id, by=request.user, done=request.POST.get("done") == "1")
+    except services.NotInActiveCrisis as exc:
+        if wants_json:
+            return JsonResponse({"error": str(exc)}, status=409)
+        messages.error(request, str(exc))
+        return redirect("crisis_room")
+    if wants_json:
+        return JsonResponse(task_payload(task))
+    return (
+        redirect(request.POST.get("next") or "crisis_room")
+        if _safe_next(request)
+        else redirect("crisis_room")
+    )
+
+
+def _safe_next(request: HttpRequest) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    nxt = request.POST.get("next")
+    return bool(nxt) and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})

@@ -1,0 +1,77 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from core.roles import STAFF
+from playbooks.chat.services import MAX_LENGTH
+from playbooks.models import ActionItem, Scenario
+from playbooks.review import MeetingNotes
+
+
+class MeetingForm(forms.Form):
+    held_at = forms.DateTimeField(
+        label="Held on",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    attendees = forms.CharField(
+        label="Who attended", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    worked = forms.CharField(label="What worked?", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    did_not_work = forms.CharField(
+        label="What did not work?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    differently = forms.CharField(
+        label="What would we do differently?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_steps = forms.CharField(
+        label="What do we do now?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def notes(self) -> MeetingNotes:
+        return MeetingNotes(**{name: self.cleaned_data[name] for name in self.fields})
+
+
+def staff_users():
+    names = [role.value for role in STAFF]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=names)
+        .distinct()
+        .order_by("username")
+    )
+
+
+class ActionItemForm(forms.ModelForm):
+    owner = forms.ModelChoiceField(queryset=None, required=False, label="Owner (user)")
+
+    class Meta:
+        model = ActionItem
+        fields = ["title", "owner", "owner_name", "due_on", "scenario"]
+        labels = {"title": "Action", "owner_name": "…or owner's name", "scenario": "Changes scenario"}
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_users()
+        self.fields["scenario"].queryset = Scenario.objects.all()
+        self.fields["scenario"].empty_label = "—"
+        self.fields["owner"].empty_label = "—"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("owner") and not (data.get("owner_name") or "").strip():
+            raise forms.ValidationError("Every action item needs an owner: pick a user or type a name.")
+        return data
+
+
+class RoomMessageForm(forms.Form):
+    body = forms.CharField(
+        label="Message",
+        max_length=MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_LENGTH}),
+        strip=True,
+        error_messages={
+            "required": "Write a message first.",
+            "max_length": f"Messages are limited to {MAX_LENGTH:,} characters.",
+        },
+    )

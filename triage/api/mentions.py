@@ -1,0 +1,247 @@
+"""/api/v1/mentions/ and /api/v1/queue/: thin views over ingest, selectors and services."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.roles import CanIngest, IsStaffMember
+from triage import ingest, services
+from triage.models import Mention, ReplyTemplate
+from triage.selectors import OPEN, mention_payload, with_tag_names
+
+logger = logging.getLogger(__name__)
+
+
+class AuthorSerializer(serializers.Serializer):
+    handle = serializers.CharField()
+    followers = serializers.IntegerField(min_value=0)
+    name = serializers.CharField(required=False)
+    verified = serializers.BooleanField(required=False)
+    bio = serializers.CharField(required=False)
+
+
+class MentionInSerializer(serializers.Serializer):
+    """The contract of DESIGN.md; ingest.normalise() is what actually validates."""
+
+    platform = serializers.CharField()
+    external_id = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+    author = AuthorSerializer()
+    created_at = serializers.DateTimeField()
+    url = serializers.URLField(required=False)
+    lang = serializers.CharField(required=False)
+    reshares = serializers.IntegerField(required=False, min_value=0)
+    replies = serializers.IntegerField(required=False, min_value=0)
+    quotes = serializers.IntegerField(required=False, min_value=0)
+    in_reply_to = serializers.CharField(required=False)
+
+
+class MentionOutSerializer(MentionInSerializer):
+    id = serializers.IntegerField()
+    score = serializers.IntegerField()
+    breakdown = serializers.ListField(child=serializers.DictField())
+    band = serializers.IntegerField()
+    band_label = serializers.CharField()
+    topic = serializers.CharField()
+    tier = serializers.CharField()
+    status = serializers.CharField()
+    claimed_by = serializers.CharField(allow_null=True)
+    sla_due_at = serializers.DateTimeField()
+    ingested_at = serializers.DateTimeField()
+    sentiment = serializers.FloatField()
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+BatchAccepted = inline_serializer(
+    "BatchAccepted", {"batch": serializers.IntegerField(), "accepted": serializers.IntegerField()}
+)
+ReplyIn = inline_serializer(
+    "ReplyIn",
+    {
+        "text": serializers.CharField(),
+        "template": serializers.IntegerField(required=False),
+        "variant": serializers.IntegerField(required=False, min_value=0),
+    },
+)
+
+
+def _mention_or_404(pk: int) -> None:
+    if not Mention.objects.filter(pk=pk).exists():
+        raise NotFound("no such mention")
+
+
+def _act(action, pk: int, request: Request, **kwargs) -> Response:
+    _mention_or_404(pk)
+    try:
+        result = action(mention_id=pk, agent=request.user, **kwargs)
+    except services.QueueError as exc:
+        return Response({"detail": str(exc)}, status=exc.status_code)
+    except ValueError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(result, Mention):
+        return Response(mention_payload(Mention.objects.select_related("claimed_by").get(pk=result.pk)))
+    return Response({"reply": result.pk, "status": result.status, "mention": result.mention_id})
+
+
+class QueuePagination(LimitOffsetPagination):
+    """Counts at most COUNT_CAP rows past the page: an exact count of a tier's open queue
+    visits every one of its rows (70 ms of PostgreSQL with 40,000 open of a million;
+    docs/benchmarks.md), and the agent's page asks for its top 50 on every refresh. Past
+    the cap, `count` is the cap and `count_capped` is true; `next` still works."""
+
+    COUNT_CAP = 200
+
+    def get_count(self, queryset) -> int:
+        self.cap = self.get_offset(self.request) + (self.limit or 0) + self.COUNT_CAP
+        return queryset.order_by().values("pk")[: self.cap + 1].count()
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        capped = self.count > self.cap
+        if capped:
+            response.data["count"] = self.cap
+        response.data["count_capped"] = capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "true when more match than offset + limit + 200; count is then that number",
+        }
+        return schema
+
+
+class MentionListView(APIView):
+    def get_permissions(self):
+        return [CanIngest()] if self.request.method == "POST" else [IsStaffMember()]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status", description="new, claimed, replied, resolved, dismissed, or open (default)"
+            ),
+            OpenApiParameter("band", int),
+            OpenApiParameter("platform"),
+            OpenApiParameter("topic"),
+            OpenApiParameter("tier"),
+            OpenApiParameter("tag"),
+            OpenApiParameter("lang"),
+            OpenApiParameter("mine", bool),
+            OpenApiParameter("q", description="text search"),
+        ],
+        responses=MentionOutSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        """Mentions ranked as the queue ranks them (score, raised by waiting time)."""
+        params = request.query_params
+        mentions = Mention.objects.select_related("claimed_by").order_by("queue_key")
+        wanted = params.get("status", "open")
+        mentions = mentions.filter(status__in=OPEN) if wanted == "open" else mentions.filter(status=wanted)
+        for field in ("band", "platform", "topic", "tier", "lang"):
+            if params.get(field):
+                mentions = mentions.filter(**{field: params[field]})
+        if params.get("tag"):
+            mentions = mentions.filter(tags__name=params["tag"].lower())
+        if params.get("mine") in ("1", "true"):
+            mentions = mentions.filter(claimed_by=request.user)
+        if params.get("q"):
+            mentions = mentions.filter(
+                Q(text__icontains=params["q"]) | Q(author_handle__icontains=params["q"])
+            )
+        paginator = QueuePagination()
+        page = paginator.paginate_queryset(mentions, request, view=self)
+        return paginator.get_paginated_response([mention_payload(m) for m in with_tag_names(page)])
+
+    @extend_schema(request=MentionInSerializer(many=True), responses={202: BatchAccepted})
+    def post(self, request: Request) -> Response:
+        """Accept a batch: stored at once, scored by a worker. All or nothing."""
+        length, limit = int(request.META.get("CONTENT_LENGTH") or 0), settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length > limit:
+            return Response(
+                {"detail": f"the body is {length} bytes; at most {limit} are accepted"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            items = request.data
+        except ParseError as exc:
+            logger.info("batch from %s refused: malformed JSON: %s", request.user, exc.detail)
+            return Response({"detail": f"malformed JSON: {exc.detail}"}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            batch = ingest.accept_batch(items, source="api", submitted_by=request.user)
+        except ingest.IngestError as exc:
+            logger.info("batch from %s refused: %s", request.user, exc.message)
+            body = {"detail": exc.message, "items": {str(k): v for k, v in exc.problems.items()}}
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"batch": batch.pk, "accepted": batch.item_count}, status=status.HTTP_202_ACCEPTED)
+
+
+class MentionDetailView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(responses=MentionOutSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        mention = Mention.objects.select_related("claimed_by").filter(pk=pk).first()
+        if mention is None:
+            raise NotFound("no such mention")
+        return Response(mention_payload(mention))
+
+
+def _action_view(action, name: str, doc: str):
+    class ActionView(APIView):
+        permission_classes = [IsStaffMember]
+
+        @extend_schema(
+            request=None,
+            responses={200: MentionOutSerializer, 409: None},
+            operation_id=f"mention_{name}",
+            description=doc,
+        )
+        def post(self, request: Request, pk: int) -> Response:
+            return _act(action, pk, request)
+
+    ActionView.__name__ = f"Mention{name.title()}View"
+    return ActionView.as_view()
+
+
+claim_view = _action_view(services.claim, "claim", "Claim for yourself; 409 if someone else holds it.")
+release_view = _action_view(services.release, "release", "Put a mention you hold back in the queue.")
+resolve_view = _action_view(services.resolve, "resolve", "Mark done.")
+dismiss_view = _action_view(services.dismiss, "dismiss", "Consciously leave unanswered (spam, off-topic).")
+
+
+class ReplyView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=ReplyIn, responses={200: None, 409: None})
+    def post(self, request: Request, pk: int) -> Response:
+        """Reply through the platform connector (sent by a worker)."""
+        text = request.data.get("text") if isinstance(request.data, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            return Response({"detail": "text is required"}, status=status.HTTP_400_BAD_REQUEST)
+        template = ReplyTemplate.objects.filter(pk=request.data.get("template") or 0).first()
+        variant = request.data.get("variant")
+        variant = variant if isinstance(variant, int) and variant >= 0 and template else 0
+        return _act(services.reply, pk, request, text=text, template=template, variant=variant)
+
+
+class QueueNextView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=None, responses={200: MentionOutSerializer, 204: None})
+    def post(self, request: Request) -> Response:
+        """Claim the top unclaimed mention for your tier; 204 when the queue is empty."""
+        mention = services.next_for(agent=request.user)
+        if mention is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(mention_payload(mention))

@@ -1,0 +1,243 @@
+"""API for working the queue together: context, drafts, tags, notes, bulk, broadcast, stats, alerts."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.roles import LEADS, IsCommsLead, IsStaffMember, has_role, is_first_line_only
+from triage import replies, services, teamwork
+from triage.alerts import recent_alerts
+from triage.models import Mention, MentionStatus, ReplyTemplate, Tag
+from triage.selectors import mention_context, mention_payload, queue_stats, with_tag_names
+
+IdList = serializers.ListField(child=serializers.IntegerField(), max_length=teamwork.MAX_BULK)
+BulkIn = inline_serializer(
+    "BulkIn",
+    {
+        "ids": IdList,
+        "action": serializers.ChoiceField(["tag", "untag", "resolve", "dismiss", "assign"]),
+        "tags": serializers.ListField(child=serializers.CharField(), required=False),
+        "assignee": serializers.CharField(required=False),
+    },
+)
+BroadcastIn = inline_serializer("BroadcastIn", {"ids": IdList, "template": serializers.IntegerField()})
+NoteIn = inline_serializer("NoteIn", {"body": serializers.CharField()})
+TagIn = inline_serializer(
+    "TagIn",
+    {
+        "add": serializers.ListField(child=serializers.CharField(), required=False),
+        "remove": serializers.ListField(child=serializers.CharField(), required=False),
+    },
+)
+
+
+def _mention(pk: int) -> Mention:
+    mention = next(iter(with_tag_names(Mention.objects.select_related("claimed_by").filter(pk=pk))), None)
+    if mention is None:
+        raise NotFound("no such mention")
+    return mention
+
+
+def _error(exc: Exception) -> Response:
+    code = getattr(exc, "status_code", status.HTTP_400_BAD_REQUEST)
+    return Response({"detail": str(exc)}, status=code)
+
+
+def _ids(data) -> list[int]:
+    ids = data.get("ids") if isinstance(data, dict) else None
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
+        raise ValueError("ids must be a non-empty list of mention ids")
+    if len(ids) > teamwork.MAX_BULK:
+        raise ValueError(f"at most {teamwork.MAX_BULK} mentions at once")
+    return ids
+
+
+class MentionContextView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(responses={200: None})
+    def get(self, request: Request, pk: int) -> Response:
+        """The detail pane: author card, earlier mentions, thread, CRM link, notes, replies."""
+        return Response(mention_context(_mention(pk)))
+
+
+class TakeOverView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=None, responses={200: None, 403: None, 409: None})
+    def post(self, request: Request, pk: int) -> Response:
+        """An experienced agent takes a mention over from a volunteer."""
+        _mention(pk)
+        try:
+            mention = services.take_over(mention_id=pk, agent=request.user)
+        except services.QueueError as exc:
+            return _error(exc)
+        return Response(mention_payload(_mention(mention.pk)))
+
+
+class NoteView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=NoteIn, responses={201: None})
+    def post(self, request: Request, pk: int) -> Response:
+        """A note for the other agents on this mention."""
+        _mention(pk)
+        body = request.data.get("body") if isinstance(request.data, dict) else None
+        try:
+            note = teamwork.add_note(mention_id=pk, agent=request.user, body=str(body or ""))
+        except teamwork.QueueError as exc:
+            return _error(exc)
+        return Response({"id": note.pk, "body": note.body}, status=status.HTTP_201_CREATED)
+
+
+class MentionTagView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=TagIn, responses={200: None})
+    def post(self, request: Request, pk: int) -> Response:
+        """Add or remove tags (a new name becomes a free tag)."""
+        _mention(pk)
+        data = request.data if isinstance(request.data, dict) else {}
+        try:
+            teamwork.tag(
+                mention_ids=[pk],
+                agent=request.user,
+                add=data.get("add") or [],
+                remove=data.get("remove") or [],
+            )
+        except teamwork.QueueError as exc:
+            return _error(exc)
+        return Response(mention_payload(_mention(pk)))
+
+
+class DraftView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(responses={200: None})
+    def get(self, request: Request, pk: int) -> Response:
+        """A template filled for this mention: ?template=ID[&variant=N]; the least used variant by default."""
+        mention = _mention(pk)
+        template = ReplyTemplate.objects.filter(pk=request.query_params.get("template") or 0).first()
+        if template is None:
+            return Response({"detail": "no such template"}, status=status.HTTP_400_BAD_REQUEST)
+        if template.tier == "expert" and is_first_line_only(request.user):
+            return Response({"detail": "this template is for experienced agents"}, status=403)
+        raw = request.query_params.get("variant")
+        variant = int(raw) if raw and raw.isdigit() else None
+        return Response(replies.draft(template=template, mention=mention, variant=variant).as_dict())
+
+
+class SimilarView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(responses={200: None})
+    def get(self, request: Request, pk: int) -> Response:
+        """Unclaimed mentions like this one (same topic, overlapping words): a cluster to broadcast to."""
+        return Response({"ids": [m.pk for m in replies.similar_mentions(_mention(pk))]})
+
+
+class BulkView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=BulkIn, responses={200: None})
+    def post(self, request: Request) -> Response:
+        """tag / untag / resolve / dismiss / assign a selection; what could not be done is listed with why."""
+        data = request.data if isinstance(request.data, dict) else {}
+        action = data.get("action")
+        try:
+            ids = _ids(data)
+            if action in ("tag", "untag"):
+                names = data.get("tags") or []
+                key = "add" if action == "tag" else "remove"
+                count = teamwork.tag(mention_ids=ids, agent=request.user, **{key: names})
+                return Response({"done": count, "skipped": {}})
+            if action in ("resolve", "dismiss"):
+                wanted = MentionStatus.RESOLVED if action == "resolve" else MentionStatus.DISMISSED
+                result = teamwork.bulk_close(mention_ids=ids, agent=request.user, status=wanted)
+            elif action == "assign":
+                if is_first_line_only(request.user):
+                    return Response({"detail": "volunteers cannot assign work"}, status=403)
+                result = teamwork.bulk_assign(
+                    mention_ids=ids, agent=request.user, assignee_username=str(data.get("assignee") or "")
+                )
+            else:
+                return Response(
+                    {"detail": "action must be tag, untag, resolve, dismiss or assign"}, status=400
+                )
+        except (ValueError, teamwork.QueueError) as exc:
+            return _error(exc)
+        return Response({"done": len(result.done), "skipped": {str(k): v for k, v in result.skipped.items()}})
+
+
+class BroadcastView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(request=BroadcastIn, responses={202: None})
+    def post(self, request: Request) -> Response:
+        """Reply to each selected mention from one template, personalised; sent by one task."""
+        data = request.data if isinstance(request.data, dict) else {}
+        template = ReplyTemplate.objects.filter(pk=data.get("template") or 0).first()
+        if template is None:
+            return Response({"detail": "no such template"}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            result = replies.broadcast(mention_ids=_ids(data), agent=request.user, template=template)
+        except (ValueError, services.QueueError) as exc:
+            return _error(exc)
+        body = {"replies": len(result.replies), "skipped": {str(k): v for k, v in result.skipped.items()}}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class TemplateListView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(responses={200: None})
+    def get(self, request: Request) -> Response:
+        """The reply templates you may use; the active scenario's first."""
+        from playbooks.selectors import active_crisis
+
+        crisis = active_crisis()
+        templates = replies.templates_for(request.user, scenario_id=crisis.scenario_id if crisis else None)
+        return Response(
+            [
+                {
+                    "id": t.pk,
+                    "name": t.name,
+                    "tier": t.tier,
+                    "variants": len(t.variants),
+                    "scenario": t.scenario_id,
+                }
+                for t in templates
+            ]
+        )
+
+
+class TagListView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(responses={200: None})
+    def get(self, request: Request) -> Response:
+        """The admin's tags, then free tags in use."""
+        return Response([{"name": t.name, "curated": t.curated} for t in Tag.objects.all()[:200]])
+
+
+class QueueStatsView(APIView):
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(responses={200: None})
+    def get(self, request: Request) -> Response:
+        """Unanswered, P1, SLA breaches and the capacity panel (inflow, handled, time to clear, hands)."""
+        return Response(queue_stats(with_alerts=has_role(request.user, LEADS)))
+
+
+class AlertListView(APIView):
+    permission_classes = [IsCommsLead]
+
+    @extend_schema(responses={200: None})
+    def get(self, request: Request) -> Response:
+        """SLA breach and spike alerts of the last hour."""
+        return Response(recent_alerts(limit=20))

@@ -1,0 +1,48 @@
+"""Sending a recorded reply through its platform's connector."""
+
+import logging
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from social.connectors import OutboundError, get_connector
+from triage.models import Reply, ReplyStatus
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 4
+
+
+def send_reply(reply_id: int, *, attempt: int = 0, retry: Callable | None = None) -> Reply | None:
+    answer = Reply.objects.select_related("mention").filter(pk=reply_id, status=ReplyStatus.SENDING).first()
+    if answer is None:
+        return None
+    mention = answer.mention
+    try:
+        external_id = get_connector(mention.platform).reply(
+            in_reply_to=mention.external_id, author_handle=mention.author_handle, text=answer.text
+        )
+    except OutboundError as exc:
+        if exc.transient and attempt < MAX_ATTEMPTS:
+            countdown = exc.retry_after or 2**attempt
+            if retry is not None:
+                raise retry(exc=exc, countdown=countdown) from exc
+            # Sent as part of a broadcast: this one reply retries on its own task.
+            from triage.tasks import send_reply_task
+
+            send_reply_task.apply_async((reply_id,), countdown=countdown)
+            return None
+        Reply.objects.filter(pk=reply_id).update(status=ReplyStatus.FAILED, error=str(exc)[:300])
+        logger.warning("reply %s to %s failed: %s", reply_id, mention.platform, exc)
+        _tell(reply_id)
+        return None
+    Reply.objects.filter(pk=reply_id).update(
+        status=ReplyStatus.SENT, external_id=external_id, sent_at=timezone.now()
+    )
+    _tell(reply_id)
+    return answer
+
+
+def _tell(reply_id: int) -> None:
+    from triage.replies import reply_status_event
+
+    reply_status_event(Reply.objects.get(pk=reply_id))
