@@ -6,9 +6,9 @@ import pytest
 from django.core import signing
 from django.test import Client
 
+from command import flows
 from hubpage import subscriptions, tasks
 from hubpage.models import HubUpdate, Subscriber
-from playbooks import services as playbooks
 
 
 def confirm_link(mail) -> str:
@@ -121,7 +121,7 @@ def test_each_update_is_mailed_in_batches_with_one_click_unsubscribe(
     lead, scenario, confirmed, mailoutbox, settings, django_capture_on_commit_callbacks
 ):
     settings.HUB_NOTIFY_BATCH = 2
-    playbooks.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     from hubpage import services
 
     with django_capture_on_commit_callbacks() as queued:
@@ -155,7 +155,7 @@ def test_each_update_is_mailed_in_batches_with_one_click_unsubscribe(
 def test_a_drill_mails_nobody(lead, scenario, confirmed, mailoutbox, django_capture_on_commit_callbacks):
     from hubpage import services
 
-    playbooks.activate(scenario=scenario, by=lead, drill=True)
+    flows.activate(scenario=scenario, by=lead, drill=True)
     with django_capture_on_commit_callbacks() as queued:
         update = services.post_update(body="Drill update", by=lead)
     assert len(queued) == 1  # only the publish

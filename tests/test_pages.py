@@ -107,7 +107,7 @@ def test_volunteers_are_offered_first_line_templates_only(client, volunteer, age
 
 
 def _activate(lead, scenario) -> Crisis:
-    from playbooks.services import activate
+    from command.flows import activate
 
     return activate(scenario=scenario, by=lead).crisis
 
@@ -144,7 +144,7 @@ def test_only_leads_get_the_post_update_button_on_the_overview(lead, agent, scen
 
 @pytest.mark.django_db
 def test_every_crisis_page_draws_the_same_tab_bar_with_its_tab_current(lead, scenario):
-    from playbooks.services import advance_phase
+    from command.flows import move_phase as advance_phase
 
     crisis = _activate(lead, scenario)
     client = logged_in(lead)

@@ -243,11 +243,11 @@ def test_capacity_panel_figures_come_with_the_queue_stats(agent):
 
 
 def test_quotes_and_the_active_scenarios_keywords_are_scored_at_ingest(agent, lead, scenario):
-    from playbooks import services as playbooks_services
+    from command import flows
 
     scenario.topic_keywords = {"compensation": ["goodwill voucher"]}
     scenario.save()
-    playbooks_services.activate(scenario=scenario, by=lead, drill=True)
+    flows.activate(scenario=scenario, by=lead, drill=True)
     (mention,) = load(mention_item("q", text="Where is my goodwill voucher?", quotes=12))
     reasons = [item["reason"] for item in mention.breakdown]
     assert mention.quotes == 12 and "12 quotes" in reasons

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from playbooks import services
+from command import flows
 from playbooks.models import ActionItem, AuditEntry, AuditKind, MeetingKind, Phase
 from playbooks.review import (
     MeetingNotes,
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_review_cannot_be_written_while_the_crisis_is_active(scenario, lead):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     with pytest.raises(ReviewError, match="opens when the crisis is closed"):
         save_meeting(
             crisis_id=crisis.pk, kind=MeetingKind.SOCIAL_TEAM, by=lead, notes=MeetingNotes(worked="x")

@@ -78,8 +78,8 @@ def test_a_spike_reaches_the_leads_state_socket_and_not_an_agents(live, lead, ag
 
 
 def test_a_missed_hub_update_reaches_the_lead_once_and_not_an_agent(live, lead, agent, scenario):
+    from command.flows import activate
     from hubpage.services import set_page_options
-    from playbooks.services import activate
 
     crisis = activate(scenario=scenario, by=lead, drill=True).crisis
     set_page_options(crisis=crisis, next_update_at=timezone.now() - timedelta(minutes=5), keep_public=False)
