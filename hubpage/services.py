@@ -37,6 +37,7 @@ from .render import (
     render_html,
     render_json,
 )
+from .tasks import notify_subscribers
 
 logger = logging.getLogger(__name__)
 
@@ -295,8 +296,6 @@ def post_update(*, body: str, by, lang: str | None = None, pin: bool = False) ->
         audit.record(AuditKind.HUB_UPDATE, "Hub page updated", crisis=crisis, actor=by)
         _publish_after_commit()
         if not crisis.is_drill:  # a drill never mails the public
-            from .tasks import notify_subscribers
-
             transaction.on_commit(lambda: notify_subscribers.delay(update.pk), robust=True)
     return update
 

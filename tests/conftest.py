@@ -22,6 +22,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.roles import Role, grant
+from crisiscenter.celery import app
 from playbooks.models import ChecklistItem, Department, Scenario
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
 
@@ -176,7 +177,6 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    from crisiscenter.celery import app
 
     deadline = time.monotonic() + 60
     while not app.control.ping(timeout=0.5, destination=[worker_name()]):
@@ -253,7 +253,6 @@ def _worker_idle_before_flush(request):
     yield
     if "celery_worker_process" not in request.fixturenames:
         return
-    from crisiscenter.celery import app
 
     inspect = app.control.inspect(destination=[worker_name()], timeout=0.5)
     deadline = time.monotonic() + 20

@@ -9,10 +9,11 @@ from django.test import Client
 from django.utils import timezone
 
 from command import drills, flows
-from core.roles import Role, is_first_line_only
+from core.roles import Role
 from hubpage.services import post_update
 from playbooks import services
 from playbooks.models import Crisis, RosterEntry, TrainingRecord, TrainingState
+from playbooks.selectors import is_first_line_only
 from social.models import AdCampaign, PlatformAccount, PostStatus, ScheduledPost
 from triage.models import Mention, MentionBatch
 

@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -324,8 +325,6 @@ def test_two_faq_answers_cannot_share_an_anchor(lead, live_crisis):
 
 @pytest.mark.django_db
 def test_scenario_admin_edits_hub_texts_and_faq_templates(hub_scenario):
-    from django.contrib.auth import get_user_model
-
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
     client = Client()
     client.force_login(admin)

@@ -1,7 +1,10 @@
 """Phases, aftermath, closing, the resume review list and automated checklist items."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from command import flows
 from playbooks import services
@@ -202,10 +205,6 @@ def test_outbound_tab_shows_the_platforms_reason_and_retries_only_failures(lead,
 
 
 def test_overdue_items_are_marked_on_the_checklist(lead, agent, scenario):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     crisis = flows.activate(scenario=scenario, by=lead).crisis
     late = crisis.tasks.get(title="Hold posts")
     crisis.tasks.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(minutes=1))

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from command import flows
@@ -175,7 +176,6 @@ def test_lead_writes_the_review_through_the_page(scenario, lead):
 def test_staff_read_outsiders_are_refused_and_anonymous_users_log_in(
     scenario, lead, agent, volunteer, outsider, path
 ):
-    from django.test import Client
 
     crisis = closed_drill(scenario, lead)
     url = f"/playbooks/crises/{crisis.pk}/{path}"

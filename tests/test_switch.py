@@ -2,12 +2,13 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from command import flows
 from playbooks import services
 from playbooks.models import AuditEntry, AuditKind, Crisis, OrganisationState, Phase
 from social.models import AdCampaign, PauseState, PostStatus, ScheduledPost
-from social.services import publish_due_posts
+from social.services import pause_campaigns_on_platforms, publish_due_posts
 
 from .conftest import api_for
 
@@ -87,8 +88,6 @@ def test_ending_a_crisis_deletes_nothing(lead, scenario, outbound):
 
 @pytest.mark.django_db
 def test_publisher_never_posts_during_a_crisis(lead, scenario, outbound):
-    from django.utils import timezone
-
     ScheduledPost.objects.update(scheduled_for=timezone.now() - timezone.timedelta(minutes=1))
     flows.activate(scenario=scenario, by=lead)
     ScheduledPost.objects.update(status=PostStatus.SCHEDULED)  # even a post that slipped through
@@ -100,8 +99,6 @@ def test_publisher_never_posts_during_a_crisis(lead, scenario, outbound):
 
 @pytest.mark.django_db
 def test_pausing_on_platforms_records_each_result(lead, scenario, outbound):
-    from social.services import pause_campaigns_on_platforms
-
     crisis = flows.activate(scenario=scenario, by=lead).crisis
     assert pause_campaigns_on_platforms(crisis_id=crisis.pk) == {"paused": 3, "failed": 0}
     assert set(AdCampaign.objects.values_list("pause_state", flat=True)) == {PauseState.PAUSED}

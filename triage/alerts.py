@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import events
+from hubpage.models import HubPage
+from hubpage.selectors import hub_crisis, next_update_status
+from playbooks.selectors import active_crisis_id
 
-from .models import Alert, AlertKind, Band, Mention
-from .selectors import UNANSWERED
+from .models import UNANSWERED, Alert, AlertKind, Band, Mention
 from .spikes import SpikeRules, Window, detect_spike
 
 WINDOW = timedelta(minutes=5)
@@ -92,8 +94,6 @@ class SpikeCheck:
 
 
 def check_for_spike(now: datetime | None = None) -> SpikeCheck:
-    from playbooks.selectors import active_crisis_id
-
     now = now or timezone.now()
     if active_crisis_id() is not None:
         return SpikeCheck(None, "crisis mode is already on")
@@ -122,8 +122,6 @@ def check_for_spike(now: datetime | None = None) -> SpikeCheck:
 
 def alert_missed_hub_update(now: datetime | None = None) -> Alert | None:
     """One alert when the hub page's promised next update time passes with no update posted."""
-    from hubpage.models import HubPage
-    from hubpage.selectors import hub_crisis, next_update_status
 
     now = now or timezone.now()
     crisis = hub_crisis()

@@ -3,8 +3,10 @@
 import logging
 from collections.abc import Callable
 
+from celery import shared_task
 from django.utils import timezone
 
+from core import events
 from social.connectors import OutboundError, get_connector
 from triage.models import Reply, ReplyStatus
 
@@ -27,7 +29,6 @@ def send_reply(reply_id: int, *, attempt: int = 0, retry: Callable | None = None
             if retry is not None:
                 raise retry(exc=exc, countdown=countdown) from exc
             # Sent as part of a broadcast: this one reply retries on its own task.
-            from triage.tasks import send_reply_task
 
             send_reply_task.apply_async((reply_id,), countdown=countdown)
             return None
@@ -43,6 +44,29 @@ def send_reply(reply_id: int, *, attempt: int = 0, retry: Callable | None = None
 
 
 def _tell(reply_id: int) -> None:
-    from triage.replies import reply_status_event
-
     reply_status_event(Reply.objects.get(pk=reply_id))
+
+
+def reply_status_event(reply: Reply) -> None:
+    events.send_reply_status(
+        {
+            "type": "reply.status",
+            "reply": reply.pk,
+            "mention": reply.mention_id,
+            "status": reply.status,
+            "error": reply.error,
+        }
+    )
+
+
+@shared_task(name="triage.tasks.send_reply_task", bind=True, max_retries=4)
+def send_reply_task(self, reply_id: int) -> None:
+    send_reply(reply_id, attempt=self.request.retries, retry=self.retry)
+
+
+@shared_task(name="triage.tasks.send_replies_task")
+def send_replies_task(reply_ids: list[int]) -> None:
+    """A broadcast: one task for the batch; each reply is sent (or marked failed) on its own."""
+
+    for reply_id in reply_ids:
+        send_reply(reply_id)

@@ -8,18 +8,22 @@ commit. process_batch() does one insert and one broadcast for the whole batch.
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core import events
+from playbooks.selectors import active_crisis_id, topic_keywords
 from social.models import Platform
+from social.selectors import brand_handles
 
 from . import bulk
 from .models import Band, BatchStatus, Mention, MentionBatch, QueueSettings, WatchedAuthor
@@ -186,7 +190,6 @@ def accept_batch(items: Any, *, source: str = "api", submitted_by=None) -> Menti
     """Validate the whole batch, store it raw, queue its processing. All or nothing."""
     items = without_nul(items)
     validate_batch(items)
-    from .tasks import process_batch_task
 
     now = timezone.now()
     with transaction.atomic():
@@ -225,14 +228,10 @@ def scoring_rules() -> ScoringRules:
 
 
 def _keywords() -> dict[str, tuple[str, ...]]:
-    from playbooks.selectors import topic_keywords
-
     return {topic: tuple(words) for topic, words in topic_keywords().items()}
 
 
 def _brand_handles() -> frozenset[str]:
-    from social.selectors import brand_handles
-
     return brand_handles()
 
 
@@ -349,7 +348,6 @@ def insert_new_mentions(mentions: list[Mention] | list[MentionRow]) -> list:
 
 def process_batch(batch_id: int) -> BatchResult | None:
     """Normalise, score and store one batch. None if it is gone or already done."""
-    from playbooks.selectors import active_crisis_id
 
     with transaction.atomic():
         batch = (
@@ -394,3 +392,28 @@ def record_failure(batch_id: int, error: str, *, give_up: bool) -> None:
     MentionBatch.objects.filter(pk=batch_id, status=BatchStatus.PENDING).update(
         error=error[:2000], status=BatchStatus.FAILED if give_up else BatchStatus.PENDING
     )
+
+
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@shared_task(name="triage.tasks.process_batch_task", bind=True, acks_late=True, max_retries=5)
+def process_batch_task(self, batch_id: int) -> dict | None:
+    """Safe to run twice: a batch is processed only while it is still pending."""
+    try:
+        result = process_batch(batch_id)
+    except TRANSIENT as exc:
+        give_up = self.request.retries >= self.max_retries
+        record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=give_up)
+        if give_up:
+            logger.error("batch %s failed for good after %s tries: %s", batch_id, self.request.retries, exc)
+            raise
+        raise self.retry(exc=exc, countdown=2**self.request.retries + random.random()) from exc
+    except Exception as exc:
+        logger.exception("batch %s cannot be processed", batch_id)
+        record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=True)
+        return None
+    if result is None:
+        return None
+    logger.info("batch %s: %s stored, %s duplicates", batch_id, result.stored, result.duplicates)
+    return {"stored": result.stored, "duplicates": result.duplicates}

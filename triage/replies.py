@@ -10,13 +10,16 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from core import events
-from core.roles import is_first_line_only
+from hubpage.selectors import hub_url
+from playbooks.selectors import is_first_line_only
 
+from .delivery import send_replies_task
 from .models import AuthorKind, Mention, MentionStatus, QueueSettings, Reply, ReplyStatus, ReplyTemplate, Tier
 from .selectors import fresh_payloads
 from .services import QueueError
@@ -26,10 +29,6 @@ MAX_BROADCAST = 200
 
 
 def fill(body: str, *, name: str, lang: str = "") -> str:
-    from django.conf import settings
-
-    from hubpage.selectors import hub_url
-
     # The hub's main page is in the site's language; other languages get their own page.
     lang = lang.split("-")[0].lower()
     lang = None if not lang or lang == settings.LANGUAGE_CODE.split("-")[0] else lang
@@ -139,7 +138,6 @@ def broadcast(*, mention_ids: list[int], agent, template: ReplyTemplate) -> Broa
 
     One transaction, one queue delta and one Celery task for the whole batch.
     """
-    from .tasks import send_replies_task
 
     if not mention_ids:
         raise ValueError("select at least one mention")
@@ -177,18 +175,6 @@ def broadcast(*, mention_ids: list[int], agent, template: ReplyTemplate) -> Broa
             ids = [r.pk for r in replies]
             transaction.on_commit(lambda: send_replies_task.delay(ids), robust=True)
     return BroadcastResult([r.pk for r in replies], skipped)
-
-
-def reply_status_event(reply: Reply) -> None:
-    events.send_reply_status(
-        {
-            "type": "reply.status",
-            "reply": reply.pk,
-            "mention": reply.mention_id,
-            "status": reply.status,
-            "error": reply.error,
-        }
-    )
 
 
 __all__ = ["ReplyStatus", "broadcast", "draft", "fill", "similar_mentions", "templates_for"]

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from . import presence
+from .alerts import recent_alerts as recent
 from .capacity import Counts, capacity
-from .models import Band, Mention, MentionStatus, QueueSettings
+from .models import UNANSWERED, Band, Mention, MentionStatus, Note, QueueSettings, Reply
 
 OPEN = [MentionStatus.NEW, MentionStatus.CLAIMED, MentionStatus.REPLIED]
-UNANSWERED = [MentionStatus.NEW, MentionStatus.CLAIMED]
 
 
 def mention_payload(m: Mention) -> dict[str, Any]:
@@ -147,14 +148,11 @@ def queue_stats(*, with_alerts: bool = False) -> dict[str, Any]:
 
 
 def recent_alerts(limit: int = 3) -> list[dict[str, Any]]:
-    from .alerts import recent_alerts as recent
-
     return recent(limit)
 
 
 def mention_context(m: Mention) -> dict[str, Any]:
     """What the detail pane shows beside the mention: the author card, the thread, notes, replies."""
-    from .models import Note, QueueSettings, Reply
 
     earlier = (
         Mention.objects.filter(platform=m.platform, author_handle=m.author_handle)
@@ -169,8 +167,6 @@ def mention_context(m: Mention) -> dict[str, Any]:
     pattern = QueueSettings.load().crm_url_pattern
     crm = ""
     if pattern:
-        from urllib.parse import quote
-
         crm = (
             pattern.replace("{handle}", quote(m.author_handle))
             .replace("{platform}", quote(m.platform))

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from core import events
 from core.dbrows import columns, from_row
-from core.roles import is_first_line_only
+from playbooks.selectors import is_first_line_only
 
+from .delivery import send_reply_task
 from .models import Mention, MentionStatus, Reply, ReplyTemplate, Tag, Tier
 from .selectors import fresh_payloads, mention_payload
 
@@ -129,7 +130,6 @@ def reply(
     text = text.strip()
     if not text:
         raise ValueError("a reply needs some text")
-    from .tasks import send_reply_task
 
     with transaction.atomic():
         mention = _locked(mention_id)

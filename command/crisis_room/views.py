@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from command import drills, flows
@@ -181,7 +182,5 @@ def toggle_task(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     nxt = request.POST.get("next")
     return bool(nxt) and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})

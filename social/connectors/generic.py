@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -38,13 +37,6 @@ class DeliveryError(Exception):
     def __init__(self, reason: str, problems: dict | None = None):
         super().__init__(reason)
         self.reason, self.problems = reason, problems or {}
-
-
-@dataclass(frozen=True)
-class Delivery:
-    batch_id: int | None
-    accepted: int
-    replay: bool
 
 
 @dataclass(frozen=True)
@@ -96,30 +88,6 @@ def first_delivery(source: str, signed: Signed) -> bool:
     except IntegrityError:
         return False
     return True
-
-
-def receive(body: bytes, header: str | None, secret: str, *, now: float | None = None) -> Delivery:
-    """Verify, parse and store one delivery (a JSON list of mentions in the API shape).
-    Raises SignatureError or DeliveryError; stores nothing unless everything is right."""
-    from social import health
-    from triage.ingest import IngestError, accept_batch
-
-    signed = verify(header, body, secret, now=now)
-    try:
-        items = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DeliveryError(f"the body is not JSON: {exc}") from exc
-    if isinstance(items, dict) and isinstance(items.get("mentions"), list):
-        items = items["mentions"]
-    with transaction.atomic():
-        if not first_delivery(SOURCE, signed):
-            return Delivery(batch_id=None, accepted=0, replay=True)
-        try:
-            batch = accept_batch(items, source=SOURCE)
-        except IngestError as exc:
-            raise DeliveryError(exc.message, exc.problems) from exc
-    health.record_events(SOURCE, batch.item_count)
-    return Delivery(batch_id=batch.pk, accepted=batch.item_count, replay=False)
 
 
 class ListeningToolConnector:

@@ -1,6 +1,7 @@
 import logging
 from collections.abc import Callable
 
+from . import factories
 from .base import Connector
 from .demo import DemoConnector
 
@@ -43,8 +44,6 @@ def reset() -> None:
 
 
 def _register_builtin() -> None:
-    from . import factories
-
     for platform, factory in factories.FACTORIES.items():
         register(platform, factory)
 

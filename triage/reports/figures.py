@@ -21,6 +21,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import Lower, RowNumber, TruncDay, TruncHour
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from playbooks.models import AuditEntry, Crisis, Phase
 from triage.models import Band, Mention, MentionStatus, Reply, ReplyStatus
@@ -337,8 +338,6 @@ DEFAULT_PERIOD = timedelta(days=7)
 
 
 def _bound(raw: str, name: str, *, end: bool) -> datetime:
-    from django.utils.dateparse import parse_date, parse_datetime
-
     try:  # parse_datetime takes a bare date as midnight: look for a date first
         day = parse_date(raw)
         at = None if day else parse_datetime(raw)
