@@ -90,3 +90,15 @@ def test_an_import_hidden_in_a_function_breaks_the_build(tmp_path):
         text=True,
     )
     assert result.returncode != 0 and "PLC0415" in result.stdout
+
+
+def test_the_architecture_document_draws_the_graph_the_code_has():
+    generated = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "architecture_graph.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.strip()
+    document = (ROOT / "docs" / "architecture.md").read_text()
+    assert generated in document, "run scripts/architecture_graph.py --write and commit docs/architecture.md"

@@ -19,7 +19,8 @@ from hubpage.models import HubPage
 from hubpage.selectors import hub_crisis, next_update_status
 from playbooks.selectors import active_crisis_id
 
-from .models import UNANSWERED, Alert, AlertKind, Band, Mention
+from .models import Alert, AlertKind, Band, Mention
+from .sla import Sla
 from .spikes import SpikeRules, Window, detect_spike
 
 WINDOW = timedelta(minutes=5)
@@ -46,7 +47,7 @@ def alert_new_breaches(now: datetime | None = None) -> Alert | None:
     with transaction.atomic():
         # The conditional UPDATE is the claim: two beat runs at once cannot tell a breach twice.
         breached = list(
-            Mention.objects.filter(status__in=UNANSWERED, sla_due_at__lt=now, breach_alerted_at__isnull=True)
+            Mention.objects.filter(Sla.breached(now), breach_alerted_at__isnull=True)
             .select_for_update(skip_locked=True)
             .values_list("pk", "band")[:5000]
         )

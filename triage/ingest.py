@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -26,9 +26,10 @@ from social.models import Platform
 from social.selectors import brand_handles
 
 from . import bulk
-from .models import Band, BatchStatus, Mention, MentionBatch, QueueSettings, WatchedAuthor
+from .models import BatchStatus, Mention, MentionBatch, QueueSettings, WatchedAuthor
 from .scoring import MentionSignals, ScoringRules, queue_key_offset, score_mention
 from .selectors import mention_payload
+from .sla import Sla
 
 logger = logging.getLogger(__name__)
 
@@ -217,12 +218,7 @@ def scoring_rules() -> ScoringRules:
     queue = QueueSettings.load()
     return ScoringRules(
         influencer_followers=settings.INFLUENCER_FOLLOWERS,
-        sla={
-            Band.P1: timedelta(minutes=queue.sla_p1_minutes),
-            Band.P2: timedelta(minutes=queue.sla_p2_minutes),
-            Band.P3: timedelta(minutes=queue.sla_p3_minutes),
-            Band.P4: timedelta(minutes=queue.sla_p4_minutes),
-        },
+        sla=Sla.configured(queue),
         team_languages=frozenset(lang.lower() for lang in settings.TEAM_LANGUAGES),
     )
 
@@ -303,7 +299,7 @@ def mention_fields(
         topic=score.topic,
         tier=score.tier,
         ingested_at=now,
-        sla_due_at=now + rules.sla[score.band],
+        sla_due_at=rules.sla.due_at(score.band, now),
         queue_key=now - queue_key_offset(score.total),
     )
 

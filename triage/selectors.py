@@ -15,6 +15,7 @@ from . import presence
 from .alerts import recent_alerts as recent
 from .capacity import Counts, capacity
 from .models import UNANSWERED, Band, Mention, MentionStatus, Note, QueueSettings, Reply
+from .sla import Sla
 
 OPEN = [MentionStatus.NEW, MentionStatus.CLAIMED, MentionStatus.REPLIED]
 
@@ -102,7 +103,7 @@ def queue_stats(*, with_alerts: bool = False) -> dict[str, Any]:
     unanswered = Mention.objects.filter(status__in=UNANSWERED).aggregate(
         total=Count("id"),
         p1=Count("id", filter=Q(band=Band.P1)),
-        breaches=Count("id", filter=Q(sla_due_at__lt=now)),
+        breaches=Count("id", filter=Sla.breached(now)),
         oldest=Min("ingested_at"),
     )
     inflow = Mention.objects.filter(ingested_at__gte=now - window).count()
@@ -120,7 +121,7 @@ def queue_stats(*, with_alerts: bool = False) -> dict[str, Any]:
     oldest = unanswered["oldest"]
     per_minute_out = handled / 10
     online = len(presence.online())
-    sla = QueueSettings.load().sla_p2_minutes
+    sla = Sla.configured().minutes(Band.P2)  # the capacity panel plans against the P2 window
     cap = capacity(
         Counts(
             inflow=inflow,

@@ -172,10 +172,6 @@ def dismiss(*, mention_id: int, agent) -> Mention:
     return _close(mention_id=mention_id, agent=agent, status=MentionStatus.DISMISSED)
 
 
-def fill_template(template: ReplyTemplate, *, name: str, hub_link: str) -> str:
-    return template.body.replace("{name}", name).replace("{hub_link}", hub_link)
-
-
 def dismiss_removed(*, platform: str, external_ids: list[str]) -> int:
     """Posts their authors deleted on the platform: unanswered ones leave the queue as
     dismissed (kept, never deleted); a claimed one stays with its agent."""
