@@ -11,14 +11,10 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
+from social import receipts
 from social.connectors.base import OutboundError
-from social.models import WebhookReceipt
 
 HEADER = "X-CrisisCenter-Signature"
 TOLERANCE_SECONDS = 300
@@ -78,16 +74,7 @@ def verify(header: str | None, body: bytes, secret: str, *, now: float | None = 
 def first_delivery(source: str, signed: Signed) -> bool:
     """Record the delivery; False if this exact signed delivery was already received. Call
     inside the transaction that stores the delivery, so a failed store can be retried."""
-    cutoff = timezone.now() - timedelta(seconds=2 * TOLERANCE_SECONDS)
-    WebhookReceipt.objects.filter(received_at__lt=cutoff).delete()
-    try:
-        with transaction.atomic():
-            WebhookReceipt.objects.create(
-                source=source, signature=signed.signature, received_at=timezone.now()
-            )
-    except IntegrityError:
-        return False
-    return True
+    return receipts.first_delivery(source, signed.signature, keep_seconds=2 * TOLERANCE_SECONDS)
 
 
 class ListeningToolConnector:

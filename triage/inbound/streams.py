@@ -113,6 +113,8 @@ def run_with_reconnects(
     sleep: Callable[[float], None] = time.sleep,
     max_sessions: int | None = None,
     say: Callable[[str], None] = logger.info,
+    base: float = 1.0,
+    cap: float = 60.0,
 ) -> int:
     """Run session() (one connection, until it drops) again and again: backoff with jitter
     between attempts, the platform's Retry-After when it sent one, every drop reported to
@@ -141,7 +143,7 @@ def run_with_reconnects(
             break
         if time.monotonic() - started > 60:
             attempt = 0  # it ran a good while: start the backoff again from the bottom
-        delay = reconnect_delay(attempt, retry_after=retry_after)
+        delay = reconnect_delay(attempt, base=base, cap=cap, retry_after=retry_after)
         attempt += 1
         health.record_reconnect(platform)
         say(f"{platform}: reconnecting in {delay:.1f}s")
