@@ -36,6 +36,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+# A platform without credentials: in the demo (DEBUG, tests) a stand-in connector logs what it
+# would do; in production it is "not connected" and every reply, post or pause to it fails with
+# that reason, so nothing is ever shown as done that did not happen.
+DEMO_CONNECTORS = env_bool("DEMO_CONNECTORS", DEBUG or TESTING)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

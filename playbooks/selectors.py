@@ -35,6 +35,16 @@ def crisis_mode_on() -> bool:
     return OrganisationState.objects.filter(pk=1, active_crisis__is_drill=False).exists()
 
 
+def drill_running() -> bool:
+    """True while a drill is the active crisis: nothing may reach a platform."""
+    return OrganisationState.objects.filter(pk=1, active_crisis__is_drill=True).exists()
+
+
+def drill_crisis_ids(crisis_ids: set[int]) -> set[int]:
+    """Which of these crises are drills."""
+    return set(Crisis.objects.filter(pk__in=crisis_ids, is_drill=True).values_list("pk", flat=True))
+
+
 def crisis_state(crisis: Crisis | None) -> CrisisState:
     if crisis is None:
         return {"mode": "normal", "crisis_id": None, "title": "", "activated_at": None, "phase": None}

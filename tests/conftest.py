@@ -251,16 +251,20 @@ def _worker_idle_before_flush(request):
     writing (a pause run ticking its checklist item) would deadlock with the flush of the
     test database that follows."""
     yield
-    if "celery_worker_process" not in request.fixturenames:
-        return
+    if "celery_worker_process" in request.fixturenames:
+        worker_idle()
 
+
+def worker_idle(timeout: float = 20) -> bool:
+    """Wait until the test worker has no task running or reserved; False if it stays busy."""
     inspect = app.control.inspect(destination=[worker_name()], timeout=0.5)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         active, reserved = inspect.active() or {}, inspect.reserved() or {}
         if not any(active.values()) and not any(reserved.values()):
-            return
+            return True
         time.sleep(0.1)
+    return False
 
 
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, message: str = "condition"):

@@ -1,4 +1,4 @@
-"""Sending a recorded reply through its platform's connector."""
+"""Sending a recorded reply through its platform's connector; in a drill, never."""
 
 import logging
 from collections.abc import Callable
@@ -7,11 +7,21 @@ from celery import shared_task
 from django.utils import timezone
 
 from core import events
+from playbooks.selectors import drill_crisis_ids, drill_running
 from social.connectors import OutboundError, get_connector
-from triage.models import Reply, ReplyStatus
+from triage.models import Mention, Reply, ReplyStatus
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
+
+
+def initial_status(mentions: list[Mention]) -> dict[int, ReplyStatus]:
+    """Per mention id: DRILL while a drill runs or for a drill's demo mention (recorded, shown as
+    a drill, never sent), else SENDING."""
+    if drill_running():
+        return {m.pk: ReplyStatus.DRILL for m in mentions}
+    drills = drill_crisis_ids({m.crisis_id for m in mentions if m.crisis_id})
+    return {m.pk: ReplyStatus.DRILL if m.crisis_id in drills else ReplyStatus.SENDING for m in mentions}
 
 
 def send_reply(reply_id: int, *, attempt: int = 0, retry: Callable | None = None) -> Reply | None:

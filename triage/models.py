@@ -193,6 +193,7 @@ class ReplyStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    DRILL = "drill", "Drill: recorded, not sent"
 
 
 class Reply(models.Model):

@@ -32,7 +32,8 @@ from triage.sla import Sla
 AFTERMATH_WINDOW = timedelta(days=7)
 TOP_MENTIONS = 10
 HOURLY_LIMIT = timedelta(days=4)  # longer periods are charted per day
-ANSWERING = (ReplyStatus.SENDING, ReplyStatus.SENT)
+# A drill's replies count as answers in its own report: they were written, only never sent.
+ANSWERING = (ReplyStatus.SENDING, ReplyStatus.SENT, ReplyStatus.DRILL)
 
 
 @dataclass(frozen=True)
