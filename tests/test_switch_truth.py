@@ -1,7 +1,11 @@
 """The switch never lies (issue 16): a drill reaches no platform, a real crisis wins over a
 drill, and outside the demo a platform without credentials is shown as not connected."""
 
+import threading
+from datetime import timedelta
+
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from command import flows
@@ -12,7 +16,7 @@ from social.models import AdCampaign, PauseState, PlatformAccount, PostStatus, S
 from triage import delivery, replies, services
 from triage.models import Reply, ReplyStatus, ReplyTemplate
 
-from .conftest import mention_item
+from .conftest import mention_item, wait_for
 from .test_queue import load
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +73,42 @@ def test_outside_the_demo_an_unconfigured_platform_is_not_connected_and_nothing_
     page = client.get("/social/health/").content.decode()
     assert "Not connected" in page and ">Demo<" not in page
     registry.reset()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_in_flight_when_the_switch_flips_is_the_last_one_out(platform, lead, scenario):
+    """The switch waits for the one post being sent; after it, nothing goes out."""
+    platform.delay = 1.0
+    account = PlatformAccount.objects.create(platform="x", handle="northlinerail")
+    due = timezone.now() - timedelta(minutes=1)
+    first, second = (
+        ScheduledPost.objects.create(account=account, text=f"Timetable {i}", scheduled_for=due)
+        for i in (1, 2)
+    )
+    publisher = threading.Thread(target=lambda: (outbound_services.publish_due_posts(), connection.close()))
+    publisher.start()
+    wait_for(lambda: platform.calls("POST", "/2/tweets"), message="the first post in flight")
+    crisis = flows.activate(scenario=scenario, by=lead).crisis  # waits for the post in flight
+    publisher.join()
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.status == PostStatus.PUBLISHED and first.published_at <= crisis.activated_at
+    assert second.status == PostStatus.HELD and second.held_by == crisis
+    assert len(platform.calls("POST", "/2/tweets")) == 1
+
+
+def test_what_is_scheduled_or_switched_on_during_a_crisis_is_held_for_the_lead(
+    lead, scenario, django_capture_on_commit_callbacks
+):
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
+    account = PlatformAccount.objects.create(platform="facebook", handle="northline")
+    written = ScheduledPost.objects.create(account=account, text="New fares", scheduled_for=timezone.now())
+    campaign = AdCampaign.objects.create(account=account, name="Spring sale", external_id="23850")
+    with django_capture_on_commit_callbacks() as queued:
+        assert command_tasks.hold_new_outbound() == {"posts": 1, "campaigns": 1}
+    assert len(queued) == 1  # the platform pause for the campaign
+    written.refresh_from_db(), campaign.refresh_from_db()
+    assert written.status == PostStatus.HELD and written.held_by == crisis
+    assert campaign.pause_state == PauseState.PENDING and campaign.paused_for == crisis
+    flows.deactivate(by=lead)
+    assert outbound_services.publish_due_posts() == 0  # held: only the lead releases it
+    assert command_tasks.hold_new_outbound() == {"posts": 0, "campaigns": 0}
