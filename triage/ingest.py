@@ -8,6 +8,7 @@ commit. process_batch() does one insert and one broadcast for the whole batch.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -23,8 +24,8 @@ from social.models import Platform
 
 from . import bulk
 from .models import Band, BatchStatus, Mention, MentionBatch, QueueSettings, WatchedAuthor
-from .scoring import MentionSignals, ScoringRules, queue_key_offset, score_mention
-from .selectors import mention_payload
+from .scoring import MentionSignals, ScoringRules, keywords_for, queue_key_offset, score_mention
+from .selectors import mention_payload, scenario_keywords
 
 logger = logging.getLogger(__name__)
 
@@ -224,12 +225,6 @@ def scoring_rules() -> ScoringRules:
     )
 
 
-def _keywords() -> dict[str, tuple[str, ...]]:
-    from playbooks.selectors import topic_keywords
-
-    return {topic: tuple(words) for topic, words in topic_keywords().items()}
-
-
 def _brand_handles() -> frozenset[str]:
     from social.selectors import brand_handles
 
@@ -257,7 +252,7 @@ def mention_fields(
     rules: ScoringRules,
     watchlist: dict[tuple[str, str], str],
     brand: frozenset[str],
-    keywords: dict[str, tuple[str, ...]] | None = None,
+    keywords: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> dict[str, Any]:
     """The scored mention's column values: the one place they are worked out."""
     handle = item.author_handle.lower()
@@ -274,7 +269,7 @@ def mention_fields(
             quotes=item.quotes,
             lang=item.lang,
             age_minutes=max((now - item.created_at).total_seconds() / 60, 0.0),
-            topic_keywords=keywords or {},
+            topic_keywords=keywords_for(keywords or {}, item.lang),
             watchlist_kind=watchlist.get((item.platform, handle)) or watchlist.get(("", handle)),
             brand_handles=brand,
         ),
@@ -362,7 +357,7 @@ def process_batch(batch_id: int) -> BatchResult | None:
         now = timezone.now()
         rules = scoring_rules()
         watchlist, brand, crisis_id = _watchlist(), _brand_handles(), active_crisis_id()
-        keywords, defaults = _keywords(), column_defaults()
+        keywords, defaults = scenario_keywords(), column_defaults()
         mentions = []
         for index, item in enumerate(batch.items):
             normalised, problems = normalise(item)
