@@ -7,7 +7,8 @@ Matching works on a normalised copy of the text: NFKC (full-width letters, digit
 question marks become ASCII; half-width katakana become full-width), casefolded ("ß" reads "ss"), accents
 dropped ("rembourse" finds "remboursé"). A term in Latin script matches at the start of a
 word and stands for the word it begins ("rembours" finds "remboursement"); a trailing "$"
-asks for the whole word. A term holding Chinese or Japanese characters matches anywhere:
+asks for the whole word, and a leading "*" lets it end a compound (German and Dutch write
+"Verkehrsreporterin", "treinvertraging"). A term holding Chinese or Japanese characters matches anywhere:
 those scripts have no spaces between words. What matched is reported as the post wrote it.
 """
 
@@ -102,11 +103,13 @@ def languages_for(lang: str, text: str) -> tuple[str, ...]:
 def _pattern(terms: list[str]) -> re.Pattern[str] | None:
     parts = []
     for raw in sorted({t for t in terms if t.strip()}, key=len, reverse=True):
-        whole = raw.endswith("$")
-        term = _fold_term(raw.rstrip("$"))
+        whole, inside = raw.endswith("$"), raw.startswith("*")
+        term = _fold_term(raw.rstrip("$").lstrip("*"))
         escaped = re.escape(term)
         if _CJK.search(term):
             parts.append(escaped)
+        elif inside:
+            parts.append(rf"\w*{escaped}\w*")
         elif whole:
             parts.append(rf"(?<!\w){escaped}(?!\w)")
         else:
@@ -194,7 +197,8 @@ def negated(text: Normalised, found: Found) -> bool:
         return bool(lex.negators.search(text.text[max(0, found.start - 2) : found.start]))
     if found.lang == "ja":
         return bool(lex.negators.search(text.text[found.end : found.end + 5]))
-    words = re.findall(r"[\w']+", text.text[: found.start])[-3:]
+    clause = re.split(r"[,.;:!?]", text.text[: found.start])[-1]
+    words = re.findall(r"[\w']+", clause)[-3:]
     return any(lex.negators.search(w) for w in words)
 
 

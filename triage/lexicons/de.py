@@ -40,7 +40,15 @@ LEXICON = {
         "umgekippt",
     ],
     "topics": {
-        "refund": ["erstattung", "erstatten", "rückerstattung", "geld zurück", "mein geld", "rückzahlung"],
+        "refund": [
+            "*erstattung",
+            "erstattung",
+            "erstatten",
+            "rückerstattung",
+            "geld zurück",
+            "mein geld",
+            "rückzahlung",
+        ],
         "compensation": [
             "entschädig",
             "fahrgastrechte",
@@ -63,6 +71,7 @@ LEXICON = {
             "gilt mein ticket",
         ],
         "cancellation": [
+            "*ausfall",
             "gestrichen",
             "storn",
             "abgesagt",
@@ -73,6 +82,7 @@ LEXICON = {
             "ausfall",
         ],
         "schedule": [
+            "*verspätung",
             "fahrplan",
             "verspät",
             "wann$",
@@ -134,6 +144,10 @@ LEXICON = {
     "negators": ["nicht$", "kein", "nie$", "niemals$", "ohne$"],
     "question": ["wann$", "warum$", "wieso$", "weshalb$", "wie lange", "wo$", "wer$", "gibt es", "fährt$"],
     "journalist": [
+        "*reporter",
+        "*journalist",
+        "*redakteur",
+        "*korrespondent",
         "journalist",
         "reporter",
         "korrespondent",
@@ -147,6 +161,8 @@ LEXICON = {
         "freier autor",
     ],
     "news_name": [
+        "*zeitung",
+        "*nachrichten",
         "nachrichten",
         "zeitung",
         "tagesblatt",

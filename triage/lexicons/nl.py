@@ -61,6 +61,8 @@ LEXICON = {
             "uitval",
         ],
         "schedule": [
+            "*vertraging",
+            "*storing",
             "dienstregeling",
             "vertraging",
             "vertraagd",
@@ -125,6 +127,9 @@ LEXICON = {
     "negators": ["niet$", "geen$", "nooit$", "zonder$"],
     "question": ["wanneer", "waarom", "hoe laat", "hoe lang", "waar$", "wie$", "kan ik", "is er"],
     "journalist": [
+        "*journalist",
+        "*verslaggever",
+        "*redacteur",
         "journalist",
         "verslaggever",
         "verslaggeefster",
