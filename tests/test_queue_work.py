@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from triage import alerts, replies, services, tasks
 from triage.models import Alert, AlertKind, Mention, MentionStatus, QueueSettings, Reply, ReplyTemplate
+from triage.reasons import explained
 
 from .conftest import api_for, mention_item
 from .test_queue import load as load_ranked
@@ -249,7 +250,7 @@ def test_quotes_and_the_active_scenarios_keywords_are_scored_at_ingest(agent, le
     scenario.save()
     playbooks_services.activate(scenario=scenario, by=lead, drill=True)
     (mention,) = load(mention_item("q", text="Where is my goodwill voucher?", quotes=12))
-    reasons = [item["reason"] for item in mention.breakdown]
+    reasons = [item["reason"] for item in explained(mention.breakdown)]
     assert mention.quotes == 12 and "12 quotes" in reasons
     assert mention.topic == "compensation" and "scenario keyword “goodwill voucher”" in reasons
     bad = api_for(agent).post("/api/v1/mentions/", [mention_item("z", quotes=-1)], format="json")
