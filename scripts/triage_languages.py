@@ -74,7 +74,7 @@ def lexicon_sizes() -> list[str]:
         how = (
             "VADER (7,500-word lexicon, negation, intensifiers, emoji)"
             if sentiment.method(lang) == "vader"
-            else f"curated list: {len(module['negative'])} negative, {len(module['positive'])} positive words, negators"
+            else f"curated: {len(module['negative'])} negative, {len(module['positive'])} positive, negators"
         )
         rows.append(f"| {LANG_NAMES[lang]} | {len(module['safety'])} | {topics} | {press} | {how} |")
     return rows
