@@ -107,3 +107,16 @@ def test_reasons_are_codes_rendered_in_the_readers_language(settings):
     assert "safety: “humo”" in rendered and "48,000 followers: influencer" in rendered
     # Breakdowns stored before codes keep their prose.
     assert reasons.render({"factor": "reach", "points": 5, "reason": "old words"}) == "old words"
+
+
+def test_the_demo_crisis_posts_land_in_real_topics():
+    from triage.simulation_texts import TEXTS
+
+    results = []
+    for topic, by_language in TEXTS.items():
+        for lang, texts in by_language.items():
+            for text in texts:
+                filled = text.format(brand="@northlinerail", station="Alder Vale", time="08:12")
+                results.append((topic, score_mention(MentionSignals(text=filled, lang=lang)).topic))
+    assert not [r for r in results if r[1] == Topic.OTHER]
+    assert sum(expected == got for expected, got in results) / len(results) >= 0.95

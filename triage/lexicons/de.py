@@ -100,6 +100,7 @@ LEXICON = {
             "gleiswechsel",
         ],
         "complaint": [
+            "unfassbar",
             "unverschämt",
             "inakzeptabel",
             "skandal",
@@ -119,6 +120,7 @@ LEXICON = {
         "praise": ["danke", "vielen dank", "super gemacht", "toll$", "großartig", "lob$", "hut ab", "klasse"],
     },
     "negative": [
+        "unfassbar",
         "unverschämt",
         "inakzeptabel",
         "skandal",

@@ -60,6 +60,7 @@ LEXICON = {
         ],
         "cancellation": ["cancel", "called off"],
         "schedule": [
+            "running$",
             "timetable",
             "schedule",
             "delay",

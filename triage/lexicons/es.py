@@ -50,6 +50,8 @@ LEXICON = {
         ],
         "cancellation": ["cancel", "suprimid", "anulad", "anular"],
         "schedule": [
+            "sale el tren",
+            "sale el próximo",
             "horario",
             "retraso",
             "cuándo",

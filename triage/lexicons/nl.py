@@ -4,7 +4,7 @@ LEXICON = {
     "safety": [
         "gewond",
         "verwond",
-        "rook$",
+        "rook",
         "rookontwikkeling",
         "brand$",
         "brandt",
