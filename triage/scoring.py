@@ -267,7 +267,7 @@ def _topic(
     items = []
     if topic in PRACTICAL_TOPICS:
         items.append(ScoreItem("topic", 5, "topic.practical", {"topic": topic.value, "term": term}))
-    elif topic not in (Topic.SAFETY, Topic.OTHER):
+    elif term and topic not in (Topic.SAFETY, Topic.OTHER):
         items.append(ScoreItem("topic", 0, "topic.word", {"topic": topic.value, "term": term}))
     if scenario:
         items.append(ScoreItem("topic", 5, "topic.scenario_keyword", {"topic": topic.value, "term": term}))

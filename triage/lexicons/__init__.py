@@ -48,22 +48,31 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 @dataclass(frozen=True)
 class Normalised:
     text: str
-    # For each character of text, the index of the original character it came from.
-    origin: tuple[int, ...]
     original: str
+    # For each character of text, the index of the original character it came from; None when
+    # they are one to one (ASCII text, the common case, skips the per-character work).
+    origin: tuple[int, ...] | None = None
 
     def span(self, start: int, end: int) -> str:
         """The original text behind text[start:end]."""
         if start >= end:
             return ""
+        if self.origin is None:
+            return self.original[start:end]
         return self.original[self.origin[start] : self.origin[end - 1] + 1]
 
 
+@lru_cache(maxsize=8192)
 def _fold(char: str) -> str:
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", char).casefold())
     folded = "".join(c for c in decomposed if not unicodedata.combining(c))
     # Recompose what is left (kana with a voiced mark must stay one character: "ば", not "は゛").
     return unicodedata.normalize("NFKC", folded)
+
+
+def _fold_text(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return unicodedata.normalize("NFKC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def _fold_term(term: str) -> str:
@@ -72,14 +81,24 @@ def _fold_term(term: str) -> str:
 
 def normalise(text: str) -> Normalised:
     """NFKC, casefold and accents off, keeping where each character came from."""
+    if text.isascii():
+        return Normalised(text.lower(), text)
+    # Recompose first so "e" + U+0301 is one character.
+    text = unicodedata.normalize("NFC", text)
+    folded = _fold_text(text)
+    if len(folded) == len(text):  # one to one, as for most accented and CJK text
+        return Normalised(folded, text)
+    # Some character grew ("ß" -> "ss") or vanished: fold one by one so positions map back.
     chars: list[str] = []
     origin: list[int] = []
-    # Per character, so positions map back; recompose first so "e" + U+0301 is one character.
     for i, char in enumerate(text):
         folded = _fold(char)
         chars.append(folded)
-        origin.extend([i] * len(folded))
-    return Normalised("".join(chars), tuple(origin), text)
+        if len(folded) == 1:
+            origin.append(i)
+        else:
+            origin.extend([i] * len(folded))
+    return Normalised("".join(chars), text, tuple(origin))
 
 
 def primary_language(code: str) -> str:
@@ -100,20 +119,51 @@ def languages_for(lang: str, text: str) -> tuple[str, ...]:
     return LANGUAGES
 
 
+def _trie(words: list[str]) -> str:
+    """One regex for many words, as a prefix tree: each position tries one branch per next
+    character instead of every word in turn (a few times faster on a 300-word category)."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return render(root)
+
+
 def _pattern(terms: list[str]) -> re.Pattern[str] | None:
-    parts = []
-    for raw in sorted({t for t in terms if t.strip()}, key=len, reverse=True):
-        whole, inside = raw.endswith("$"), raw.startswith("*")
+    groups: dict[str, list[str]] = {"cjk": [], "inside": [], "whole": [], "prefix": []}
+    for raw in {t for t in terms if t.strip()}:
         term = _fold_term(raw.rstrip("$").lstrip("*"))
-        escaped = re.escape(term)
         if _CJK.search(term):
-            parts.append(escaped)
-        elif inside:
-            parts.append(rf"\w*{escaped}\w*")
-        elif whole:
-            parts.append(rf"(?<!\w){escaped}(?!\w)")
+            groups["cjk"].append(term)
+        elif raw.startswith("*"):
+            groups["inside"].append(term)
+        elif raw.endswith("$"):
+            groups["whole"].append(term)
         else:
-            parts.append(rf"(?<!\w){escaped}\w*")
+            groups["prefix"].append(term)
+    # Latin-script terms only start where a word starts: the look-behind fails fast mid-word.
+    latin = []
+    if groups["prefix"]:
+        latin.append(_trie(groups["prefix"]) + r"\w*")
+    if groups["whole"]:
+        latin.append(_trie(groups["whole"]) + r"(?!\w)")
+    if groups["inside"]:
+        latin.append(r"\w*?" + _trie(groups["inside"]) + r"\w*")
+    parts = [r"(?<!\w)(?:" + "|".join(latin) + ")"] if latin else []
+    if groups["cjk"]:
+        parts.append(_trie(groups["cjk"]))
     return re.compile("|".join(parts)) if parts else None
 
 
