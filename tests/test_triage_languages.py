@@ -1,9 +1,11 @@
 import pytest
+from django.utils import translation
 
 from tests import triage_eval
 from triage import lexicons, reasons
 from triage.models import AuthorKind, Band, Tier, Topic
 from triage.scoring import MentionSignals, keywords_for, score_mention
+from triage.simulation_texts import TEXTS
 
 FIGURES = triage_eval.evaluate(triage_eval.load())
 FLOORS = triage_eval.recorded_floors()
@@ -97,9 +99,7 @@ def test_scenario_keywords_per_language_apply_only_to_that_language():
     assert french.topic == Topic.COMPENSATION
 
 
-def test_reasons_are_codes_rendered_in_the_readers_language(settings):
-    from django.utils import translation
-
+def test_reasons_are_codes_rendered_in_the_readers_language():
     score = score_mention(MentionSignals(text="Hay humo", lang="es", followers=48_000))
     assert all("reason" not in item for item in score.breakdown())
     with translation.override("en"):
@@ -110,8 +110,6 @@ def test_reasons_are_codes_rendered_in_the_readers_language(settings):
 
 
 def test_the_demo_crisis_posts_land_in_real_topics():
-    from triage.simulation_texts import TEXTS
-
     results = []
     for topic, by_language in TEXTS.items():
         for lang, texts in by_language.items():

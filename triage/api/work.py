@@ -9,7 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.roles import LEADS, IsCommsLead, IsStaffMember, has_role, is_first_line_only
+from core.roles import LEADS, IsCommsLead, IsStaffMember, has_role
+from playbooks.selectors import active_crisis, is_first_line_only
 from triage import replies, services, teamwork
 from triage.alerts import recent_alerts
 from triage.models import Mention, MentionStatus, ReplyTemplate, Tag
@@ -199,7 +200,6 @@ class TemplateListView(APIView):
     def get(self, request: Request) -> Response:
         """The reply templates you may use; ?lang=fr puts those written in French first, then the
         active scenario's."""
-        from playbooks.selectors import active_crisis
 
         crisis = active_crisis()
         lang = str(request.query_params.get("lang", ""))[:16].replace("\x00", "")

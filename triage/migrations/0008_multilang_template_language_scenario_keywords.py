@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('playbooks', '0008_link_checklist_tasks_to_departments'),
-        ('triage', '0006_platform_generic'),
+        ('triage', '0007_drill_replies'),
     ]
 
     operations = [
