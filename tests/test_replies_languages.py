@@ -3,8 +3,8 @@
 import pytest
 from django.utils import translation
 
+from command import flows
 from playbooks import portable
-from playbooks import services as playbooks_services
 from triage.models import Mention, ReplyTemplate, ScenarioKeyword
 
 from .conftest import api_for, mention_item
@@ -69,7 +69,7 @@ def test_scenario_keywords_in_one_language_pick_the_topic_only_for_posts_in_it(l
         scenario=scenario, language="fr", topic="compensation", words="carte cadeau"
     )
     ScenarioKeyword.objects.create(scenario=scenario, language="zh", topic="rebooking", words="换乘大巴")
-    playbooks_services.activate(scenario=scenario, by=lead, drill=True)
+    flows.activate(scenario=scenario, by=lead, drill=True)
     load(
         mention_item("1", lang="fr", text="Et ma carte cadeau alors"),
         mention_item("2", lang="en", text="carte cadeau"),
