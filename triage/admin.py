@@ -4,11 +4,22 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from social.models import ImportStatus, MentionImport
 
 from .inbound.csv_import import FIELDS, parse_map
-from .models import Alert, Mention, MentionBatch, Note, QueueSettings, ReplyTemplate, Tag, WatchedAuthor
+from .models import (
+    Alert,
+    Mention,
+    MentionBatch,
+    Note,
+    QueueSettings,
+    ReplyTemplate,
+    ScenarioKeyword,
+    Tag,
+    WatchedAuthor,
+)
 from .tasks import import_mentions
 
 
@@ -21,12 +32,26 @@ class WatchedAuthorAdmin(admin.ModelAdmin):
 
 @admin.register(ReplyTemplate)
 class ReplyTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "tier", "scenario", "variant_count"]
-    list_filter = ["tier", "scenario"]
+    list_display = ["name", "language", "tier", "scenario", "variant_count"]
+    list_filter = ["language", "tier", "scenario"]
+    search_fields = ["name", "body"]
 
     @admin.display(description="variants")
     def variant_count(self, obj: ReplyTemplate) -> int:
         return len(obj.variants)
+
+
+@admin.register(ScenarioKeyword)
+class ScenarioKeywordAdmin(admin.ModelAdmin):
+    """Words per scenario, topic and language: they pick a mention's topic while that scenario is on."""
+
+    list_display = ["scenario", "language", "topic", "word_preview"]
+    list_filter = ["scenario", "language", "topic"]
+    search_fields = ["words"]
+
+    @admin.display(description=_("words"))
+    def word_preview(self, obj: ScenarioKeyword) -> str:
+        return ", ".join(obj.word_list)[:120]
 
 
 @admin.register(Tag)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -21,14 +22,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core import events
-from playbooks.selectors import active_crisis_id, topic_keywords
+from playbooks.selectors import active_crisis_id
 from social.models import Platform
 from social.selectors import brand_handles
 
 from . import bulk
 from .models import BatchStatus, Mention, MentionBatch, QueueSettings, WatchedAuthor
-from .scoring import MentionSignals, ScoringRules, queue_key_offset, score_mention
-from .selectors import mention_payload
+from .scoring import MentionSignals, ScoringRules, keywords_for, queue_key_offset, score_mention
+from .selectors import mention_payload, scenario_keywords
 from .sla import Sla
 
 logger = logging.getLogger(__name__)
@@ -223,10 +224,6 @@ def scoring_rules() -> ScoringRules:
     )
 
 
-def _keywords() -> dict[str, tuple[str, ...]]:
-    return {topic: tuple(words) for topic, words in topic_keywords().items()}
-
-
 def _brand_handles() -> frozenset[str]:
     return brand_handles()
 
@@ -252,7 +249,7 @@ def mention_fields(
     rules: ScoringRules,
     watchlist: dict[tuple[str, str], str],
     brand: frozenset[str],
-    keywords: dict[str, tuple[str, ...]] | None = None,
+    keywords: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> dict[str, Any]:
     """The scored mention's column values: the one place they are worked out."""
     handle = item.author_handle.lower()
@@ -269,7 +266,7 @@ def mention_fields(
             quotes=item.quotes,
             lang=item.lang,
             age_minutes=max((now - item.created_at).total_seconds() / 60, 0.0),
-            topic_keywords=keywords or {},
+            topic_keywords=keywords_for(keywords or {}, item.lang),
             watchlist_kind=watchlist.get((item.platform, handle)) or watchlist.get(("", handle)),
             brand_handles=brand,
         ),
@@ -356,7 +353,7 @@ def process_batch(batch_id: int) -> BatchResult | None:
         now = timezone.now()
         rules = scoring_rules()
         watchlist, brand, crisis_id = _watchlist(), _brand_handles(), active_crisis_id()
-        keywords, defaults = _keywords(), column_defaults()
+        keywords, defaults = scenario_keywords(), column_defaults()
         mentions = []
         for index, item in enumerate(batch.items):
             normalised, problems = normalise(item)

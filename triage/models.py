@@ -237,6 +237,12 @@ class ReplyTemplate(models.Model):
         related_name="reply_templates",
         help_text="Shown first while a crisis of this scenario is active.",
     )
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="The language its variants are written in (en, fr, zh-hans, ...): offered first for "
+        "mentions in that language. Blank: any language.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -248,6 +254,36 @@ class ReplyTemplate(models.Model):
     def variants(self) -> list[str]:
         parts = [part.strip() for part in self.body.replace("\r\n", "\n").split(VARIANT_SEPARATOR)]
         return [part for part in parts if part] or [""]
+
+
+class ScenarioKeyword(models.Model):
+    """Words that mark a topic while a crisis of this scenario is on, in one language (or any).
+
+    Matched like the built-in lexicons (triage/lexicons): at the start of a word in Latin
+    scripts, anywhere in Chinese and Japanese, case and accents ignored.
+    """
+
+    scenario = models.ForeignKey("playbooks.Scenario", on_delete=models.CASCADE, related_name="keywords")
+    language = models.CharField(
+        max_length=16, blank=True, help_text="en, fr, de, es, it, pt, nl, zh, ja, ... Blank: any language."
+    )
+    topic = models.CharField(max_length=20, choices=[c for c in Topic.choices if c[0] != Topic.OTHER])
+    words = models.TextField(help_text="One word or phrase a line.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scenario", "language", "topic"], name="scenario_keyword_language_topic_uniq"
+            )
+        ]
+        ordering = ["scenario", "language", "topic"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} · {self.language or 'any'} · {self.topic}"
+
+    @property
+    def word_list(self) -> list[str]:
+        return [w.strip() for w in self.words.replace("\r\n", "\n").split("\n") if w.strip()]
 
 
 class Tag(models.Model):

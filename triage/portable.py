@@ -1,7 +1,9 @@
 """The queue's part of the playbook file (playbooks/portable.py): top-level sections
 
     reply_templates:     # by name; scenario: the scenario it is shown first for, or null
-      - {name: ..., tier: first_line, scenario: Rail signal failure, variants: [..., ...]}
+      - {name: ..., tier: first_line, scenario: Rail signal failure, language: fr, variants: [..., ...]}
+    scenario_keywords:   # words that pick a topic while the scenario is on; language null: any
+      - {scenario: Rail signal failure, language: fr, topic: compensation, words: [bon d'achat]}
     tags: [refund, injury, ...]          # the curated tags offered to every agent
     watchlist:           # platform null: any platform
       - {handle: ..., platform: x, kind: journalist, note: ...}
@@ -13,6 +15,7 @@ template keeps its id, so replies already sent with it keep their link to it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playbooks.models import Scenario
@@ -28,9 +31,20 @@ from playbooks.portable import (
 )
 from social.models import Platform
 
-from .models import VARIANT_SEPARATOR, AuthorKind, ReplyTemplate, Tag, Tier, WatchedAuthor
+from .models import (
+    VARIANT_SEPARATOR,
+    AuthorKind,
+    ReplyTemplate,
+    ScenarioKeyword,
+    Tag,
+    Tier,
+    Topic,
+    WatchedAuthor,
+)
 
-TEMPLATE_FIELDS = ("name", "tier", "scenario", "variants")
+TEMPLATE_FIELDS = ("name", "tier", "scenario", "language", "variants")
+KEYWORD_FIELDS = ("scenario", "language", "topic", "words")
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 WATCH_FIELDS = ("handle", "platform", "kind", "note")
 
 
@@ -55,6 +69,7 @@ def _template(t: ReplyTemplate) -> dict[str, Any]:
         "name": t.name,
         "tier": t.tier,
         "scenario": t.scenario.name if t.scenario_id else None,
+        "language": t.language or None,
         "variants": t.variants,
     }
 
@@ -81,6 +96,7 @@ def validate_templates(value: Any, path: str, scenario_names: set[str]) -> list[
         scenario = spec.get("scenario")
         if scenario is not None and scenario not in scenario_names:
             errors.append(f"{tpath}.scenario: unknown scenario {scenario!r}")
+        _check_language(errors, spec.get("language"), f"{tpath}.language")
         variants = spec.get("variants")
         if not isinstance(variants, list) or not variants:
             errors.append(f"{tpath}.variants: a list of at least one reply text")
@@ -101,9 +117,77 @@ def apply_templates(value: list[dict[str, Any]], report: ImportReport) -> None:
         template = template or ReplyTemplate(name=spec["name"])
         template.tier = spec.get("tier") or Tier.FIRST_LINE
         template.scenario = scenarios.get(spec.get("scenario"))
+        template.language = (spec.get("language") or "").lower()
         template.body = VARIANT_SEPARATOR.join(text.strip() for text in spec["variants"])
         template.save()
         _note(report, before, _template(template), f"reply template {template.name}", template)
+
+
+def _check_language(errors: list[str], value: Any, path: str) -> None:
+    check_text(errors, value, path, max_length=16)
+    if isinstance(value, str) and value and not LANGUAGE.match(value):
+        errors.append(f"{path}: a language code such as fr, pt-BR or zh-hans, or null for any")
+
+
+# --- scenario_keywords -------------------------------------------------------
+def _keyword(k: ScenarioKeyword) -> dict[str, Any]:
+    return {
+        "scenario": k.scenario.name,
+        "language": k.language or None,
+        "topic": k.topic,
+        "words": k.word_list,
+    }
+
+
+def export_keywords(scenario_names: set[str]) -> list[dict[str, Any]]:
+    rows = ScenarioKeyword.objects.select_related("scenario").filter(scenario__name__in=scenario_names)
+    return [_keyword(k) for k in rows]
+
+
+def validate_keywords(value: Any, path: str, scenario_names: set[str]) -> list[str]:
+    errors: list[str] = []
+    seen: set[tuple[str, str, str]] = set()
+    topics = [t for t in Topic.values if t != Topic.OTHER]
+    for i, spec in enumerate(check_list(errors, value, path)):
+        kpath = f"{path}[{i}]"
+        if check_mapping(errors, spec, kpath) is None:
+            continue
+        if spec.get("scenario") not in scenario_names:
+            errors.append(f"{kpath}.scenario: unknown scenario {spec.get('scenario')!r}")
+        _check_language(errors, spec.get("language"), f"{kpath}.language")
+        if spec.get("topic") not in topics:
+            errors.append(f"{kpath}.topic: one of {', '.join(topics)}")
+        words = spec.get("words")
+        if not isinstance(words, list) or not words:
+            errors.append(f"{kpath}.words: a list of at least one word or phrase")
+        else:
+            for j, word in enumerate(words):
+                check_text(errors, word, f"{kpath}.words[{j}]", required=True, max_length=100)
+                if isinstance(word, str) and "\n" in word:
+                    errors.append(f"{kpath}.words[{j}]: one line")
+        key = (str(spec.get("scenario")), str(spec.get("language") or "").lower(), str(spec.get("topic")))
+        if key in seen:
+            errors.append(f"{kpath}: scenario, language and topic appear twice")
+        seen.add(key)
+        _unknown(errors, spec, KEYWORD_FIELDS, kpath)
+    return errors
+
+
+def apply_keywords(value: list[dict[str, Any]], report: ImportReport) -> None:
+    scenarios = {s.name: s for s in Scenario.objects.filter(name__in={k.get("scenario") for k in value})}
+    for spec in value:
+        scenario = scenarios[spec["scenario"]]
+        language = (spec.get("language") or "").lower()
+        row = (
+            ScenarioKeyword.objects.select_related("scenario")
+            .filter(scenario=scenario, language=language, topic=spec["topic"])
+            .first()
+        )
+        before = _keyword(row) if row else None
+        row = row or ScenarioKeyword(scenario=scenario, language=language, topic=spec["topic"])
+        row.words = "\n".join(word.strip() for word in spec["words"])
+        row.save()
+        _note(report, before, _keyword(row), f"keywords {scenario.name} {language or 'any'} {row.topic}", row)
 
 
 # --- tags --------------------------------------------------------------------
@@ -186,6 +270,13 @@ def register() -> None:
             apply_templates,
             validate_templates,
             model_permissions(ReplyTemplate, *writes),
+        ),
+        FileSection(
+            "scenario_keywords",
+            export_keywords,
+            apply_keywords,
+            validate_keywords,
+            model_permissions(ScenarioKeyword, *writes),
         ),
         FileSection("tags", export_tags, apply_tags, validate_tags, model_permissions(Tag, *writes)),
         FileSection(

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from core import events
 from hubpage.selectors import hub_url
+from hubpage.selectors import languages as hub_languages
 from playbooks.selectors import is_first_line_only
 
 from .delivery import initial_status, send_replies_task
@@ -28,12 +28,32 @@ FAQ_FIELD = re.compile(r"\{faq:([A-Za-z0-9_-]{1,80})\}")
 MAX_BROADCAST = 200
 
 
+def hub_language(lang: str) -> str | None:
+    """The published hub language for a mention's language tag: fr-CA -> fr, zh / zh-CN -> zh-hans.
+
+    None when the hub is not published in it (the link then goes to /hub/, which picks by the
+    reader's browser).
+    """
+    code = (lang or "").strip().lower().replace("_", "-")
+    if not code:
+        return None
+    published = hub_languages()
+    if code in published:
+        return code
+    primary = code.split("-")[0]
+    if primary == "zh":
+        traditional = any(part in ("hant", "tw", "hk", "mo") for part in code.split("-")[1:])
+        wanted = "zh-hant" if traditional else "zh-hans"
+        return wanted if wanted in published else None
+    return next((p for p in published if p.split("-")[0] == primary), None)
+
+
 def fill(body: str, *, name: str, lang: str = "") -> str:
-    # The hub's main page is in the site's language; other languages get their own page.
-    lang = lang.split("-")[0].lower()
-    lang = None if not lang or lang == settings.LANGUAGE_CODE.split("-")[0] else lang
-    text = FAQ_FIELD.sub(lambda m: hub_url(lang=lang, anchor=m.group(1)), body)
-    return text.replace("{hub_link}", hub_url(lang=lang)).replace("{name}", name)
+    """A template's text for one mention: {hub_link} and {faq:...} link the hub page in the
+    mention's language (/hub/<lang>/), so a reader lands on the page they can read."""
+    hub_lang = hub_language(lang)
+    text = FAQ_FIELD.sub(lambda m: hub_url(lang=hub_lang, anchor=m.group(1)), body)
+    return text.replace("{hub_link}", hub_url(lang=hub_lang)).replace("{name}", name)
 
 
 def display_name(mention: Mention) -> str:
@@ -96,12 +116,25 @@ def draft(*, template: ReplyTemplate, mention: Mention, variant: int | None = No
     return Draft(text, template.pk, variant, count, sent, warning)
 
 
-def templates_for(agent, *, scenario_id: int | None) -> list[ReplyTemplate]:
-    """The templates this agent may use, the active scenario's first."""
+def templates_for(agent, *, scenario_id: int | None, lang: str = "") -> list[ReplyTemplate]:
+    """The templates this agent may use: the active scenario's first; with lang, those written in
+    that language before those for any language, and those in other languages last."""
     templates = ReplyTemplate.objects.all()
     if is_first_line_only(agent):
         templates = templates.filter(tier=Tier.FIRST_LINE)
-    return sorted(templates, key=lambda t: (t.scenario_id != scenario_id or scenario_id is None, t.name))
+    primary = lang.split("-")[0].lower()
+
+    def language_rank(t: ReplyTemplate) -> int:
+        if not primary:
+            return 0
+        if t.language and t.language.split("-")[0].lower() == primary:
+            return 0
+        return 2 if t.language else 1
+
+    return sorted(
+        templates,
+        key=lambda t: (language_rank(t), t.scenario_id != scenario_id or scenario_id is None, t.name),
+    )
 
 
 def _words(text: str) -> set[str]:

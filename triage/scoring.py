@@ -7,12 +7,11 @@ author, the brand's own handles), so the rules can be table-tested.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from . import sentiment
+from . import lexicons, sentiment
 from .models import AuthorKind, Band, Tier, Topic
 from .sla import Sla
 
@@ -42,17 +41,21 @@ class MentionSignals:
     age_minutes: float = 0.0
     watchlist_kind: str | None = None
     brand_handles: frozenset[str] = frozenset()
-    # The active scenario's extra words per topic (playbooks.selectors.topic_keywords()).
+    # The active scenario's words per topic for this post's language (keywords_for()).
     topic_keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # VADER compound score; None means "compute it from the text".
+    # -1..+1 (triage.sentiment); None means "compute it from the text".
     sentiment: float | None = None
 
 
 @dataclass(frozen=True)
 class ScoreItem:
+    """One reason for points: a code and its parameters, rendered in the reader's language by
+    triage.reasons at display time (never stored as prose)."""
+
     factor: str
     points: int
-    reason: str
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,132 +69,102 @@ class Score:
     items: tuple[ScoreItem, ...]
 
     def breakdown(self) -> list[dict[str, object]]:
-        return [{"factor": i.factor, "points": i.points, "reason": i.reason} for i in self.items]
+        return [
+            {"factor": i.factor, "points": i.points, "code": i.code, "params": dict(i.params)}
+            for i in self.items
+        ]
 
 
-def _words(*patterns: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(patterns) + r")", re.IGNORECASE)
-
-
-SAFETY = _words(
-    r"injur",
-    r"hurt",
-    r"fire\b",
-    r"smoke",
-    r"unsafe",
-    r"danger",
-    r"emergenc",
-    r"ambulance",
-    r"trapped",
-    r"stuck",
-    r"collaps",
-    r"bleed",
-    r"crash",
-    r"evacuat",
-    r"panic",
-    r"faint",
-    r"medical",
-    r"can'?t breathe",
-)
-NEGATIVE = _words(
-    r"angry",
-    r"furious",
-    r"disgust",
-    r"terrible",
-    r"worst",
-    r"awful",
-    r"unacceptable",
-    r"shame",
-    r"ridiculous",
-    r"useless",
-    r"never again",
-    r"scandal",
-    r"appalling",
-    r"fed up",
-)
 # VADER's own thresholds: -0.05 and below reads as negative.
 NEGATIVE_SENTIMENT = -0.05
 STRONGLY_NEGATIVE = -0.5
-QUESTION_START = re.compile(
-    r"^\s*(?:@\w+\s+)*(?:when|why|how|what|where|who|is|are|can|could|will|should|do|does|did)\b",
-    re.IGNORECASE,
-)
-TOPIC_WORDS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
-    (Topic.SAFETY, SAFETY),
-    (Topic.REFUND, _words(r"refund", r"money back", r"reimburs")),
-    (Topic.COMPENSATION, _words(r"compensat", r"delay repay", r"claim\b")),
-    (Topic.REBOOKING, _words(r"re-?book", r"change my ticket", r"another train", r"alternative")),
-    (Topic.CANCELLATION, _words(r"cancel")),
-    (Topic.SCHEDULE, _words(r"timetable", r"schedule", r"delay", r"running", r"next train", r"when will")),
-    (Topic.COMPLAINT, NEGATIVE),
-    (Topic.PRAISE, _words(r"thank", r"well done", r"great job", r"amazing", r"appreciate")),
+# The order decides a post that names two: a refund question about a cancelled train is a refund.
+TOPIC_ORDER: tuple[Topic, ...] = (
+    Topic.REFUND,
+    Topic.COMPENSATION,
+    Topic.REBOOKING,
+    Topic.CANCELLATION,
+    Topic.SCHEDULE,
+    Topic.COMPLAINT,
+    Topic.PRAISE,
 )
 PRACTICAL_TOPICS = {Topic.REFUND, Topic.COMPENSATION, Topic.REBOOKING, Topic.CANCELLATION, Topic.SCHEDULE}
 EXPERT_TOPICS = {Topic.REFUND, Topic.COMPENSATION, Topic.REBOOKING}
 EXPERT_AUTHORS = {AuthorKind.JOURNALIST, AuthorKind.NEWS_MEDIA, AuthorKind.PUBLIC_BODY}
-
-JOURNALIST_SIGNS = _words(r"journalist", r"reporter", r"correspondent", r"editor", r"presenter")
-NEWS_SIGNS = _words(r"news", r"newsroom", r"breaking")
-PUBLIC_BODY_SIGNS = _words(
-    r"council",
-    r"police",
-    r"ministry",
-    r"government",
-    r"gov\b",
-    r"mayor",
-    r"transport for",
-    r"authority",
-    r"fire service",
-    r"ambulance service",
-    r"department for",
-    r"official account",
-)
 AUTHOR_POINTS = {
     AuthorKind.JOURNALIST: 25,
     AuthorKind.NEWS_MEDIA: 30,
     AuthorKind.PUBLIC_BODY: 30,
 }
+SAFETY_POINTS = 30
+# A safety report is P1 or P2 whoever posts it: one from an account nobody follows is lifted to P2.
+SAFETY_FLOOR = Band.P2
 
 
-def author_kind(signals: MentionSignals, rules: ScoringRules) -> tuple[AuthorKind, str]:
-    """The author's kind and why: the watchlist wins, then profile signals."""
+def _profile_languages(signals: MentionSignals) -> tuple[str, ...]:
+    # A profile is often in another language than the post (a Paris newsroom posting in English).
+    return lexicons.languages_for("", f"{signals.handle} {signals.name} {signals.bio}")
+
+
+def author_kind(signals: MentionSignals, rules: ScoringRules) -> tuple[AuthorKind, ScoreItem | None]:
+    """The author's kind and why: the watchlist wins, then profile signals (any language)."""
     if signals.watchlist_kind:
-        return AuthorKind(signals.watchlist_kind), "on the watchlist"
-    profile = f"{signals.name} {signals.bio}"
-    if PUBLIC_BODY_SIGNS.search(profile):
-        return AuthorKind.PUBLIC_BODY, "profile reads as a public body"
-    if NEWS_SIGNS.search(f"{signals.handle} {signals.name}"):
-        return AuthorKind.NEWS_MEDIA, "name reads as news media"
-    if JOURNALIST_SIGNS.search(signals.bio):
-        return AuthorKind.JOURNALIST, "bio reads as a journalist"
+        kind = AuthorKind(signals.watchlist_kind)
+        return kind, ScoreItem("author", AUTHOR_POINTS.get(kind, 0), "author.watchlist", {"kind": kind.value})
+    langs = _profile_languages(signals)
+    name = lexicons.normalise(f"{signals.handle} {signals.name}")
+    bio = lexicons.normalise(signals.bio)
+    profile = lexicons.normalise(f"{signals.name} {signals.bio}")
+    checks = (
+        (AuthorKind.PUBLIC_BODY, "public_body", profile),
+        (AuthorKind.NEWS_MEDIA, "news_name", name),
+        (AuthorKind.NEWS_MEDIA, "news_bio", bio),
+        (AuthorKind.JOURNALIST, "journalist", profile),
+    )
+    for kind, category, text in checks:
+        if found := lexicons.find(category, text, langs):
+            params = {"kind": kind.value, "term": found.term}
+            return kind, ScoreItem("author", AUTHOR_POINTS[kind], "author.profile", params)
     if signals.followers >= rules.influencer_followers:
-        return AuthorKind.INFLUENCER, f"{rules.influencer_followers:,}+ followers"
-    return AuthorKind.PERSON, ""
+        return AuthorKind.INFLUENCER, None
+    return AuthorKind.PERSON, None
 
 
-def _scenario_topic(text: str, keywords: Mapping[str, tuple[str, ...]]) -> tuple[Topic, str] | None:
-    lowered = text.lower()
+def _scenario_topic(
+    text: lexicons.Normalised, keywords: Mapping[str, tuple[str, ...]]
+) -> tuple[Topic, str] | None:
     for topic, words in keywords.items():
         if topic not in Topic.values:
             continue
-        for word in words:
-            if word and re.search(r"\b" + re.escape(word.lower()), lowered):
-                return Topic(topic), word
+        if term := lexicons.search_terms(tuple(words), text):
+            return Topic(topic), term
     return None
 
 
+def _builtin_topic(
+    text: lexicons.Normalised, langs: tuple[str, ...], sentiment_score: float
+) -> tuple[Topic, str]:
+    if found := lexicons.find("safety", text, langs):
+        return Topic.SAFETY, found.term
+    for topic in TOPIC_ORDER:
+        if found := lexicons.find(f"topic:{topic.value}", text, langs):
+            return topic, found.term
+    if sentiment_score <= STRONGLY_NEGATIVE:
+        return Topic.COMPLAINT, ""
+    return Topic.OTHER, ""
+
+
 def classify_topic(
-    text: str, keywords: Mapping[str, tuple[str, ...]] | None = None, sentiment_score: float = 0.0
+    text: str,
+    keywords: Mapping[str, tuple[str, ...]] | None = None,
+    sentiment_score: float = 0.0,
+    lang: str = "",
 ) -> Topic:
     """The scenario's keywords first (they know this crisis), then the built-in words."""
-    if keywords and (found := _scenario_topic(text, keywords)):
+    norm = lexicons.normalise(text)
+    if keywords and (found := _scenario_topic(norm, keywords)):
         return found[0]
-    for topic, pattern in TOPIC_WORDS:
-        if pattern.search(text):
-            return topic
-    if sentiment_score <= STRONGLY_NEGATIVE:
-        return Topic.COMPLAINT
-    return Topic.OTHER
+    return _builtin_topic(norm, lexicons.languages_for(lang, text), sentiment_score)[0]
 
 
 def _reach(signals: MentionSignals, rules: ScoringRules) -> list[ScoreItem]:
@@ -199,11 +172,11 @@ def _reach(signals: MentionSignals, rules: ScoringRules) -> list[ScoreItem]:
     if signals.followers >= rules.influencer_followers:
         orders = math.log10(signals.followers / rules.influencer_followers)
         points = min(45, 25 + round(10 * orders))
-        items.append(ScoreItem("reach", points, f"{signals.followers:,} followers: influencer"))
+        items.append(ScoreItem("reach", points, "reach.influencer", {"followers": signals.followers}))
     elif signals.followers >= 100:
-        items.append(ScoreItem("reach", 5, f"{signals.followers:,} followers"))
+        items.append(ScoreItem("reach", 5, "reach.followers", {"followers": signals.followers}))
     if signals.verified:
-        items.append(ScoreItem("reach", 10, "verified account"))
+        items.append(ScoreItem("reach", 10, "reach.verified"))
     return items
 
 
@@ -211,50 +184,66 @@ def _amplification(signals: MentionSignals) -> list[ScoreItem]:
     items = []
     if signals.reshares:
         points = min(25, round(8 * math.log2(1 + signals.reshares)))
-        items.append(ScoreItem("amplification", points, f"{signals.reshares:,} reshares"))
+        items.append(
+            ScoreItem("amplification", points, "amplification.reshares", {"count": signals.reshares})
+        )
     if signals.quotes:
         # A quote carries the author's own words to their followers: worth more than a reshare.
         points = min(20, round(10 * math.log2(1 + signals.quotes)))
-        items.append(ScoreItem("amplification", points, f"{signals.quotes:,} quotes"))
+        items.append(ScoreItem("amplification", points, "amplification.quotes", {"count": signals.quotes}))
     if signals.replies:
         points = min(10, round(4 * math.log2(1 + signals.replies)))
-        items.append(ScoreItem("amplification", points, f"{signals.replies:,} replies"))
+        items.append(ScoreItem("amplification", points, "amplification.replies", {"count": signals.replies}))
     interactions = signals.reshares + signals.quotes + signals.replies
     # Five minutes at least: a post seconds old with three replies is not yet a trend.
     per_minute = interactions / max(signals.age_minutes, 5.0)
     if interactions >= 10 and per_minute >= 2:
         points = min(20, round(6 * math.log2(1 + per_minute)))
-        items.append(ScoreItem("amplification", points, f"spreading fast: {per_minute:,.0f} a minute"))
+        items.append(
+            ScoreItem("amplification", points, "amplification.spreading", {"per_minute": round(per_minute)})
+        )
     return items
 
 
-def _sentiment(score: float) -> list[ScoreItem]:
+def _sentiment(score: float, lang: str) -> list[ScoreItem]:
+    params = {"sentiment": score, "method": sentiment.method(lang)}
     if score <= STRONGLY_NEGATIVE:
-        return [ScoreItem("urgency", 10, f"strongly negative (sentiment {score:+.2f})")]
+        return [ScoreItem("urgency", 10, "urgency.strongly_negative", params)]
     if score <= NEGATIVE_SENTIMENT:
-        return [ScoreItem("urgency", 5, f"negative (sentiment {score:+.2f})")]
+        return [ScoreItem("urgency", 5, "urgency.negative", params)]
     return []
 
 
 def _language(signals: MentionSignals, rules: ScoringRules) -> list[ScoreItem]:
-    lang = signals.lang.split("-")[0].lower()
+    lang = lexicons.primary_language(signals.lang)
     if lang and rules.team_languages and lang not in rules.team_languages:
         team = ", ".join(sorted(rules.team_languages))
-        return [ScoreItem("language", 0, f"written in {lang}; the team answers in {team}")]
+        return [ScoreItem("language", 0, "language.other", {"lang": signals.lang, "team": team})]
     return []
 
 
-def _urgency(signals: MentionSignals) -> list[ScoreItem]:
-    text = signals.text
+def _urgency(signals: MentionSignals, text: lexicons.Normalised, langs: tuple[str, ...]) -> list[ScoreItem]:
     items = []
-    if match := SAFETY.search(text):
-        items.append(ScoreItem("urgency", 30, f"safety: “{match.group(0).lower()}”"))
-    if "?" in text or QUESTION_START.search(text):
-        items.append(ScoreItem("urgency", 15, "asks a question"))
-    lowered = text.lower()
-    if any(f"@{handle.lower()}" in lowered for handle in signals.brand_handles):
-        items.append(ScoreItem("urgency", 10, "mentions our account directly"))
+    if found := lexicons.find("safety", text, langs):
+        items.append(ScoreItem("urgency", SAFETY_POINTS, "urgency.safety", {"term": found.term}))
+    if lexicons.is_question(text, langs):
+        items.append(ScoreItem("urgency", 15, "urgency.question"))
+    lowered = text.text
+    if any(f"@{handle.casefold()}" in lowered for handle in signals.brand_handles):
+        items.append(ScoreItem("urgency", 10, "urgency.direct_mention"))
     return items
+
+
+def keywords_for(
+    by_language: Mapping[str, Mapping[str, tuple[str, ...]]], lang: str
+) -> dict[str, tuple[str, ...]]:
+    """A scenario's keywords for a post in lang: those for any language ("") and its language's."""
+    primary = lexicons.primary_language(lang)
+    merged: dict[str, tuple[str, ...]] = {}
+    for key in ("", primary) if primary else ("",):
+        for topic, words in by_language.get(key, {}).items():
+            merged[topic] = merged.get(topic, ()) + tuple(words)
+    return merged
 
 
 def band_for(total: int, rules: ScoringRules) -> Band:
@@ -264,30 +253,49 @@ def band_for(total: int, rules: ScoringRules) -> Band:
     return Band.P4
 
 
-def _topic(signals: MentionSignals, mood: float) -> tuple[Topic, list[ScoreItem]]:
-    scenario = _scenario_topic(signals.text, signals.topic_keywords) if signals.topic_keywords else None
-    topic = scenario[0] if scenario else classify_topic(signals.text, sentiment_score=mood)
+def _topic(
+    signals: MentionSignals, text: lexicons.Normalised, langs: tuple[str, ...], mood: float
+) -> tuple[Topic, list[ScoreItem]]:
+    scenario = _scenario_topic(text, signals.topic_keywords) if signals.topic_keywords else None
+    topic, term = scenario if scenario else _builtin_topic(text, langs, mood)
     items = []
     if topic in PRACTICAL_TOPICS:
-        items.append(ScoreItem("topic", 5, f"practical question: {topic.label.lower()}"))
+        items.append(ScoreItem("topic", 5, "topic.practical", {"topic": topic.value, "term": term}))
+    elif term and topic not in (Topic.SAFETY, Topic.OTHER):
+        items.append(ScoreItem("topic", 0, "topic.word", {"topic": topic.value, "term": term}))
     if scenario:
-        items.append(ScoreItem("topic", 5, f"scenario keyword “{scenario[1]}”"))
+        items.append(ScoreItem("topic", 5, "topic.scenario_keyword", {"topic": topic.value, "term": term}))
     return topic, items
+
+
+def _safety_floor(items: list[ScoreItem], rules: ScoringRules) -> list[ScoreItem]:
+    if not any(i.code == "urgency.safety" for i in items):
+        return []
+    floor = dict(rules.band_floors)[SAFETY_FLOOR]
+    total = sum(i.points for i in items)
+    if total >= floor:
+        return []
+    return [ScoreItem("urgency", floor - total, "urgency.safety_floor", {"band": SAFETY_FLOOR.value})]
 
 
 def score_mention(signals: MentionSignals, rules: ScoringRules | None = None) -> Score:
     rules = rules or ScoringRules()
-    kind, kind_reason = author_kind(signals, rules)
-    mood = signals.sentiment if signals.sentiment is not None else sentiment.compound(signals.text)
+    text = lexicons.normalise(signals.text)
+    langs = lexicons.languages_for(signals.lang, signals.text)
+    kind, kind_item = author_kind(signals, rules)
+    mood = (
+        signals.sentiment if signals.sentiment is not None else sentiment.compound(signals.text, signals.lang)
+    )
     items = _reach(signals, rules)
-    if kind in AUTHOR_POINTS:
-        items.append(ScoreItem("author", AUTHOR_POINTS[kind], f"{kind.label.lower()}: {kind_reason}"))
+    if kind_item is not None:
+        items.append(kind_item)
     items += _amplification(signals)
-    items += _urgency(signals)
-    items += _sentiment(mood)
-    topic, topic_items = _topic(signals, mood)
+    items += _urgency(signals, text, langs)
+    items += _sentiment(mood, signals.lang)
+    topic, topic_items = _topic(signals, text, langs, mood)
     items += topic_items
     items += _language(signals, rules)
+    items += _safety_floor(items, rules)
     total = sum(item.points for item in items)
     tier = Tier.EXPERT if topic in EXPERT_TOPICS or kind in EXPERT_AUTHORS else Tier.FIRST_LINE
     return Score(total, band_for(total, rules), topic, tier, kind, mood, tuple(items))

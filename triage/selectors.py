@@ -11,13 +11,35 @@ from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
+from playbooks.selectors import active_crisis, topic_keywords
+
 from . import presence
 from .alerts import recent_alerts as recent
 from .capacity import Counts, capacity
-from .models import UNANSWERED, Band, Mention, MentionStatus, Note, QueueSettings, Reply
+from .lexicons import primary_language
+from .models import UNANSWERED, Band, Mention, MentionStatus, Note, QueueSettings, Reply, ScenarioKeyword
+from .reasons import explained
 from .sla import Sla
 
 OPEN = [MentionStatus.NEW, MentionStatus.CLAIMED, MentionStatus.REPLIED]
+
+
+def scenario_keywords(crisis=None) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The active (or given) crisis's scenario keywords: {language ('' for any): {topic: words}}.
+
+    The scenario's topic_keywords count for every language; its ScenarioKeyword rows for theirs.
+    """
+    crisis = crisis if crisis is not None else active_crisis()
+    if crisis is None:
+        return {}
+    by_language: dict[str, dict[str, tuple[str, ...]]] = {
+        "": {topic: tuple(words) for topic, words in topic_keywords(crisis).items()}
+    }
+    for row in ScenarioKeyword.objects.filter(scenario_id=crisis.scenario_id):
+        lang = primary_language(row.language)
+        topics = by_language.setdefault(lang, {})
+        topics[row.topic] = topics.get(row.topic, ()) + tuple(row.word_list)
+    return by_language
 
 
 def mention_payload(m: Mention) -> dict[str, Any]:
@@ -45,7 +67,7 @@ def mention_payload(m: Mention) -> dict[str, Any]:
             "kind": m.author_kind,
         },
         "score": m.score,
-        "breakdown": m.breakdown,
+        "breakdown": explained(m.breakdown),
         "band": m.band,
         "band_label": Band(m.band).label,
         "topic": m.topic,

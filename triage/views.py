@@ -21,6 +21,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
                 "tier": t.tier,
                 "variants": len(t.variants),
                 "scenario": bool(scenario_id and t.scenario_id == scenario_id),
+                "language": t.language,
             }
             for t in templates
         ],

@@ -9,6 +9,7 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
   let draft = null;          // the template draft the composer holds: {template, variant, variants, warning}
   let parts = {};
   let contextTimer = null;
+  let ordered = templates;   // the templates in the order the composer offers them for this mention
 
   const button = (label, key, action, cls = "button") => {
     const b = el("button", { class: cls, type: "button" }, `${label} `, el("kbd", { text: key }));
@@ -18,6 +19,7 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
 
   function show(m) {
     mention = m; context = null; draft = null;
+    ordered = m ? languageOrder(m.lang) : templates;
     if (!m) {
       root.replaceChildren(el("p", { class: "muted", text: "Select a mention with j/k or press n for the next one for you." }));
       parts = {};
@@ -51,8 +53,7 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
         el("span", { class: slaClass(mention), text: slaText(mention) }),
         mention.claimed_by ? ` · ${mention.status} by ${mention.claimed_by === me ? "you" : mention.claimed_by}` : ""),
     );
-    parts.why.replaceChildren(el("summary", { text: `Why it is here: score ${mention.score}` }),
-      el("ul", { class: "why" }, ...mention.breakdown.map((b) => el("li", {}, el("b", { text: b.points ? `+${b.points}` : "·" }), ` ${b.factor}: ${b.reason}`))));
+    renderWhy();
     renderTags();
     renderCard();
     const actions = parts.composer.querySelector(".actions");
@@ -60,6 +61,22 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
     const heldLine = parts.composer.querySelector(".held");
     heldLine.textContent = held ? `@${mention.claimed_by} is working on this one.` : "";
     for (const field of parts.composer.querySelectorAll("textarea, select")) field.disabled = Boolean(held);
+  }
+
+  // The breakdown never changes after scoring; the context API renders its reasons in the reader's
+  // language (the websocket's copy is in the site's), so the pane prefers that one once it is here.
+  function renderWhy() {
+    const breakdown = context?.mention?.breakdown ?? mention.breakdown;
+    parts.why.replaceChildren(el("summary", { text: `Why it is here: score ${mention.score}` }),
+      el("ul", { class: "why" }, ...breakdown.map((b) => el("li", {}, el("b", { text: b.points ? `+${b.points}` : "·" }),
+        " ", el("span", { class: "muted", text: `${b.factor_label ?? b.factor}: ` }), el("bdi", { text: b.reason })))));
+  }
+
+  // Templates in the mention's language first, then those for any language, then the rest.
+  function languageOrder(lang) {
+    const primary = (lang || "").toLowerCase().split(/[-_]/)[0];
+    const rank = (t) => (primary && t.language && t.language.split(/[-_]/)[0] === primary ? 0 : t.language ? 2 : 1);
+    return templates.map((t, i) => [t, i]).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([t]) => t);
   }
 
   function actionButtons(held) {
@@ -118,7 +135,8 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
 
   function composer() {
     const select = el("select", { id: "template", "aria-label": "Reply template" }, el("option", { value: "", text: "Template… (1–9)" }),
-      ...templates.map((t, i) => el("option", { value: t.id, text: `${i < 9 ? i + 1 + " · " : ""}${t.name}${t.scenario ? " ★" : ""}${t.tier === "expert" ? " (expert)" : ""}` })));
+      ...ordered.map((t, i) => el("option", { value: t.id, lang: t.language || null,
+        text: `${i < 9 ? i + 1 + " · " : ""}${t.name}${t.language ? ` [${t.language}]` : ""}${t.scenario ? " ★" : ""}${t.tier === "expert" ? " (expert)" : ""}` })));
     select.addEventListener("change", () => fillFrom(select.value));
     const text = el("textarea", { id: "reply-text", "aria-label": "Reply", placeholder: "Reply in our tone of voice…" });
     text.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); send(); } });
@@ -147,7 +165,7 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
   }
 
   function useTemplate(index) {
-    const t = templates[index];
+    const t = ordered[index];
     if (t && mention && !(mention.claimed_by && mention.claimed_by !== me)) fillFrom(String(t.id));
   }
 
@@ -205,6 +223,7 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
     if (!ok || !mention || mention.id !== id) return;
     context = data;
     renderContext();
+    renderWhy();
   }
 
   function refreshSoon() {

@@ -99,6 +99,7 @@ def test_the_file_carries_hub_text_faq_templates_tags_and_watchlist_and_round_tr
         "name": "Rail apology",
         "tier": "first_line",
         "scenario": "Rail signal failure",
+        "language": None,
         "variants": ["Sorry {name}, updates: {hub_link}", "We are sorry, {name}. See {faq:refunds}"],
     }
     assert exported["tags"] == ["injury", "refund"]

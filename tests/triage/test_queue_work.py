@@ -18,6 +18,7 @@ from tests.triage.test_queue import load as load_ranked
 from triage import alerts, presence, replies, services, tasks
 from triage.consumers import TriageConsumer
 from triage.models import Alert, AlertKind, Mention, MentionStatus, QueueSettings, Reply, ReplyTemplate
+from triage.reasons import explained
 
 
 def load(*items) -> list[Mention]:
@@ -255,7 +256,7 @@ def test_quotes_and_the_active_scenarios_keywords_are_scored_at_ingest(agent, le
     scenario.save()
     flows.activate(scenario=scenario, by=lead, drill=True)
     (mention,) = load(mention_item("q", text="Where is my goodwill voucher?", quotes=12))
-    reasons = [item["reason"] for item in mention.breakdown]
+    reasons = [item["reason"] for item in explained(mention.breakdown)]
     assert mention.quotes == 12 and "12 quotes" in reasons
     assert mention.topic == "compensation" and "scenario keyword “goodwill voucher”" in reasons
     bad = api_for(agent).post("/api/v1/mentions/", [mention_item("z", quotes=-1)], format="json")

@@ -1,6 +1,7 @@
 import pytest
 
 from triage.models import AuthorKind, Band, Tier, Topic
+from triage.reasons import explained
 from triage.scoring import MentionSignals, ScoringRules, score_mention
 
 
@@ -55,9 +56,10 @@ from triage.scoring import MentionSignals, ScoringRules, score_mention
             Topic.REFUND,
             AuthorKind.PERSON,
         ),
+        # a safety report is P1 or P2 whoever posts it
         (
             MentionSignals(text="Smoke in coach C", handle="lucas", followers=90),
-            Band.P3,
+            Band.P2,
             Topic.SAFETY,
             AuthorKind.PERSON,
         ),
@@ -84,7 +86,7 @@ def test_every_point_is_explained():
         )
     )
     assert score.total == sum(item["points"] for item in score.breakdown())
-    reasons = " | ".join(item["reason"] for item in score.breakdown())
+    reasons = " | ".join(item["reason"] for item in explained(score.breakdown()))
     assert "influencer" in reasons and "40 reshares" in reasons
     assert "asks a question" in reasons and "mentions our account directly" in reasons
 

@@ -4,12 +4,13 @@ import pytest
 
 from triage.capacity import Counts, capacity
 from triage.models import Band, Topic
+from triage.reasons import explained
 from triage.scoring import MentionSignals, ScoringRules, score_mention
 from triage.spikes import Window, detect_spike
 
 
 def reasons(signals, rules=None) -> str:
-    return " | ".join(item["reason"] for item in score_mention(signals, rules).breakdown())
+    return " | ".join(item["reason"] for item in explained(score_mention(signals, rules).breakdown()))
 
 
 @pytest.mark.parametrize(
@@ -23,7 +24,7 @@ def reasons(signals, rules=None) -> str:
 )
 def test_negative_sentiment_from_vader_adds_urgency(text, expect, points):
     score = score_mention(MentionSignals(text=text))
-    mood = [i for i in score.breakdown() if "negative" in i["reason"]]
+    mood = [i for i in explained(score.breakdown()) if "negative" in i["reason"]]
     assert sum(i["points"] for i in mood) == points
     if expect:
         assert expect in mood[0]["reason"] and score.sentiment < 0

@@ -198,10 +198,14 @@ class TemplateListView(APIView):
 
     @extend_schema(responses={200: None})
     def get(self, request: Request) -> Response:
-        """The reply templates you may use; the active scenario's first."""
+        """The reply templates you may use; ?lang=fr puts those written in French first, then the
+        active scenario's."""
 
         crisis = active_crisis()
-        templates = replies.templates_for(request.user, scenario_id=crisis.scenario_id if crisis else None)
+        lang = str(request.query_params.get("lang", ""))[:16].replace("\x00", "")
+        templates = replies.templates_for(
+            request.user, scenario_id=crisis.scenario_id if crisis else None, lang=lang
+        )
         return Response(
             [
                 {
@@ -210,6 +214,7 @@ class TemplateListView(APIView):
                     "tier": t.tier,
                     "variants": len(t.variants),
                     "scenario": t.scenario_id,
+                    "language": t.language,
                 }
                 for t in templates
             ]
