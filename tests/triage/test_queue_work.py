@@ -15,7 +15,7 @@ from core import events
 from tests.conftest import api_for, mention_item
 from tests.factories import ReplyTemplateFactory
 from tests.triage.test_queue import load as load_ranked
-from triage import alerts, presence, replies, services, tasks
+from triage import alerts, delivery, presence, replies, services, tasks
 from triage.consumers import TriageConsumer
 from triage.models import Alert, AlertKind, Mention, MentionStatus, QueueSettings, Reply, ReplyTemplate
 from triage.reasons import explained
@@ -229,7 +229,7 @@ def test_broadcast_replies_to_a_cluster_personalised_in_one_call(
             "/api/v1/broadcast/", {"ids": cluster, "template": template.pk}, format="json"
         )
     assert len(callbacks) == 2  # one queue delta and one sending task for the whole batch
-    tasks.send_replies_task(list(Reply.objects.values_list("pk", flat=True)))  # what the worker runs
+    delivery.send_replies_task(list(Reply.objects.values_list("pk", flat=True)))  # what the worker runs
     assert result.status_code == 202
     assert result.json() == {"replies": 3, "skipped": {str(cluster[-1]): "someone else is working on it"}}
     sent = Reply.objects.filter(template=template).select_related("mention")

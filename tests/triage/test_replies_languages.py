@@ -5,10 +5,9 @@ from django.utils import translation
 
 from command import flows
 from playbooks import portable
+from tests.conftest import api_for, mention_item
+from tests.triage.test_queue import load
 from triage.models import Mention, ReplyTemplate, ScenarioKeyword
-
-from .conftest import api_for, mention_item
-from .test_queue import load
 
 pytestmark = pytest.mark.django_db
 
