@@ -29,7 +29,8 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     pip install . \
  && rm -rf build ./*.egg-info \
  && python -m compileall -q /app \
- && SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
+ && SECRET_KEY=collectstatic-only EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
+      python manage.py collectstatic --no-input \
  && install -d -o app -g app /var/lib/crisiscenter /srv/hub
 
 USER app

@@ -34,8 +34,10 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+if urllib.parse.urlsplit(PUBLIC_BASE_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured(f"PUBLIC_BASE_URL={PUBLIC_BASE_URL!r} must start with https:// or http://")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -246,20 +248,49 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+# Mail goes where the settings say, never silently nowhere: to the console in DEBUG (and in
+# tests, where Django swaps in its in-memory outbox), else to the SMTP server in EMAIL_HOST.
+# Production without EMAIL_HOST refuses to start rather than drop subscription and
+# department mail on the day it matters; EMAIL_BACKEND names another backend on purpose
+# (django.core.mail.backends.dummy.EmailBackend sends none).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND")
+if not EMAIL_BACKEND:
+    if DEBUG or TESTING:
+        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    elif EMAIL_HOST:
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    else:
+        raise ImproperlyConfigured(
+            "EMAIL_HOST is not set: hub subscriptions and department notifications would go nowhere. "
+            "Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) to your "
+            "SMTP relay, or EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend to send no mail."
+        )
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (port 465) exclude each other"
+    )
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
 # --- Production hardening (on unless DEBUG) ---------------------------------
+# They follow PUBLIC_BASE_URL's scheme: an https address gets secure cookies and HSTS.
+# X-Forwarded-Proto is believed only when TRUST_X_FORWARDED_PROTO says the proxy in front
+# sets it itself (a client could send it too); only then can Django tell an https request
+# and redirect plain http, so SSL redirect defaults on only with a trusted header.
+SERVED_OVER_HTTPS = urllib.parse.urlsplit(PUBLIC_BASE_URL).scheme == "https"
+TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", False)
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not (DEBUG or TESTING))
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SERVED_OVER_HTTPS)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SERVED_OVER_HTTPS and TRUST_X_FORWARDED_PROTO)
+# The health probes come from inside the deployment over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SERVED_OVER_HTTPS and not DEBUG else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
