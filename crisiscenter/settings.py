@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE = {
     "release-idle-claims": {"task": "triage.tasks.release_idle_claims", "schedule": 30.0},
     "detect-spike": {"task": "triage.tasks.detect_spike", "schedule": 60.0},
     "alert-missed-hub-update": {"task": "triage.tasks.alert_missed_hub_update", "schedule": 60.0},
+    "purge-expired-mentions": {
+        "task": "triage.tasks.purge_expired_mentions",
+        "schedule": float(env_int("RETENTION_RUN_SECONDS", 3600)),
+    },
 }
 
 CHANNEL_LAYERS = {
@@ -211,6 +215,16 @@ TEAM_LANGUAGES = env_list("TEAM_LANGUAGES", ["en"])
 # Spike detection: 5-minute windows against the median of the previous hours.
 SPIKE_BASELINE_HOURS = env_int("SPIKE_BASELINE_HOURS", 3)
 SPIKE_MIN_MENTIONS = env_int("SPIKE_MIN_MENTIONS", 30)
+# Retention (triage.retention): mentions older than this many days lose their personal data
+# (text, handle, name, bio, ...) to a task that runs every RETENTION_RUN_SECONDS; figures stay.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 180)
+if RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("RETENTION_DAYS must be at least 1")
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 2000)
+RETENTION_RUN_SECONDS = env_int("RETENTION_RUN_SECONDS", 3600)
+# Keys the hash an anonymised handle becomes; set it apart from SECRET_KEY so that rotating
+# SECRET_KEY does not split one author into two in the figures of later purges.
+RETENTION_KEY = env_str("RETENTION_KEY") or SECRET_KEY
 HUB_ROOT = Path(env_str("HUB_ROOT", str(VAR_DIR / "hub")))
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Northline Rail")
 # Languages the hub page is published in; the first is the default (/hub/ without a match).

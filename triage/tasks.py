@@ -9,7 +9,7 @@ from core.http import OutboundError
 from social.connectors import get_connector
 from social.connectors.reddit import RedditConnector
 
-from . import ingest
+from . import ingest, retention
 from .inbound.csv_import import run_import
 from .inbound.reddit_poll import poll
 from .models import BatchStatus, MentionBatch
@@ -135,3 +135,16 @@ def import_mentions(import_id: int) -> None:
             result.accepted,
             result.rejected,
         )
+
+
+@shared_task(
+    autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3, soft_time_limit=1500, time_limit=1800
+)
+def purge_expired_mentions() -> dict:
+    """Retention: anonymise mentions past RETENTION_DAYS, in batches (safe on every node)."""
+    result = retention.purge_expired()
+    return {
+        "anonymised": result.anonymised,
+        "batches_emptied": result.batches_emptied,
+        "complete": result.complete,
+    }
