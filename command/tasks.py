@@ -1,13 +1,22 @@
-"""Work that follows an activation, off the request: each task takes ids and is safe to run twice."""
+"""The steps that follow a crisis off the request (command.flows queues them after commit).
+
+Each takes ids, re-reads what it needs and is safe to run twice.
+"""
 
 import logging
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from command import drills
-from playbooks import notify
-from playbooks.models import AutomatedAction, Crisis
+from hubpage import services as hub_services
+from hubpage.services import NoActiveCrisis
+from playbooks import audit, notify
+from playbooks import services as crisis_services
+from playbooks.models import AuditKind, AutomatedAction, Crisis
+from social import outbound
+from social import services as outbound_services
+
+from . import drills
 
 logger = logging.getLogger(__name__)
 
@@ -26,22 +35,60 @@ def notify_departments(self, crisis_id: int) -> dict[str, int]:
 
 @shared_task(bind=True, acks_late=True, max_retries=3)
 def post_holding_statement(self, crisis_id: int) -> bool:
-    """Post the scenario's holding statement as the first hub update, once."""
-    from hubpage.services import NoActiveCrisis, post_update
-    from playbooks.services import complete_automated
-
+    """The scenario's holding statement as the first hub update, once; ticks its checklist item."""
     crisis = Crisis.objects.select_related("scenario", "activated_by").get(pk=crisis_id)
     text = crisis.scenario.holding_statement.strip()
     if not text or crisis.hub_updates.filter(body_markdown=text).exists():
         return False
     try:
-        post_update(body=text, by=crisis.activated_by)
+        hub_services.post_update(body=text, by=crisis.activated_by)
     except NoActiveCrisis:
         return False  # ended before the statement went up: nothing to post to
     except TRANSIENT as exc:
         raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
-    complete_automated(crisis_id=crisis_id, action=AutomatedAction.POST_HOLDING_STATEMENT)
+    crisis_services.complete_automated(crisis_id=crisis_id, action=AutomatedAction.POST_HOLDING_STATEMENT)
     return True
+
+
+@shared_task(acks_late=True)
+def pause_on_platforms(crisis_id: int) -> dict[str, int]:
+    """Reach the platforms for what the crisis holds (never for a drill), audit the run and tick
+    "pause ads" once every item is confirmed paused."""
+    crisis = Crisis.objects.filter(pk=crisis_id).first()
+    if crisis is None or crisis.is_drill:
+        return {"paused": 0, "failed": 0}
+    result = outbound_services.pause_campaigns_on_platforms(crisis_id=crisis_id)
+    if result["paused"] or result["failed"]:
+        _audit_platform_run(crisis, "pause", result["paused"], result["failed"])
+    if outbound_services.all_paused(crisis_id=crisis_id):
+        crisis_services.complete_automated(crisis_id=crisis_id, action=AutomatedAction.PAUSE_ADS)
+    logger.info("crisis %s: campaigns and native posts paused on platforms: %s", crisis_id, result)
+    return result
+
+
+@shared_task(acks_late=True)
+def resume_on_platforms(crisis_id: int) -> dict[str, int]:
+    """Resume on its platform what this crisis paused there and the lead released."""
+    crisis = Crisis.objects.filter(pk=crisis_id).first()
+    if crisis is None or crisis.is_drill:
+        return {"resumed": 0, "failed": 0}
+    result = outbound_services.resume_on_platforms(crisis_id=crisis_id)
+    if result["resumed"] or result["failed"]:
+        _audit_platform_run(crisis, "resume", result["resumed"], result["failed"])
+    logger.info("crisis %s: resumed on platforms: %s", crisis_id, result)
+    return result
+
+
+def _audit_platform_run(crisis: Crisis, action: outbound.Action, done: int, failed: int) -> None:
+    audit.record(
+        AuditKind.PLATFORM_PAUSE,
+        f"On the platforms: {done} {'paused' if action == 'pause' else 'resumed'}, {failed} failed",
+        crisis=crisis,
+        actor=None,
+        action=action,
+        **{"paused" if action == "pause" else "resumed": done, "failed": failed},
+        failures=outbound.failed_items(crisis.pk, action),
+    )
 
 
 @shared_task(acks_late=True)

@@ -38,6 +38,10 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/"
 if urllib.parse.urlsplit(PUBLIC_BASE_URL).scheme not in ("http", "https"):
     raise ImproperlyConfigured(f"PUBLIC_BASE_URL={PUBLIC_BASE_URL!r} must start with https:// or http://")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A platform without credentials: in the demo (DEBUG, tests) a stand-in connector logs what it
+# would do; in production it is "not connected" and every reply, post or pause to it fails with
+# that reason, so nothing is ever shown as done that did not happen.
+DEMO_CONNECTORS = env_bool("DEMO_CONNECTORS", DEBUG or TESTING)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

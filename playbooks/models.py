@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .append_only import AppendOnlyModel
@@ -231,8 +232,6 @@ class ChecklistTask(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
         return self.done_at is None and self.due_at is not None and self.due_at < timezone.now()
 
 

@@ -35,6 +35,7 @@ from .models import (
     Department,
     NotificationDelivery,
 )
+from .services import complete_automated
 
 logger = logging.getLogger(__name__)
 
@@ -307,7 +308,6 @@ def deliver(delivery_id: int) -> str:
 
 def notify_departments(crisis_id: int) -> dict[str, int]:
     """Plan and send every delivery; when none is pending, the checklist item ticks itself."""
-    from .services import complete_automated
 
     crisis = Crisis.objects.select_related("scenario").get(pk=crisis_id)
     plan_deliveries(crisis)

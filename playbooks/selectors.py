@@ -7,8 +7,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.events import CrisisState
+from core.roles import Role, roles_of
 
-from .models import AuditEntry, ChecklistTask, Crisis, OrganisationState
+from .models import AuditEntry, ChecklistTask, Crisis, OrganisationState, RosterEntry
 
 
 def active_crisis() -> Crisis | None:
@@ -32,6 +33,16 @@ def topic_keywords(crisis: Crisis | None = None) -> dict[str, list[str]]:
 def crisis_mode_on() -> bool:
     """True while a real (not drill) crisis is active: the publisher must stay silent."""
     return OrganisationState.objects.filter(pk=1, active_crisis__is_drill=False).exists()
+
+
+def drill_running() -> bool:
+    """True while a drill is the active crisis: nothing may reach a platform."""
+    return OrganisationState.objects.filter(pk=1, active_crisis__is_drill=True).exists()
+
+
+def drill_crisis_ids(crisis_ids: set[int]) -> set[int]:
+    """Which of these crises are drills."""
+    return set(Crisis.objects.filter(pk__in=crisis_ids, is_drill=True).values_list("pk", flat=True))
 
 
 def crisis_state(crisis: Crisis | None) -> CrisisState:
@@ -81,3 +92,22 @@ def task_payload(task: ChecklistTask) -> dict[str, Any]:
         "done_by": done_by,
         "automated": bool(task.action),
     }
+
+
+def is_outside_team(user: Any) -> bool:
+    """On the roster with an outside (agency, overseas) team: limited to first-line work."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_outside_team", None)
+    if cached is None:
+        cached = RosterEntry.objects.filter(user=user).exclude(outside_team="").exists()
+        user._outside_team = cached
+    return cached
+
+
+def is_first_line_only(user: Any) -> bool:
+    """Volunteers and outside teams take first-line work only (acknowledge, apologise, point to the hub)."""
+    held = roles_of(user)
+    if held & {Role.LEAD, Role.ADMIN}:
+        return False
+    return (Role.VOLUNTEER in held and Role.AGENT not in held) or (bool(held) and is_outside_team(user))

@@ -3,7 +3,8 @@
 import pytest
 from django.core import mail
 
-from playbooks import notify, services
+from command import flows
+from playbooks import notify
 from playbooks.models import (
     AuditEntry,
     AutomatedAction,
@@ -38,7 +39,7 @@ def contacts(scenario):
 
 def test_every_department_contact_gets_an_email_and_the_item_ticks(settings, lead, scenario, contacts):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     counts = notify.notify_departments(crisis.pk)
     assert counts == {"pending": 0, "sent": 2, "failed": 0}
     assert sorted(m.to[0] for m in mail.outbox) == ["legal.duty@example.org", "priya@example.org"]
@@ -54,7 +55,7 @@ def test_every_department_contact_gets_an_email_and_the_item_ticks(settings, lea
 
 def test_drills_notify_with_drill_in_the_subject(settings, lead, scenario, contacts):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     notify.notify_departments(crisis.pk)
     assert all(m.subject.startswith("[DRILL] ") for m in mail.outbox)
     assert all("This is a DRILL" in m.body for m in mail.outbox)
@@ -66,7 +67,7 @@ def test_chat_webhook_is_posted_and_retried_after_a_503(settings, lead, scenario
         Department.objects.filter(pk=contacts["legal"].pk).update(
             chat_webhook_url=f"{hook.url}/services/T1/B2/x"
         )
-        crisis = services.activate(scenario=scenario, by=lead).crisis
+        crisis = flows.activate(scenario=scenario, by=lead).crisis
         notify.notify_departments(crisis.pk)
     chat = NotificationDelivery.objects.get(crisis=crisis, channel="chat")
     assert (chat.state, chat.attempts, chat.target) == (DeliveryState.SENT, 2, "127.0.0.1")
@@ -78,7 +79,7 @@ def test_a_failing_webhook_is_recorded_with_its_reason_and_can_be_resent(setting
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with WebhookServer([(410, "channel_is_archived", {})]) as hook:
         Department.objects.filter(pk=contacts["legal"].pk).update(chat_webhook_url=f"{hook.url}/hook")
-        crisis = services.activate(scenario=scenario, by=lead).crisis
+        crisis = flows.activate(scenario=scenario, by=lead).crisis
         counts = notify.notify_departments(crisis.pk)
         chat = NotificationDelivery.objects.get(crisis=crisis, channel="chat")
         assert counts["failed"] == 1 and counts["sent"] == 2
@@ -95,7 +96,7 @@ def test_a_failing_webhook_is_recorded_with_its_reason_and_can_be_resent(setting
 
 def test_departments_tab_shows_delivery_state(settings, client, lead, scenario, contacts):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     notify.notify_departments(crisis.pk)
     client.force_login(lead)
     page = client.get(f"/playbooks/crises/{crisis.pk}/departments/").content.decode()
@@ -113,7 +114,7 @@ def test_each_department_gets_its_chat_tool_format_in_one_activation(settings, l
     with WebhookServer([(202, "", {}), (200, "ok", {})]) as hook:
         _hook(contacts["legal"], f"{hook.url}/workflows/legal", ChatFormat.TEAMS)
         _hook(contacts["comms"], f"{hook.url}/services/T1/B2/comms", ChatFormat.SLACK)
-        crisis = services.activate(scenario=scenario, by=lead).crisis
+        crisis = flows.activate(scenario=scenario, by=lead).crisis
         counts = notify.notify_departments(crisis.pk)
     assert counts["failed"] == 0
     bodies = {r["path"]: r["body"] for r in hook.received}
@@ -138,7 +139,7 @@ def test_slack_markup_in_crisis_text_is_escaped(settings, lead, scenario, contac
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with WebhookServer() as hook:
         _hook(contacts["comms"], f"{hook.url}/slack", ChatFormat.SLACK)
-        crisis = services.activate(scenario=scenario, by=lead).crisis
+        crisis = flows.activate(scenario=scenario, by=lead).crisis
         crisis.summary = "Trains stopped <!channel> & <https://evil.example|click here>"
         crisis.save(update_fields=["summary"])
         notify.notify_departments(crisis.pk)
@@ -151,7 +152,7 @@ def test_generic_json_carries_the_crisis_as_fields(settings, lead, scenario, con
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with WebhookServer() as hook:
         _hook(contacts["legal"], f"{hook.url}/generic", ChatFormat.GENERIC)
-        crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+        crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
         notify.notify_departments(crisis.pk)
     body = hook.received[0]["body"]
     assert body["event"] == "drill.activated" and body["crisis"]["drill"] is True
@@ -165,7 +166,7 @@ def test_a_teams_workflow_refusing_the_card_is_recorded_with_its_reason(settings
     refusal = '{"error":{"code":"InvalidRequestContent","message":"The input body for trigger is not valid"}}'
     with WebhookServer([(400, refusal, {})]) as hook:
         _hook(contacts["legal"], f"{hook.url}/workflows/legal", ChatFormat.TEAMS)
-        crisis = services.activate(scenario=scenario, by=lead).crisis
+        crisis = flows.activate(scenario=scenario, by=lead).crisis
         notify.notify_departments(crisis.pk)
     chat = NotificationDelivery.objects.get(crisis=crisis, channel="chat")
     assert chat.state == DeliveryState.FAILED and chat.attempts == 1
