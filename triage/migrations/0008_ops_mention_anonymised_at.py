@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("triage", "0006_platform_generic")]
+    dependencies = [("triage", "0007_drill_replies")]
 
     operations = [
         migrations.AddField(
