@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from playbooks import services as playbooks
+from command import flows
 from playbooks.models import AuditEntry, Crisis
 from triage import services as queue
 from triage.ingest import accept_batch, process_batch
@@ -64,7 +64,7 @@ def fresh_database():
 
 
 def a_crisis_with_a_worked_queue(lead, agent, other_agent, scenario) -> Crisis:
-    crisis = playbooks.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     batch = accept_batch(
         [
             mention_item(

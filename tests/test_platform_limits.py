@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from playbooks import services as playbooks
+from command import flows
 from social import services
 from social.connectors import OutboundError, get_connector
 from social.models import AdCampaign, ConnectorHealth, PauseState, PlatformAccount
@@ -73,7 +73,7 @@ def test_x_campaign_pause_limited_for_minutes_fails_at_once_and_shows_the_limit(
     campaign = AdCampaign.objects.create(account=account, name="Autumn fares", external_id="8wku2")
     body = fixture("x/error_429_rate_limit_doc.json")
     platform.script("PUT", r"/12/accounts/.*/campaigns/.*", Answer(429, body, x_limit_headers(0, 900)))
-    crisis = playbooks.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     started = time.monotonic()
     assert services.pause_campaigns_on_platforms(crisis_id=crisis.pk) == {"paused": 0, "failed": 1}
     assert time.monotonic() - started < 5  # no 30-second sleeps against a 15-minute window
@@ -120,7 +120,7 @@ def test_meta_pause_without_confirmation_leaves_the_campaign_failed_not_paused(p
     silent = AdCampaign.objects.create(account=account, name="Winter fares", external_id="23844")
     platform.script("POST", CAMPAIGN, Answer(200, fixture("meta/graph_write_success_true_doc.json")))
     platform.script("POST", "/v25.0/23844", *[Answer(200, {})] * 4)
-    crisis = playbooks.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     assert services.pause_campaigns_on_platforms(crisis_id=crisis.pk) == {"paused": 1, "failed": 1}
     confirmed.refresh_from_db()
     silent.refresh_from_db()

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from playbooks import services as playbooks
+from command import flows
 from playbooks.models import AuditEntry, Crisis
 from triage import retention, teamwork
 from triage import services as queue
@@ -41,7 +41,7 @@ def ingest(items) -> None:
 
 def a_worked_crisis(lead, agent, other_agent, scenario, *, days_ago: int):
     """A closed crisis: six mentions from three authors, answered, tagged, noted, resolved."""
-    crisis = playbooks.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     ingest(
         [
             mention_item(
@@ -62,7 +62,7 @@ def a_worked_crisis(lead, agent, other_agent, scenario, *, days_ago: int):
     queue.dismiss(mention_id=m[5].pk, agent=other_agent)
     teamwork.tag(mention_ids=[m[0].pk, m[1].pk], agent=agent, add=["refund"])
     teamwork.add_note(mention_id=m[0].pk, agent=agent, body="Kate called back, booking ref KX99")
-    playbooks.deactivate(by=lead)
+    flows.deactivate(by=lead)
     # Move the whole crisis back in time, as if it happened `days_ago`.
     shift = timedelta(days=days_ago)
     crisis = Crisis.objects.get(pk=crisis.pk)
