@@ -11,8 +11,10 @@ own, then measures on slices of --slice rows past retention:
 - retention_naive_delete_per_s: the naive purge, one DELETE ... WHERE ingested_at < cutoff;
 - retention_rewrite_limit_per_s: the hardware limit for touching those rows at all: the same
   rows written once into an unlogged table with no index (CREATE UNLOGGED TABLE AS SELECT);
-- retention_queue_top50_p99_ms and retention_queue_top50_during_purge_p99_ms: the queue's
-  top-50 query (bench/queue_api.py's statement) on the full table, idle and while the purge runs.
+- retention_queue_top50_p99_ms, retention_queue_top50_during_purge_p99_ms and
+  retention_queue_top50_during_paced_purge_p99_ms: the queue's top-50 query (bench/queue_api.py's
+  statement) on the full table: idle, while the purge runs flat out, and while it runs as
+  scheduled (RETENTION_BATCH_PAUSE between batches), with retention_anonymise_paced_per_s.
 
 Dropping a time partition would purge at the speed of a catalog change, whatever the rows;
 that is the one thing partitioning would buy, and it needs DELETE, not anonymisation.
@@ -116,7 +118,7 @@ def p99(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=100)[98] if len(samples) >= 2 else float("nan")
 
 
-def anonymise_rate(slice_rows: int) -> tuple[float, list[float]]:
+def anonymise_rate(slice_rows: int, pause: float = 0.0) -> tuple[float, list[float]]:
     """Rows/s of the product's purge over the oldest slice, with the queue asked meanwhile."""
     from datetime import timedelta
 
@@ -131,13 +133,14 @@ def anonymise_rate(slice_rows: int) -> tuple[float, list[float]]:
     asker = threading.Thread(target=lambda: during.extend(top50(100_000, stop)), daemon=True)
     asker.start()
     started = time.perf_counter()
-    result = retention.purge_expired(days=days, max_batches=10**6)
+    result = retention.purge_expired(days=days, max_batches=10**6, pause=pause)
     elapsed = time.perf_counter() - started
     stop.set()
     asker.join()
     say(
-        f"  product purge: {result.anonymised:,} rows in {elapsed:.1f} s "
-        f"(batches of {settings.RETENTION_BATCH_SIZE}); top-50 asked {len(during)} times meanwhile"
+        f"  product purge, {pause} s between batches: {result.anonymised:,} rows in {elapsed:.1f} s "
+        f"(batches of {settings.RETENTION_BATCH_SIZE}); top-50 asked {len(during)} times meanwhile, "
+        f"p50 {statistics.median(during):.1f} ms, p99 {p99(during):.1f} ms"
     )
     return result.anonymised / elapsed, during
 
@@ -190,6 +193,8 @@ def main() -> int:
     args = parse_args()
     ensure_servers()
     with bench_run(BENCH_DB, "retention"):
+        from django.conf import settings
+
         if not args.skip_load:
             load(args.rows)
         idle = top50(args.samples)
@@ -197,12 +202,15 @@ def main() -> int:
         say(f"  queue top-50 on {args.rows:,} rows, idle: p50 {median:.1f} ms, p99 {p99(idle):.1f} ms")
         limit = rewrite_limit(args.slice)
         anonymise, during = anonymise_rate(args.slice)
+        paced, during_paced = anonymise_rate(args.slice // 2, pause=settings.RETENTION_BATCH_PAUSE)
         naive = naive_delete_rate(args.slice)
     say(f"RESULT retention_anonymise_per_s {anonymise:.0f} rows/s")
+    say(f"RESULT retention_anonymise_paced_per_s {paced:.0f} rows/s")
     say(f"RESULT retention_naive_delete_per_s {naive:.0f} rows/s")
     say(f"RESULT retention_rewrite_limit_per_s {limit:.0f} rows/s")
     say(f"RESULT retention_queue_top50_p99_ms {p99(idle):.1f} ms")
     say(f"RESULT retention_queue_top50_during_purge_p99_ms {p99(during):.1f} ms")
+    say(f"RESULT retention_queue_top50_during_paced_purge_p99_ms {p99(during_paced):.1f} ms")
     return 0
 
 

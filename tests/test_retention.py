@@ -149,7 +149,12 @@ def test_the_purge_goes_in_batches_and_the_next_run_carries_on(settings, lead, a
     # Oldest first: what is left is the newest.
     left = Mention.objects.filter(anonymised_at__isnull=True)
     assert left.count() == 2
-    assert purge_expired_mentions() == {"anonymised": 2, "batches_emptied": 0, "complete": True}
+    assert purge_expired_mentions() == {
+        "anonymised": 2,
+        "batches_emptied": 0,
+        "complete": True,
+        "deferred": False,
+    }
     assert not Mention.objects.filter(anonymised_at__isnull=True).exists()
 
 
@@ -201,3 +206,13 @@ def test_person_commands_refuse_an_unknown_platform():
         call_command("export_person", "--platform", "myspace", "--handle", "kate")
     with pytest.raises(CommandError, match="--handle is empty"):
         call_command("erase_person", "--platform", "x", "--handle", "@", "--no-input")
+
+
+def test_the_scheduled_purge_waits_while_a_crisis_is_on(settings, lead, agent, other_agent, scenario):
+    settings.RETENTION_DAYS = 30
+    a_worked_crisis(lead, agent, other_agent, scenario, days_ago=40)
+    flows.activate(scenario=scenario, by=lead)
+    assert purge_expired_mentions()["deferred"] is True
+    assert not Mention.objects.filter(anonymised_at__isnull=False).exists()
+    flows.deactivate(by=lead)
+    assert purge_expired_mentions()["anonymised"] == 6

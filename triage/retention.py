@@ -16,6 +16,9 @@ the purge. What identifies the person goes:
 Every step is a batch of at most `batch_size` rows in its own short transaction, taken with
 FOR UPDATE SKIP LOCKED in `ingested_at` order: ingest and agents are never blocked for
 long, and two runs at once (beat on every node) share the work instead of repeating it.
+Anonymising rewrites every index entry of a row, which slows the queue's reads while it runs
+(docs/benchmarks.md, "Retention"): so the scheduled purge pauses between batches, and waits
+altogether while a real crisis is on; it is never urgent, the queue on that day is.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +35,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from playbooks.selectors import crisis_mode_on
 
 from .models import BatchStatus, Mention, MentionBatch, Note, Reply, WatchedAuthor
 
@@ -102,6 +108,7 @@ class PurgeResult:
     anonymised: int
     batches_emptied: int
     complete: bool  # False when max_batches ran out first: the next run goes on
+    deferred: bool = False  # a real crisis is on: nothing done, the next run after it catches up
 
 
 def purge_expired(
@@ -110,11 +117,18 @@ def purge_expired(
     days: int | None = None,
     batch_size: int | None = None,
     max_batches: int = 200,
+    pause: float | None = None,
+    during_crisis: bool = False,
 ) -> PurgeResult:
-    """Anonymise every mention ingested more than `days` ago (RETENTION_DAYS), a batch at a time."""
+    """Anonymise every mention ingested more than `days` ago (RETENTION_DAYS), a batch at a time,
+    `pause` seconds apart (RETENTION_BATCH_PAUSE). Deferred while a real crisis is on."""
     days = settings.RETENTION_DAYS if days is None else days
     batch_size = batch_size or settings.RETENTION_BATCH_SIZE
+    pause = settings.RETENTION_BATCH_PAUSE if pause is None else pause
     cutoff = (now or timezone.now()) - timedelta(days=days)
+    if not during_crisis and crisis_mode_on():
+        logger.info("retention: deferred while a crisis is on")
+        return PurgeResult(cutoff, 0, 0, complete=False, deferred=True)
     total, complete = 0, False
     for _ in range(max_batches):
         done = _anonymise_batch("ingested_at < %(cutoff)s", {"cutoff": cutoff}, batch_size)
@@ -122,6 +136,8 @@ def purge_expired(
         if done < batch_size:
             complete = True
             break
+        if pause:
+            time.sleep(pause)
     # Raw batches older than the cutoff hold the same data, processed or failed for good.
     emptied = (
         MentionBatch.objects.filter(received_at__lt=cutoff)

@@ -106,4 +106,5 @@ def purge_expired_mentions() -> dict:
         "anonymised": result.anonymised,
         "batches_emptied": result.batches_emptied,
         "complete": result.complete,
+        "deferred": result.deferred,
     }
