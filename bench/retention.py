@@ -13,8 +13,8 @@ own, then measures on slices of --slice rows past retention:
   rows written once into an unlogged table with no index (CREATE UNLOGGED TABLE AS SELECT);
 - retention_queue_top50_p99_ms, retention_queue_top50_during_purge_p99_ms and
   retention_queue_top50_during_paced_purge_p99_ms: the queue's top-50 query (bench/queue_api.py's
-  statement) on the full table: idle, while the purge runs flat out, and while it runs as
-  scheduled (RETENTION_BATCH_PAUSE between batches), with retention_anonymise_paced_per_s.
+  statement) on the full table: idle, while the purge runs flat out, and while it runs paced
+  (--pause seconds between batches, RETENTION_BATCH_PAUSE), with retention_anonymise_paced_per_s.
 
 Dropping a time partition would purge at the speed of a catalog change, whatever the rows;
 that is the one thing partitioning would buy, and it needs DELETE, not anonymisation.
@@ -186,6 +186,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--slice", type=int, default=200_000, help="rows purged by each method")
     parser.add_argument("--samples", type=int, default=300, help="top-50 queries on the idle table")
     parser.add_argument("--skip-load", action="store_true", help="reuse the rows of the last run")
+    parser.add_argument("--pause", type=float, default=0.5, help="seconds between batches, paced purge")
     return parser.parse_args()
 
 
@@ -193,8 +194,6 @@ def main() -> int:
     args = parse_args()
     ensure_servers()
     with bench_run(BENCH_DB, "retention"):
-        from django.conf import settings
-
         if not args.skip_load:
             load(args.rows)
         idle = top50(args.samples)
@@ -202,7 +201,7 @@ def main() -> int:
         say(f"  queue top-50 on {args.rows:,} rows, idle: p50 {median:.1f} ms, p99 {p99(idle):.1f} ms")
         limit = rewrite_limit(args.slice)
         anonymise, during = anonymise_rate(args.slice)
-        paced, during_paced = anonymise_rate(args.slice // 2, pause=settings.RETENTION_BATCH_PAUSE)
+        paced, during_paced = anonymise_rate(args.slice // 2, pause=args.pause)
         naive = naive_delete_rate(args.slice)
     say(f"RESULT retention_anonymise_per_s {anonymise:.0f} rows/s")
     say(f"RESULT retention_anonymise_paced_per_s {paced:.0f} rows/s")
