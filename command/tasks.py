@@ -6,13 +6,14 @@ Each takes ids, re-reads what it needs and is safe to run twice.
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
 from hubpage import services as hub_services
 from hubpage.services import NoActiveCrisis
 from playbooks import audit, notify
 from playbooks import services as crisis_services
 from playbooks.models import AuditKind, AutomatedAction, Crisis
+from playbooks.selectors import active_crisis, crisis_mode_on_shared_lock
 from social import outbound
 from social import services as outbound_services
 
@@ -99,3 +100,32 @@ def play_demo_stream(crisis_id: int, seconds: float) -> int:
         play_demo_stream.delay(crisis_id, left)
     logger.info("drill %s: %s demo mentions, %.0fs left", crisis_id, sent, left)
     return sent
+
+
+@shared_task(ignore_result=True)
+def hold_new_outbound() -> dict[str, int]:
+    """Beat, every few seconds: while crisis mode is on, hold what was scheduled or switched on
+    since the switch flipped (a post written during the crisis, one a failed send put back, an
+    ad campaign turned on) and reach the platforms for it. Nothing held publishes after the
+    crisis without the lead's decision (the release list in the crisis room)."""
+    with transaction.atomic():
+        if not crisis_mode_on_shared_lock():
+            return {"posts": 0, "campaigns": 0}
+        crisis = active_crisis()
+        held = outbound_services.hold_outbound(crisis=crisis)
+        if held.posts or held.campaigns:
+            audit.record(
+                AuditKind.OUTBOUND_HELD,
+                f"{held.posts} scheduled posts and {held.campaigns} ad campaigns held since activation",
+                crisis=crisis,
+                actor=None,
+                posts=held.posts,
+                campaigns=held.campaigns,
+            )
+            logger.warning(
+                "crisis %s: held %s new posts and %s campaigns", crisis.pk, held.posts, held.campaigns
+            )
+        if held.campaigns or held.native_posts:
+            crisis_id = crisis.pk
+            transaction.on_commit(lambda: pause_on_platforms.delay(crisis_id), robust=True)
+    return {"posts": held.posts, "campaigns": held.campaigns}

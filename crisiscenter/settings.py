@@ -153,6 +153,7 @@ CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "publish-due-posts": {"task": "social.tasks.publish_due_posts", "schedule": 15.0},
+    "hold-new-outbound": {"task": "command.tasks.hold_new_outbound", "schedule": 15.0},
     "requeue-stale-batches": {"task": "triage.tasks.requeue_stale_batches", "schedule": 30.0},
     "poll-reddit": {"task": "triage.tasks.poll_reddit", "schedule": env_int("REDDIT_POLL_SECONDS", 60)},
     "alert-sla-breaches": {"task": "triage.tasks.alert_sla_breaches", "schedule": 30.0},

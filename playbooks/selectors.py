@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -33,6 +34,20 @@ def topic_keywords(crisis: Crisis | None = None) -> dict[str, list[str]]:
 def crisis_mode_on() -> bool:
     """True while a real (not drill) crisis is active: the publisher must stay silent."""
     return OrganisationState.objects.filter(pk=1, active_crisis__is_drill=False).exists()
+
+
+def crisis_mode_on_shared_lock() -> bool:
+    """crisis_mode_on(), holding a share lock on the state row until the transaction ends: the
+    switch (which locks the row for update) waits for whatever runs under it, and whatever
+    runs under it after the switch sees crisis mode on. Call inside a transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.is_drill FROM {OrganisationState._meta.db_table} s"
+            f" LEFT JOIN {Crisis._meta.db_table} c ON c.id = s.active_crisis_id"
+            " WHERE s.id = 1 FOR SHARE OF s"
+        )
+        row = cursor.fetchone()
+    return row is not None and row[0] is False
 
 
 def drill_running() -> bool:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from playbooks.models import Crisis
-from playbooks.selectors import active_crisis_id, crisis_mode_on
+from playbooks.selectors import crisis_mode_on, crisis_mode_on_shared_lock
 
 from . import outbound
 from .connectors import OutboundError, get_connector
@@ -138,7 +138,12 @@ def discard_held_posts(*, crisis_id: int, post_ids: list[int] | None = None) -> 
 
 
 def publish_due_posts(*, limit: int = 100) -> int:
-    """Publish scheduled posts whose time has come. Never while crisis mode is on."""
+    """Publish scheduled posts whose time has come. Never while crisis mode is on.
+
+    Each post is claimed and sent under a share lock on the organisation-state row: a switch
+    flipped meanwhile waits for the one post in flight (bounded by the platform call's
+    timeout) and everything after it sees crisis mode on, so nothing goes out once it is on.
+    """
     if crisis_mode_on():
         return 0
     due = list(
@@ -148,18 +153,15 @@ def publish_due_posts(*, limit: int = 100) -> int:
     )
     published = 0
     for post_id in due:
-        # The conditional UPDATE is the claim: an activation that held the post first wins.
-        if not ScheduledPost.objects.filter(pk=post_id, status=PostStatus.SCHEDULED).update(
-            status=PostStatus.PUBLISHING
-        ):
-            continue
-        post = ScheduledPost.objects.select_related("account").get(pk=post_id)
-        if crisis_mode_on():
-            ScheduledPost.objects.filter(pk=post_id).update(
-                status=PostStatus.HELD, held_by_id=active_crisis_id()
-            )
-            return published
-        published += _publish(post)
+        with transaction.atomic():
+            if crisis_mode_on_shared_lock():
+                return published
+            # The conditional UPDATE is the claim: an activation that held the post first wins.
+            if not ScheduledPost.objects.filter(pk=post_id, status=PostStatus.SCHEDULED).update(
+                status=PostStatus.PUBLISHING
+            ):
+                continue
+            published += _publish(ScheduledPost.objects.select_related("account").get(pk=post_id))
     return published
 
 

@@ -16,11 +16,10 @@ from django.db import connection
 
 from command import flows
 from playbooks.models import AuditEntry, Crisis
+from tests.conftest import mention_item
 from triage import services as queue
 from triage.ingest import accept_batch, process_batch
 from triage.models import Mention, MentionStatus
-
-from .conftest import mention_item
 
 pgserver = pytest.importorskip(
     "pgserver._commands", reason="pg_dump/pg_restore come with pgserver (embedded)"
