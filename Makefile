@@ -5,13 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EMBEDDED := $(PY) -m crisiscenter.embedded
 
-.PHONY: run test lint bench install manage clean-var
+.PHONY: run test lint bench install manage clean-var lock
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,embedded]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -35,6 +35,13 @@ bench: install
 # make manage ARGS="createsuperuser"
 manage: install
 	$(EMBEDDED) -- $(PY) manage.py $(ARGS)
+
+# requirements.lock: every runtime dependency of the production image, transitive ones
+# included, pinned with the hashes of every file PyPI has for that version (so the same lock
+# installs on amd64 and arm64). Run after changing [project] dependencies in pyproject.toml.
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+		--index-url https://pypi.org/simple --no-header --quiet -o requirements.lock
 
 clean-var:
 	rm -rf var/

@@ -77,6 +77,7 @@ def bench_env(database: str, tag: str) -> dict[str, str]:
         "CHANNEL_PREFIX": f"bench{tag}{os.getpid()}",
         "DEBUG": "0",  # production settings: no query log in the web or worker processes
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }

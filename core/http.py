@@ -112,13 +112,19 @@ def with_retries(
     max_delay: float = 30.0,
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
-    """Run call(), retrying transient ConnectorErrors: the platform's Retry-After when it
-    gave one (capped at max_delay), else exponential backoff with full jitter."""
+    """Run call(), retrying transient OutboundErrors: after the platform's Retry-After when it
+    gave one (up to max_delay; a longer one is raised at once), else exponential backoff with
+    full jitter."""
     for attempt in range(attempts):
         try:
             return call()
         except OutboundError as exc:
             if not exc.transient or attempt == attempts - 1:
+                raise
+            if exc.retry_after is not None and exc.retry_after > max_delay:
+                # The platform asked for a longer wait than a caller holds a worker for (X's
+                # 15-minute windows): retrying sooner only meets the same 429. The caller
+                # records the wait (connector health) and a later run tries again.
                 raise
             delay = exc.retry_after if exc.retry_after is not None else base_delay * 2**attempt
             delay = min(delay, max_delay) + random.uniform(0, base_delay)

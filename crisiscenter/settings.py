@@ -34,8 +34,10 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+if urllib.parse.urlsplit(PUBLIC_BASE_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured(f"PUBLIC_BASE_URL={PUBLIC_BASE_URL!r} must start with https:// or http://")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # A platform without credentials: in the demo (DEBUG, tests) a stand-in connector logs what it
 # would do; in production it is "not connected" and every reply, post or pause to it fails with
 # that reason, so nothing is ever shown as done that did not happen.
@@ -158,6 +160,10 @@ CELERY_BEAT_SCHEDULE = {
     "release-idle-claims": {"task": "triage.tasks.release_idle_claims", "schedule": 30.0},
     "detect-spike": {"task": "triage.tasks.detect_spike", "schedule": 60.0},
     "alert-missed-hub-update": {"task": "triage.tasks.alert_missed_hub_update", "schedule": 60.0},
+    "purge-expired-mentions": {
+        "task": "triage.tasks.purge_expired_mentions",
+        "schedule": float(env_int("RETENTION_RUN_SECONDS", 3600)),
+    },
 }
 
 CHANNEL_LAYERS = {
@@ -214,6 +220,19 @@ TEAM_LANGUAGES = env_list("TEAM_LANGUAGES", ["en"])
 # Spike detection: 5-minute windows against the median of the previous hours.
 SPIKE_BASELINE_HOURS = env_int("SPIKE_BASELINE_HOURS", 3)
 SPIKE_MIN_MENTIONS = env_int("SPIKE_MIN_MENTIONS", 30)
+# Retention (triage.retention): mentions older than this many days lose their personal data
+# (text, handle, name, bio, ...) to a task that runs every RETENTION_RUN_SECONDS; figures stay.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 180)
+if RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("RETENTION_DAYS must be at least 1")
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 2000)
+RETENTION_RUN_SECONDS = env_int("RETENTION_RUN_SECONDS", 3600)
+# Seconds between two batches. Off: a 0.5 s pause did not lower the queue's p99 during the
+# purge in the measurement (docs/benchmarks.md, "Retention"); waiting out a crisis does the rest.
+RETENTION_BATCH_PAUSE = float(env_str("RETENTION_BATCH_PAUSE", "0"))
+# Keys the hash an anonymised handle becomes; set it apart from SECRET_KEY so that rotating
+# SECRET_KEY does not split one author into two in the figures of later purges.
+RETENTION_KEY = env_str("RETENTION_KEY") or SECRET_KEY
 HUB_ROOT = Path(env_str("HUB_ROOT", str(VAR_DIR / "hub")))
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Northline Rail")
 # Languages the hub page is published in; the first is the default (/hub/ without a match).
@@ -251,20 +270,49 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+# Mail goes where the settings say, never silently nowhere: to the console in DEBUG (and in
+# tests, where Django swaps in its in-memory outbox), else to the SMTP server in EMAIL_HOST.
+# Production without EMAIL_HOST refuses to start rather than drop subscription and
+# department mail on the day it matters; EMAIL_BACKEND names another backend on purpose
+# (django.core.mail.backends.dummy.EmailBackend sends none).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND")
+if not EMAIL_BACKEND:
+    if DEBUG or TESTING:
+        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    elif EMAIL_HOST:
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    else:
+        raise ImproperlyConfigured(
+            "EMAIL_HOST is not set: hub subscriptions and department notifications would go nowhere. "
+            "Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) to your "
+            "SMTP relay, or EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend to send no mail."
+        )
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (port 465) exclude each other"
+    )
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
 # --- Production hardening (on unless DEBUG) ---------------------------------
+# They follow PUBLIC_BASE_URL's scheme: an https address gets secure cookies and HSTS.
+# X-Forwarded-Proto is believed only when TRUST_X_FORWARDED_PROTO says the proxy in front
+# sets it itself (a client could send it too); only then can Django tell an https request
+# and redirect plain http, so SSL redirect defaults on only with a trusted header.
+SERVED_OVER_HTTPS = urllib.parse.urlsplit(PUBLIC_BASE_URL).scheme == "https"
+TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", False)
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not (DEBUG or TESTING))
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SERVED_OVER_HTTPS)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SERVED_OVER_HTTPS and TRUST_X_FORWARDED_PROTO)
+# The health probes come from inside the deployment over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SERVED_OVER_HTTPS and not DEBUG else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True

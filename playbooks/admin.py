@@ -31,7 +31,7 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "order", "contact_count", "has_webhook"]
+    list_display = ["name", "order", "contact_count", "has_webhook", "chat_format"]
     list_editable = ["order"]
     search_fields = ["name", "contacts__name"]
     inlines = [ContactInline]

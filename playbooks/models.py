@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .append_only import AppendOnlyModel
 
@@ -38,6 +39,14 @@ class AutomatedAction(models.TextChoices):
     POST_HOLDING_STATEMENT = "post_holding_statement", "Post the holding statement to the hub"
 
 
+class ChatFormat(models.TextChoices):
+    """What the department's chat tool accepts on its incoming webhook (playbooks.notify)."""
+
+    SLACK = "slack", _("Slack (blocks)")
+    TEAMS = "teams", _("Microsoft Teams Workflows (Adaptive Card)")
+    GENERIC = "generic", _("Generic JSON")
+
+
 class Department(models.Model):
     name = models.CharField(max_length=80, unique=True)
     order = models.PositiveIntegerField(default=0)
@@ -45,6 +54,16 @@ class Department(models.Model):
         max_length=500,
         blank=True,
         help_text="Optional incoming webhook (Slack, Teams, ...) that gets a message on activation.",
+    )
+    chat_format = models.CharField(
+        _("chat format"),
+        max_length=10,
+        choices=ChatFormat.choices,
+        default=ChatFormat.GENERIC,
+        help_text=_(
+            "What the webhook takes: Teams Workflows accept Adaptive Cards only, Slack takes blocks, "
+            "anything else gets plain JSON with a text field."
+        ),
     )
 
     class Meta:

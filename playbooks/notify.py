@@ -1,9 +1,17 @@
 """Telling every involved department: one email per contact, one chat webhook post per
-department, each delivery recorded with its result (the Departments tab)."""
+department, each delivery recorded with its result (the Departments tab).
+
+The chat post is written in the format the department's tool takes today (Department.chat_format):
+Microsoft Teams Workflows webhooks accept Adaptive Cards only (a `message` with one card
+attachment), Slack incoming webhooks take blocks with a `text` fallback for notifications, and
+anything else gets generic JSON: the same `text` plus the crisis as fields.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -11,6 +19,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import events
 from core.http import OutboundError, request, with_retries
@@ -20,6 +29,7 @@ from .models import (
     AuditKind,
     AutomatedAction,
     Channel,
+    ChatFormat,
     Crisis,
     DeliveryState,
     Department,
@@ -51,29 +61,194 @@ def plan_deliveries(crisis: Crisis) -> int:
     return len(rows)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """What one department is told, before it is shaped for email or a chat tool."""
+
+    subject: str
+    drill: bool
+    opening: str  # who activated what, when (and that it is a drill)
+    summary: str
+    department: str
+    tasks: list[tuple[str, str]]  # title, "HH:MM" due or ""
+    room_url: str
+    crisis_id: int
+    scenario: str
+    title: str
+    activated_at: str  # ISO 8601
+
+    @property
+    def checklist_heading(self) -> str:
+        return f"{self.department}'s checklist:"
+
+    def task_lines(self) -> list[str]:
+        return [f"- {title}" + (f" (due {due})" if due else "") for title, due in self.tasks]
+
+
 def _subject(crisis: Crisis) -> str:
     # Drills notify too, so departments rehearse; the word DRILL leads every subject and message.
     return f"[{'DRILL' if crisis.is_drill else 'CRISIS'}] {crisis.scenario.name}: {crisis.title}"
 
 
-def _body(crisis: Crisis, dept: Department) -> str:
+def notice(crisis: Crisis, dept: Department) -> Notice:
     tasks = crisis.tasks.filter(department=dept)
-    lines = [
+    opening = (
         ("This is a DRILL. Nothing has happened; please practise your part.\n" if crisis.is_drill else "")
         + f"{crisis.scenario.name} was activated at {timezone.localtime(crisis.activated_at):%H:%M}"
-        + (f" by {crisis.activated_by.get_username()}." if crisis.activated_by else "."),
+        + (f" by {crisis.activated_by.get_username()}." if crisis.activated_by else ".")
+    )
+    return Notice(
+        subject=_subject(crisis),
+        drill=crisis.is_drill,
+        opening=opening,
+        summary=crisis.summary,
+        department=dept.name,
+        tasks=[(t.title, f"{timezone.localtime(t.due_at):%H:%M}" if t.due_at else "") for t in tasks],
+        room_url=f"{settings.PUBLIC_BASE_URL}/playbooks/",
+        crisis_id=crisis.pk,
+        scenario=crisis.scenario.name,
+        title=crisis.title,
+        activated_at=crisis.activated_at.isoformat(),
+    )
+
+
+def _body(crisis: Crisis, dept: Department) -> str:
+    return plain_text(notice(crisis, dept))
+
+
+def plain_text(n: Notice) -> str:
+    lines = [
+        n.opening,
         "",
-        crisis.summary,
+        n.summary,
         "",
-        f"{dept.name}'s checklist:",
-        *(
-            f"- {t.title}" + (f" (due {timezone.localtime(t.due_at):%H:%M})" if t.due_at else "")
-            for t in tasks
-        ),
+        n.checklist_heading,
+        *n.task_lines(),
         "",
-        f"Crisis room: {settings.PUBLIC_BASE_URL}/playbooks/",
+        f"Crisis room: {n.room_url}",
     ]
     return "\n".join(lines)
+
+
+# --- chat formats: pure functions of a Notice ------------------------------------------------
+SLACK_HEADER_MAX = 150  # Slack refuses a header block longer than this
+SLACK_SECTION_MAX = 3000  # and a section text longer than this
+
+
+def _slack_escape(text: str) -> str:
+    """Slack's mrkdwn reads &, < and > as markup (links, @channel): user text goes in escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def slack_payload(n: Notice) -> dict[str, Any]:
+    tasks = "\n".join(
+        f"• {_slack_escape(title)}" + (f" ({_('due')} {due})" if due else "") for title, due in n.tasks
+    )
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": _clip(n.subject, SLACK_HEADER_MAX)}},
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": _clip(_slack_escape(f"{n.opening}\n\n{n.summary}".strip()), SLACK_SECTION_MAX),
+            },
+        },
+    ]
+    if tasks:
+        heading = f"*{_slack_escape(n.checklist_heading)}*"
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": _clip(f"{heading}\n{tasks}", SLACK_SECTION_MAX)},
+            }
+        )
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": _("Open the crisis room")},
+                    "url": n.room_url,
+                    **({} if n.drill else {"style": "danger"}),
+                }
+            ],
+        }
+    )
+    # `text` is what Slack shows in notifications and to clients that cannot draw blocks.
+    return {"text": n.subject, "blocks": blocks}
+
+
+def teams_payload(n: Notice) -> dict[str, Any]:
+    """A Teams Workflows ("When a Teams webhook request is received") message: one Adaptive Card."""
+    body: list[dict[str, Any]] = [
+        {
+            "type": "TextBlock",
+            "text": n.subject,
+            "size": "Large",
+            "weight": "Bolder",
+            "wrap": True,
+            "color": "Warning" if n.drill else "Attention",
+        },
+        {"type": "TextBlock", "text": n.opening, "wrap": True},
+    ]
+    if n.summary:
+        body.append({"type": "TextBlock", "text": n.summary, "wrap": True})
+    if n.tasks:
+        body.append({"type": "TextBlock", "text": n.checklist_heading, "weight": "Bolder", "wrap": True})
+        body.append(
+            {
+                "type": "FactSet",
+                "facts": [{"title": due or "—", "value": title} for title, due in n.tasks],
+            }
+        )
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "msteams": {"width": "Full"},
+        "body": body,
+        "actions": [{"type": "Action.OpenUrl", "title": _("Open the crisis room"), "url": n.room_url}],
+    }
+    return {
+        "type": "message",
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
+        ],
+    }
+
+
+def generic_payload(n: Notice) -> dict[str, Any]:
+    return {
+        "text": f"{n.subject}\n{plain_text(n)}",
+        "event": "drill.activated" if n.drill else "crisis.activated",
+        "crisis": {
+            "id": n.crisis_id,
+            "scenario": n.scenario,
+            "title": n.title,
+            "summary": n.summary,
+            "drill": n.drill,
+            "activated_at": n.activated_at,
+            "url": n.room_url,
+        },
+        "department": n.department,
+        "tasks": [{"title": title, "due": due or None} for title, due in n.tasks],
+    }
+
+
+PAYLOADS = {
+    ChatFormat.SLACK: slack_payload,
+    ChatFormat.TEAMS: teams_payload,
+    ChatFormat.GENERIC: generic_payload,
+}
+
+
+def chat_payload(chat_format: str, n: Notice) -> dict[str, Any]:
+    return PAYLOADS.get(chat_format, generic_payload)(n)
 
 
 def _send(delivery: NotificationDelivery) -> None:
@@ -84,12 +259,12 @@ def _send(delivery: NotificationDelivery) -> None:
         return
     if not dept.chat_webhook_url:
         raise OutboundError("the department no longer has a webhook URL")
-    text = f"{_subject(crisis)}\n{_body(crisis, dept)}"
+    payload = chat_payload(dept.chat_format, notice(crisis, dept))
 
     def post() -> None:
         delivery.attempts += 1
         with httpx.Client(timeout=WEBHOOK_TIMEOUT) as client:
-            request(client, "POST", dept.chat_webhook_url, json={"text": text})
+            request(client, "POST", dept.chat_webhook_url, json=payload)
 
     with_retries(post, attempts=WEBHOOK_ATTEMPTS, base_delay=0.5, max_delay=10.0)
 

@@ -23,7 +23,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models, transaction
 
-from .models import AutomatedAction, ChecklistItem, Contact, Department, Scenario, ScenarioKind, TrainingLink
+from .models import (
+    AutomatedAction,
+    ChatFormat,
+    ChecklistItem,
+    Contact,
+    Department,
+    Scenario,
+    ScenarioKind,
+    TrainingLink,
+)
 
 FORMAT_VERSION = 1
 
@@ -159,6 +168,7 @@ def _department(dept: Department) -> dict[str, Any]:
     return {
         "name": dept.name,
         "order": dept.order,
+        "chat_format": dept.chat_format,
         "contacts": [
             {"name": c.name, "role": c.role, "email": c.email, "phone": c.phone, "on_call": c.on_call}
             for c in dept.contacts.all()
@@ -276,6 +286,8 @@ def _validate_department(errors, dept, path) -> None:
             URLValidator(schemes=["https", "http"])(dept["chat_webhook_url"])
         except ValidationError:
             errors.append(f"{path}.chat_webhook_url: not a valid URL")
+    if "chat_format" in dept and dept["chat_format"] not in ChatFormat.values:
+        errors.append(f"{path}.chat_format: one of {', '.join(ChatFormat.values)}")
     for j, contact in enumerate(_list(errors, dept.get("contacts"), f"{path}.contacts")):
         cpath = f"{path}.contacts[{j}]"
         if _mapping(errors, contact, cpath) is None:
@@ -374,6 +386,7 @@ def _apply_department(spec: dict, report: ImportReport) -> None:
     if dept is None:
         dept = Department(name=spec["name"])
     dept.order = spec.get("order", dept.order or 0)
+    dept.chat_format = spec.get("chat_format", dept.chat_format)
     new_webhook = spec.get("chat_webhook_url") and spec["chat_webhook_url"] != dept.chat_webhook_url
     if new_webhook:
         dept.chat_webhook_url = spec["chat_webhook_url"]

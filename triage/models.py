@@ -152,6 +152,9 @@ class Mention(models.Model):
     )
     # Set when the comms lead was told this mention breached its SLA: each breach is told once.
     breach_alerted_at = models.DateTimeField(null=True, blank=True)
+    # Set when retention (or an erasure request) removed the personal data (triage.retention):
+    # the row stays, with its figures, so each crisis's report reads the same.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     tags = models.ManyToManyField("Tag", blank=True, related_name="mentions")
 
     class Meta:
@@ -183,6 +186,13 @@ class Mention(models.Model):
             ),
             # The author card lists earlier mentions by the same author.
             models.Index(fields=["author_handle", "platform"], name="mention_author_idx"),
+            # Retention takes the oldest mentions still holding personal data, a batch at a time:
+            # without this it would walk past every row it already anonymised.
+            models.Index(
+                fields=["ingested_at"],
+                name="mention_not_anonymised_idx",
+                condition=models.Q(anonymised_at=None),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,12 +1,14 @@
 import logging
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from core.http import OutboundError
 from social.connectors import get_connector
 from social.connectors.reddit import RedditConnector
 
+from . import retention
 from .alerts import alert_missed_hub_update as check
 from .alerts import alert_new_breaches, check_for_spike
 from .inbound.csv_import import run_import
@@ -88,3 +90,21 @@ def import_mentions(import_id: int) -> None:
             result.accepted,
             result.rejected,
         )
+
+
+@shared_task(
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=1500,
+    time_limit=1800,
+)
+def purge_expired_mentions() -> dict:
+    """Retention: anonymise mentions past RETENTION_DAYS, in batches (safe on every node)."""
+    result = retention.purge_expired()
+    return {
+        "anonymised": result.anonymised,
+        "batches_emptied": result.batches_emptied,
+        "complete": result.complete,
+        "deferred": result.deferred,
+    }

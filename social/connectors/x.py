@@ -5,6 +5,13 @@ campaigns paused through the Ads API.
 Parsing follows fixtures/platforms/SOURCES.md: v1.1 ids as id_str, long posts in
 extended_tweet.full_text (v1.1) or note_tweet.text (v2), a retweet counts for its
 original (the post worth answering), a 200 can carry errors[] beside data.
+
+Rate limits as X documents them (fundamentals/rate-limits): every answer carries
+x-rate-limit-limit, x-rate-limit-remaining and x-rate-limit-reset (UTC epoch seconds) for
+its endpoint's 15-minute window; a 429 (body `{"errors": [{"code": 88, "message": "Rate limit
+exceeded"}]}`, or v2 problem+json) means wait until that reset. So an endpoint whose window is
+used up is not called again before its reset: the call fails at once as transient with the
+wait, instead of spending retries on certain 429s.
 """
 
 from __future__ import annotations
@@ -14,7 +21,9 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +43,37 @@ SIGNATURE_HEADER = "x-twitter-webhooks-signature"
 TWEET_FIELDS = "author_id,created_at,lang,public_metrics,referenced_tweets,note_tweet,in_reply_to_user_id"
 USER_FIELDS = "name,username,public_metrics,verified,verified_type,description"
 EXPANSIONS = "author_id,referenced_tweets.id,referenced_tweets.id.author_id"
+
+
+class RateWindows:
+    """When each endpoint's window opens again, learnt from X's own headers and 429s."""
+
+    def __init__(self, clock: Callable[[], float] = time.time):
+        self.clock = clock
+        self._reset: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def check(self, endpoint: str) -> None:
+        """Raise a transient OutboundError, without calling X, while the window is used up."""
+        with self._lock:
+            reset = self._reset.get(endpoint)
+        wait = (reset or 0) - self.clock()
+        if wait > 0:
+            raise OutboundError(
+                f"X rate limit for {endpoint} used up; it resets in {wait:.0f} s",
+                transient=True,
+                retry_after=wait,
+            )
+
+    def note(self, endpoint: str, headers: httpx.Headers) -> None:
+        """After an answer: a window with no requests left is closed until its reset."""
+        remaining, reset = headers.get("x-rate-limit-remaining"), headers.get("x-rate-limit-reset")
+        if remaining == "0" and reset and reset.isdigit():
+            self.close(endpoint, float(reset))
+
+    def close(self, endpoint: str, until: float) -> None:
+        with self._lock:
+            self._reset[endpoint] = max(until, self._reset.get(endpoint, 0.0))
 
 
 # --- webhooks -----------------------------------------------------------------
@@ -220,6 +260,7 @@ class XConnector:
         self.client = client or httpx.Client(
             timeout=DEFAULT_TIMEOUT, limits=httpx.Limits(max_connections=64, max_keepalive_connections=64)
         )
+        self.windows = RateWindows()
 
     def normalise(self, payload: Any) -> list[dict[str, Any]]:
         return normalise(payload)
@@ -233,16 +274,33 @@ class XConnector:
             credentials.secret(PLATFORM, "access_token_secret"),
         )
 
-    def _signed(self, method: str, url: str, *, params: dict[str, str] | None = None, **kw) -> httpx.Response:
-        header = authorization(method, url, self._user_keys(), params=params)
-        return request(self.client, method, url, params=params, headers={"Authorization": header}, **kw)
+    def _limited(self, endpoint: str, call: Callable[[], httpx.Response]) -> httpx.Response:
+        """One call to an endpoint, within what X's rate-limit headers allow."""
+        self.windows.check(endpoint)
+        try:
+            response = call()
+        except OutboundError as exc:
+            if exc.transient and exc.retry_after is not None and "HTTP 429" in str(exc):
+                self.windows.close(endpoint, self.windows.clock() + exc.retry_after)
+            raise
+        self.windows.note(endpoint, response.headers)
+        return response
+
+    def _signed(
+        self, endpoint: str, method: str, url: str, *, params: dict[str, str] | None = None, **kw
+    ) -> httpx.Response:
+        def call() -> httpx.Response:
+            header = authorization(method, url, self._user_keys(), params=params)
+            return request(self.client, method, url, params=params, headers={"Authorization": header}, **kw)
+
+        return self._limited(endpoint, call)
 
     def _bearer(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {credentials.secret(PLATFORM, 'bearer_token')}"}
 
     # outbound ---------------------------------------------------------------------
     def _post(self, body: dict[str, Any]) -> str:
-        response = self._signed("POST", f"{settings.X_API_BASE}/2/tweets", json=body)
+        response = self._signed("POST /2/tweets", "POST", f"{settings.X_API_BASE}/2/tweets", json=body)
         try:
             return str(response.json()["data"]["id"])
         except (ValueError, KeyError, TypeError) as exc:
@@ -262,7 +320,8 @@ class XConnector:
         return f"{base}/accounts/{account}/campaigns/{campaign}"
 
     def _set_campaign(self, external_id: str, status: str) -> None:
-        response = self._signed("PUT", self._campaign_url(external_id), params={"entity_status": status})
+        url = self._campaign_url(external_id)
+        response = self._signed("PUT campaigns", "PUT", url, params={"entity_status": status})
         try:
             answered = response.json()["data"].get("entity_status", status)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -300,12 +359,15 @@ class XConnector:
         mentions: list[dict[str, Any]] = []
         newest = since_id
         for _ in range(max_pages):
-            response = request(
-                self.client,
-                "GET",
-                f"{settings.X_API_BASE}/2/tweets/search/recent",
-                params=params,
-                headers=self._bearer(),
+            response = self._limited(
+                "GET /2/tweets/search/recent",
+                lambda: request(
+                    self.client,
+                    "GET",
+                    f"{settings.X_API_BASE}/2/tweets/search/recent",
+                    params=dict(params),
+                    headers=self._bearer(),
+                ),
             )
             page = response.json()
             for problem in partial_errors(page):

@@ -35,6 +35,7 @@ def app_without_database(tmp_path):
         "HUB_ROOT": str(settings.HUB_ROOT),
         "SECRET_KEY": "outage-test",
         "DEBUG": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
     }
     env.pop("PYTEST_VERSION", None)
     log = (tmp_path / "gunicorn.log").open("w")

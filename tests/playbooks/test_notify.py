@@ -8,6 +8,7 @@ from playbooks import notify
 from playbooks.models import (
     AuditEntry,
     AutomatedAction,
+    ChatFormat,
     DeliveryState,
     Department,
     NotificationDelivery,
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def contacts(scenario):
     legal = Department.objects.get(name="Legal")
     ContactFactory(department=legal, name="Helen Park", email="legal.duty@example.org", on_call=True)
-    ContactFactory(department=legal, name="No Email")
+    ContactFactory(department=legal, name="No Email", email="")
     comms = Department.objects.get(name="Comms")
     ContactFactory(department=comms, name="Priya Shah", email="priya@example.org")
     ChecklistItemFactory(
@@ -98,3 +99,73 @@ def test_departments_tab_shows_delivery_state(settings, client, lead, scenario, 
     client.force_login(lead)
     page = client.get(f"/playbooks/crises/{crisis.pk}/departments/").content.decode()
     assert "Helen Park" in page and "legal.duty@example.org" in page and "state-sent" in page
+
+
+# --- the format each department's chat tool takes ----------------------------------------------
+def _hook(dept, url, chat_format):
+    Department.objects.filter(pk=dept.pk).update(chat_webhook_url=url, chat_format=chat_format)
+
+
+def test_each_department_gets_its_chat_tool_format_in_one_activation(settings, lead, scenario, contacts):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Teams Workflows answer 202 Accepted; Slack answers 200 "ok".
+    with WebhookServer([(202, "", {}), (200, "ok", {})]) as hook:
+        _hook(contacts["legal"], f"{hook.url}/workflows/legal", ChatFormat.TEAMS)
+        _hook(contacts["comms"], f"{hook.url}/services/T1/B2/comms", ChatFormat.SLACK)
+        crisis = flows.activate(scenario=scenario, by=lead).crisis
+        counts = notify.notify_departments(crisis.pk)
+    assert counts["failed"] == 0
+    bodies = {r["path"]: r["body"] for r in hook.received}
+    teams, slack = bodies["/workflows/legal"], bodies["/services/T1/B2/comms"]
+    # Teams: a message whose only attachment is an Adaptive Card, nothing else at the top.
+    assert set(teams) == {"type", "attachments"} and teams["type"] == "message"
+    [attachment] = teams["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
+    assert card["body"][0]["text"] == "[CRISIS] Rail signal failure: Disruption on the main line"
+    assert {"title": "Open the crisis room", "type": "Action.OpenUrl"}.items() <= card["actions"][0].items()
+    facts = next(b for b in card["body"] if b["type"] == "FactSet")["facts"]
+    assert any(f["value"] == "Review statement" for f in facts)
+    # Slack: blocks, with a text fallback for notifications.
+    assert slack["text"] == "[CRISIS] Rail signal failure: Disruption on the main line"
+    assert [b["type"] for b in slack["blocks"]][:2] == ["header", "section"]
+    assert slack["blocks"][-1]["elements"][0]["url"].endswith("/playbooks/")
+
+
+def test_slack_markup_in_crisis_text_is_escaped(settings, lead, scenario, contacts):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with WebhookServer() as hook:
+        _hook(contacts["comms"], f"{hook.url}/slack", ChatFormat.SLACK)
+        crisis = flows.activate(scenario=scenario, by=lead).crisis
+        crisis.summary = "Trains stopped <!channel> & <https://evil.example|click here>"
+        crisis.save(update_fields=["summary"])
+        notify.notify_departments(crisis.pk)
+    section = hook.received[0]["body"]["blocks"][1]["text"]["text"]
+    assert "&lt;!channel&gt; &amp; &lt;https://evil.example|click here&gt;" in section
+    assert "<!channel>" not in section
+
+
+def test_generic_json_carries_the_crisis_as_fields(settings, lead, scenario, contacts):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with WebhookServer() as hook:
+        _hook(contacts["legal"], f"{hook.url}/generic", ChatFormat.GENERIC)
+        crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
+        notify.notify_departments(crisis.pk)
+    body = hook.received[0]["body"]
+    assert body["event"] == "drill.activated" and body["crisis"]["drill"] is True
+    assert body["crisis"]["id"] == crisis.pk and body["department"] == "Legal"
+    assert body["text"].startswith("[DRILL] Rail signal failure")
+    assert {"title": "Review statement"}.items() <= body["tasks"][0].items()
+
+
+def test_a_teams_workflow_refusing_the_card_is_recorded_with_its_reason(settings, lead, scenario, contacts):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    refusal = '{"error":{"code":"InvalidRequestContent","message":"The input body for trigger is not valid"}}'
+    with WebhookServer([(400, refusal, {})]) as hook:
+        _hook(contacts["legal"], f"{hook.url}/workflows/legal", ChatFormat.TEAMS)
+        crisis = flows.activate(scenario=scenario, by=lead).crisis
+        notify.notify_departments(crisis.pk)
+    chat = NotificationDelivery.objects.get(crisis=crisis, channel="chat")
+    assert chat.state == DeliveryState.FAILED and chat.attempts == 1
+    assert "The input body for trigger is not valid" in chat.error

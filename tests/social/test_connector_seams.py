@@ -41,3 +41,15 @@ def test_health_counts_events():
     health.record_reconnect("x")
     row = ConnectorHealth.objects.get(platform="x")
     assert (row.events_total, row.events_this_minute, row.reconnects) == (5, 5, 1)
+
+
+def test_a_wait_longer_than_the_caller_holds_is_not_slept_through():
+    calls, sleeps = [], []
+
+    def call():
+        calls.append(1)
+        raise OutboundError("HTTP 429", transient=True, retry_after=600)
+
+    with pytest.raises(OutboundError) as caught:
+        http.with_retries(call, sleep=sleeps.append, max_delay=30)
+    assert len(calls) == 1 and sleeps == [] and caught.value.retry_after == 600

@@ -181,7 +181,8 @@ def _volume(mentions: QuerySet[Mention], trunc, start: datetime, end: datetime, 
 
 def _most_influential(mentions: QuerySet[Mention]) -> list[Mention]:
     """By reach, then reshares; at most two per author, so one big account does not fill the list."""
-    order = [F("author_followers").desc(), F("reshares").desc(), F("ingested_at").asc()]
+    # pk last: ties (one author's mentions of one batch) rank the same on every read.
+    order = [F("author_followers").desc(), F("reshares").desc(), F("ingested_at").asc(), F("pk").asc()]
     ranked = mentions.annotate(
         author_rank=Window(RowNumber(), partition_by=[Lower("author_handle")], order_by=order)
     )
