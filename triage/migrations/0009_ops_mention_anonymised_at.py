@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("triage", "0007_drill_replies")]
+    dependencies = [("triage", "0008_multilang_template_language_scenario_keywords")]
 
     operations = [
         migrations.AddField(
