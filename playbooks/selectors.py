@@ -40,6 +40,7 @@ def crisis_mode_on_shared_lock() -> bool:
     """crisis_mode_on(), holding a share lock on the state row until the transaction ends: the
     switch (which locks the row for update) waits for whatever runs under it, and whatever
     runs under it after the switch sees crisis mode on. Call inside a transaction."""
+    OrganisationState.objects.get_or_create(pk=1)  # a lock needs the row (a fresh install has none)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT c.is_drill FROM {OrganisationState._meta.db_table} s"

@@ -29,7 +29,7 @@ def test_double_opt_in_needs_the_link_and_a_button_press(mailoutbox, django_capt
     assert len(queued) == 1  # the confirmation mail goes through Celery after commit
     subscriber = Subscriber.objects.get()
     assert not subscriber.active
-    tasks.send_confirmation(subscriber.pk)
+    subscriptions.send_confirmation(subscriber.pk)
     link = confirm_link(mailoutbox[0])
     browser = Client(enforce_csrf_checks=True)
     page = browser.get(link)  # a mail scanner following the link confirms nothing
