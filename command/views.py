@@ -25,6 +25,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     outbound = outbound_state(crisis.pk if crisis else None)
     due, overdue = next_update_status(hub_crisis())
     context = {
+        "crisis": crisis,
         "queue": queue_stats(with_alerts=has_role(request.user, LEADS)),
         # The hub panel's "next update due in N min" / "overdue by N min" (aware datetime or None).
         "hub_next_update": due,
