@@ -12,7 +12,7 @@ from triage.models import Band, Mention, MentionStatus
 from .conftest import api_for
 
 
-def _open(n: int, *, text: str = "When do trains run again?", handle: str = "", band=Band.P3, **kw) -> Mention:
+def _open(n: int, *, text: str = "Trains?", handle: str = "", band=Band.P3, **kw) -> Mention:
     at = timezone.now() - timedelta(minutes=n)
     return Mention.objects.create(
         platform="x",
@@ -65,7 +65,7 @@ def _search(user, query: str) -> dict:
 
 @pytest.mark.django_db
 def test_search_finds_a_low_ranked_mention_past_the_first_200(long_queue, agent):
-    low, closed = long_queue
+    low, _closed = long_queue
     found = _search(agent, "q=smoke&limit=200")
     assert [m["id"] for m in found["results"]] == [low.pk]  # the resolved one is not in the open queue
 
