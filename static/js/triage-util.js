@@ -69,10 +69,14 @@ export function slaClass(m) {
   return minutes < 0 ? "bad" : minutes < 5 ? "warn" : "muted";
 }
 
-// The SLA on a row, short: "4m" left, amber under 5 minutes, "late 3m" once breached.
+// The SLA on a row, short: "SLA 4m" left (amber under 5 minutes), "late 3m" once breached.
+function shortSpan(minutes) {
+  return minutes < 60 ? `${minutes}m` : minutes < 1440 ? `${Math.floor(minutes / 60)}h` : `${Math.floor(minutes / 1440)}d`;
+}
+
 export function slaShort(m, now = Date.now()) {
   const minutes = Math.round((Date.parse(m.sla_due_at) - now) / 60000);
-  return minutes >= 0 ? `${t("SLA")} ${minutes < 60 ? `${minutes}m` : span(minutes)}` : `${t("late")} ${-minutes < 60 ? `${-minutes}m` : span(-minutes)}`;
+  return minutes >= 0 ? `${t("SLA")} ${shortSpan(minutes)}` : `${t("late")} ${shortSpan(-minutes)}`;
 }
 
 export function absoluteTime(iso) {
