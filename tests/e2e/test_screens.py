@@ -179,6 +179,7 @@ def _serious(page) -> list[str]:
     ]
 
 
+@pytest.mark.timeout(400)
 def test_no_critical_or_serious_axe_violation_on_any_page(
     browser, crisis_with_mentions, asgi_server, lead, agent, volunteer
 ):
