@@ -59,8 +59,8 @@ export function slaText(m) {
   const minutes = Math.round((Date.parse(m.sla_due_at) - Date.now()) / 60000);
   const due = new Date(m.sla_due_at);
   const sameDay = due.toDateString() === new Date().toDateString();
-  const at = sameDay ? due.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-    : due.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  const at = sameDay ? due.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    : due.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   return minutes >= 0 ? `SLA due ${at} (in ${span(minutes)})` : `SLA breached ${span(-minutes)} ago (${at})`;
 }
 
