@@ -5,7 +5,6 @@ from django.http import HttpResponse
 from django.urls import path
 
 from core.admin_a11y import LabelledTabularInline
-from hubpage.admin import ScenarioFaqInline, ScenarioHubTextInline
 
 from . import admin_upload
 from .models import (
@@ -18,7 +17,6 @@ from .models import (
     NotificationDelivery,
     PhaseChange,
     RosterEntry,
-    Scenario,
     TrainingLink,
     TrainingRecord,
 )
@@ -73,8 +71,9 @@ def download_playbooks(modeladmin, request, queryset):
     return response
 
 
-@admin.register(Scenario)
 class ScenarioAdmin(admin.ModelAdmin):
+    """Registered by command.admin with the inlines other apps add (the hub page's texts)."""
+
     list_display = ["name", "kind", "hub_title"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]
@@ -86,7 +85,7 @@ class ScenarioAdmin(admin.ModelAdmin):
         ("Hub page", {"fields": ["hub_title", "hub_summary", "holding_statement"]}),
         ("Triage", {"fields": ["topic_keywords"]}),
     ]
-    inlines = [ChecklistItemInline, TrainingLinkInline, ScenarioHubTextInline, ScenarioFaqInline]
+    inlines = [ChecklistItemInline, TrainingLinkInline]
     actions = [download_playbooks]
 
     def get_urls(self):

@@ -2,8 +2,9 @@ import json
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
-from triage import ingest
+from triage import ingest, tasks
 from triage.models import BatchStatus, Mention, MentionBatch, WatchedAuthor
 
 from .conftest import api_for, mention_item
@@ -155,10 +156,6 @@ def test_mentions_list_filters_and_ranks(agent, integration):
 
 
 def test_lost_batches_are_requeued(integration, monkeypatch):
-    from django.utils import timezone
-
-    from triage import tasks
-
     queued = []
     monkeypatch.setattr(tasks.process_batch_task, "delay", queued.append)
     lost = ingest.accept_batch([mention_item("1")])
