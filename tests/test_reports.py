@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
-from playbooks import services
+from command import flows
 from playbooks.models import AuditEntry, AuditKind, Crisis, Phase
 from tests.conftest import api_for
 from triage.models import Band, Mention, MentionStatus, Reply, ReplyStatus
@@ -329,7 +329,7 @@ def test_one_big_account_does_not_fill_the_most_influential_list(crisis_data):
 
 @pytest.mark.django_db
 def test_period_report_stays_a_period_report_while_a_crisis_is_active(crisis_data, scenario, lead):
-    active = services.activate(scenario=scenario, by=lead).crisis
+    active = flows.activate(scenario=scenario, by=lead).crisis
     page = logged_in(lead).get("/triage/reports/").content.decode()
     assert '<form class="period noprint"' in page
     assert f"Crisis report: {active}" not in page

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.test import Client
 
-from playbooks import services
+from command import flows
 from social.models import PostStatus
 
 
@@ -20,7 +20,7 @@ def logged_in(user) -> Client:
 
 @pytest.mark.django_db
 def test_closing_the_crisis_asks_first_and_the_message_reads_naturally(scenario, lead):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     client = logged_in(lead)
     room = client.get(f"/playbooks/crises/{crisis.pk}/").content.decode()
     # The close button sits inside a disclosure that says what closing does: no one-click close.
@@ -35,9 +35,9 @@ def test_closing_the_crisis_asks_first_and_the_message_reads_naturally(scenario,
 
 @pytest.mark.django_db
 def test_after_a_close_the_overview_links_to_the_held_posts(scenario, lead, outbound):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     assert outbound["posts"][0].__class__.objects.filter(status=PostStatus.HELD).count() == 5
-    services.deactivate(by=lead)
+    flows.deactivate(by=lead)
     page = logged_in(lead).get("/").content.decode()
     assert f'href="/playbooks/crises/{crisis.pk}/outbound/"' in page and "Review and release" in page
 
@@ -59,7 +59,7 @@ def test_favicon_is_served(client):
 
 @pytest.mark.django_db
 def test_the_state_is_announced_and_the_clock_is_not(scenario, lead):
-    services.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     page = logged_in(lead).get("/triage/reports/").content.decode()
     live = re.search(r'<span id="state-text" role="status" aria-live="polite">', page)
     assert live and 'id="state-clock"' not in page[live.start() : page.index("</span>", live.start())]

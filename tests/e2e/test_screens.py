@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from playbooks import services
+from command import flows
 from playbooks.models import Crisis, Phase
 from tests.conftest import make_user, mention_item, wait_for
 from tests.integration.conftest import http_post
@@ -45,7 +45,7 @@ def crisis_with_mentions(asgi_server, celery_worker_process, scenario, lead, int
     ReplyTemplate.objects.create(
         name="Sorry", body="Hi {name}, sorry about today. Updates: {hub_link}\n---\nSorry {name}! {hub_link}"
     )
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     items = [
         mention_item(f"s{i}", text=text, author={"handle": handle, "name": name, "followers": followers})
         for i, (handle, name, followers, text) in enumerate(TEXTS)
