@@ -7,9 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.conftest import api_for
 from triage.models import Band, Mention, MentionStatus
-
-from .conftest import api_for
 
 
 def _open(n: int, *, text: str = "Trains?", handle: str = "", band=Band.P3, **kw) -> Mention:
