@@ -15,7 +15,7 @@ from hubpage.selectors import hub_crisis, next_update_status
 from playbooks.forms import ActivationForm
 from playbooks.models import Crisis, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, timeline
-from social.selectors import outbound_state, outbound_to_hold
+from social.selectors import holding_crisis_ids, outbound_state, outbound_to_hold
 from triage.selectors import queue_stats
 
 
@@ -25,11 +25,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     outbound = outbound_state(crisis.pk if crisis else None)
     due, overdue = next_update_status(hub_crisis())
     context = {
+        "crisis": crisis,
         "queue": queue_stats(with_alerts=has_role(request.user, LEADS)),
         # The hub panel's "next update due in N min" / "overdue by N min" (aware datetime or None).
         "hub_next_update": due,
         "hub_next_update_overdue": overdue,
         "outbound": outbound,
+        # After a close: the crises whose posts and ads are still held, each linked to its release list.
+        "holding": [] if crisis else Crisis.objects.filter(pk__in=holding_crisis_ids()[:5]).order_by("-pk"),
         "outbound_failed": outbound["campaigns"]["failed"] + outbound["native_posts"]["failed"],
         "checklist": checklist_progress(crisis) if crisis else None,
         "timeline": timeline(crisis),

@@ -7,10 +7,11 @@ interleaved with a prefix each; Ctrl-C stops them all, then the embedded servers
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
-from pathlib import Path
+import threading
+import time
+import urllib.request
 
 from honcho.manager import Manager
 
@@ -19,12 +20,26 @@ from . import embedded
 PY = sys.executable
 
 
-def _persistent_secret(path: Path, length: int) -> str:
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(length))
-        path.chmod(0o600)
-    return path.read_text().strip()
+def _banner(port: str, password: str, *, ready: bool) -> str:
+    state = "is serving" if ready else "is starting"
+    return (
+        f"\n  Crisis Center {state} at http://localhost:{port}/\n"
+        f"  logins: lead, agent, volunteer, admin — password {password}\n"
+        f"  public hub page: http://localhost:{port}/hub/   (Ctrl-C stops everything)\n"
+    )
+
+
+def _announce_when_ready(port: str, password: str, stop: threading.Event) -> None:
+    """The first banner scrolls away under the processes' start-up logs: say it again once the
+    web server answers."""
+    deadline = time.monotonic() + 120
+    while not stop.is_set() and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                print(_banner(port, password, ready=True), flush=True)
+                return
+        except OSError:
+            stop.wait(0.5)
 
 
 def main() -> int:
@@ -36,8 +51,9 @@ def main() -> int:
             **os.environ,
             **services,
             "DEBUG": os.environ.get("DEBUG", "1"),
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or _persistent_secret(root / "secret_key", 48),
-            "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD") or _persistent_secret(root / "demo_password", 9),
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or embedded.persistent_secret(root / "secret_key", 48),
+            "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD")
+            or embedded.persistent_secret(root / "demo_password", 9),
             "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", f"http://localhost:{port}"),
             "PYTHONUNBUFFERED": "1",
         }
@@ -55,13 +71,15 @@ def main() -> int:
         for name, command in processes.items():
             manager.add_process(name, command, env=env, cwd=str(embedded.BASE_DIR))
 
-        print(
-            f"\n  Crisis Center is starting at http://localhost:{port}/\n"
-            f"  logins: lead, agent, volunteer, admin — password {env['DEMO_PASSWORD']}\n"
-            f"  public hub page: http://localhost:{port}/hub/   (Ctrl-C stops everything)\n",
-            flush=True,
-        )
-        manager.loop()
+        print(_banner(port, env["DEMO_PASSWORD"], ready=False), flush=True)
+        stop = threading.Event()
+        threading.Thread(
+            target=_announce_when_ready, args=(port, env["DEMO_PASSWORD"], stop), daemon=True
+        ).start()
+        try:
+            manager.loop()
+        finally:
+            stop.set()
         return manager.returncode or 0
 
 

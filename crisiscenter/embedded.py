@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -30,6 +31,15 @@ warnings.filterwarnings("ignore", category=UserWarning, module="platformdirs")
 
 def var_dir() -> Path:
     return Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+
+
+def persistent_secret(path: Path, length: int) -> str:
+    """A random secret made once and kept under var/ (the local SECRET_KEY, the demo password)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(length))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def log(message: str) -> None:
@@ -107,6 +117,9 @@ def redis_server(root: Path) -> Iterator[str]:
             str(data_dir / "redis.log"),
         ],
         stdin=subprocess.DEVNULL,
+        # Out of the terminal's process group: Ctrl-C reaches the app's processes, which stop
+        # first; Redis is stopped after them (below) instead of vanishing under their feet.
+        start_new_session=True,
     )
     deadline = time.monotonic() + 10
     while not _redis_answers(socket_path):
@@ -143,6 +156,10 @@ def services() -> Iterator[dict[str, str]]:
 
 def run(command: list[str]) -> int:
     with services() as env:
+        # `make manage` and `make test` are the local wrappers: without a SECRET_KEY exported they use
+        # the one `make run` keeps under var/, so every README recipe runs from a fresh clone. Servers
+        # (docker compose, systemd) never go through here and still refuse to start without one.
+        env["SECRET_KEY"] = os.environ.get("SECRET_KEY") or persistent_secret(var_dir() / "secret_key", 48)
         child = subprocess.Popen(command, env={**os.environ, **env})
         # The child shares our terminal, so Ctrl-C reaches it directly; we wait for it
         # to finish before stopping the servers it was using.

@@ -1,7 +1,8 @@
 """Routing only: each app owns its pages and its /api/v1/ routes (docs/architecture.md)."""
 
 from django.contrib import admin
-from django.http import JsonResponse
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
@@ -12,6 +13,11 @@ from command.views import overview
 
 def healthz(request):
     return JsonResponse({"ok": True})
+
+
+def favicon(request):
+    # Browsers ask every site for /favicon.ico; the file itself is a static file (cached, hashed).
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("favicon.ico"))
 
 
 api_v1 = [
@@ -33,4 +39,5 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

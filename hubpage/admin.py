@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import transaction
 
+from core.admin_a11y import LabelledTabularInline
+
 from .models import (
     FaqEntry,
     HubContent,
@@ -30,7 +32,7 @@ class PublishingAdmin(admin.ModelAdmin):
         _publish_after_commit()
 
 
-class RevisionInline(admin.TabularInline):
+class RevisionInline(LabelledTabularInline):
     model = HubUpdateRevision
     extra = 0
     readonly_fields = ["replaced_at", "replaced_by", "body_markdown"]
@@ -74,7 +76,7 @@ class ScenarioHubTextInline(admin.StackedInline):
     extra = 0
 
 
-class ScenarioFaqInline(admin.TabularInline):
+class ScenarioFaqInline(LabelledTabularInline):
     model = ScenarioFaq
     extra = 1
     fields = ["lang", "order", "topic", "anchor", "question", "answer"]

@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
 from django.urls import path
+
+from core.admin_a11y import LabelledTabularInline
 
 from . import admin_upload
 from .models import (
@@ -23,7 +26,7 @@ from .portable import export_yaml
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(LabelledTabularInline):
     model = Contact
     extra = 1
     fields = ["name", "role", "email", "phone", "on_call"]
@@ -46,14 +49,14 @@ class DepartmentAdmin(admin.ModelAdmin):
         return bool(obj.chat_webhook_url)
 
 
-class ChecklistItemInline(admin.TabularInline):
+class ChecklistItemInline(LabelledTabularInline):
     model = ChecklistItem
     extra = 1
     fields = ["order", "title", "department", "owner_role", "due_minutes", "action"]
     ordering = ["order", "id"]
 
 
-class TrainingLinkInline(admin.TabularInline):
+class TrainingLinkInline(LabelledTabularInline):
     model = TrainingLink
     extra = 1
     fields = ["order", "title", "url", "minutes"]
@@ -74,7 +77,9 @@ class ScenarioAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "hub_title"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]
-    filter_horizontal = ["departments"]
+    # Checkboxes rather than filter_horizontal: its widget carries ARIA that axe flags, and a scenario
+    # has a handful of departments.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     fieldsets = [
         (None, {"fields": ["name", "kind", "description", "departments"]}),
         ("Hub page", {"fields": ["hub_title", "hub_summary", "holding_statement"]}),
@@ -95,7 +100,7 @@ class ScenarioAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class ChecklistTaskInline(admin.TabularInline):
+class ChecklistTaskInline(LabelledTabularInline):
     model = ChecklistTask
     extra = 0
     fields = ["title", "department_label", "owner_role", "action", "due_at", "done_at", "done_by"]
@@ -110,7 +115,7 @@ class ChecklistTaskInline(admin.TabularInline):
         return task.department_label
 
 
-class PhaseChangeInline(admin.TabularInline):
+class PhaseChangeInline(LabelledTabularInline):
     model = PhaseChange
     extra = 0
     fields = ["from_phase", "to_phase", "at", "by"]
@@ -118,7 +123,7 @@ class PhaseChangeInline(admin.TabularInline):
     can_delete = False
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(LabelledTabularInline):
     model = NotificationDelivery
     extra = 0
     fields = ["department", "channel", "target", "state", "attempts", "error", "sent_at"]
@@ -142,7 +147,7 @@ class CrisisAdmin(admin.ModelAdmin):
         return False
 
 
-class TrainingRecordInline(admin.TabularInline):
+class TrainingRecordInline(LabelledTabularInline):
     model = TrainingRecord
     extra = 1
     fields = ["scenario", "state", "completed_at"]

@@ -4,12 +4,14 @@ from .selectors import active_crisis, crisis_state
 
 
 def org_state(request):
-    """The state bar on every staff page."""
+    """The state bar on every staff page.
+
+    Only the bar's own state: a page about one crisis names it itself (a period report or a scenario's
+    printable sheet must not turn into the active crisis's page because one is running).
+    """
     if not has_role(getattr(request, "user", None), STAFF):
         return {}
-    crisis = active_crisis()
     return {
-        "crisis": crisis,
-        "crisis_state": crisis_state(crisis),
+        "crisis_state": crisis_state(active_crisis()),
         "is_lead": has_role(request.user, LEADS),
     }

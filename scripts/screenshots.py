@@ -36,6 +36,8 @@ ARGS = [
     "--no-first-run",
 ]
 LAPTOP = {"width": 1366, "height": 768}
+SMALL_LAPTOP = {"width": 1024, "height": 768}
+TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}
 DRILL_TITLE = "Kingsbridge drill (screenshots)"
 
@@ -305,6 +307,8 @@ def shoot(base: str, ids: dict[str, int], password: str, out: Path) -> None:
                 page.screenshot(path=out / f"{name}{sfx}.png", full_page=name == "hub-phone")
                 context.close()
 
+        shoot_sizes(browser, base, live, password, out)
+
         # Aftermath, then closed: the next run starts in normal mode.
         context = browser.new_context(viewport=LAPTOP)
         page = context.new_page()
@@ -314,9 +318,38 @@ def shoot(base: str, ids: dict[str, int], password: str, out: Path) -> None:
         page.goto(f"{base}/playbooks/crises/{live}/outbound/")
         page.screenshot(path=out / "room-outbound-aftermath.png")
         page.goto(f"{base}/playbooks/crises/{live}/")
-        page.click("button:has-text('Close the crisis')")
+        page.click("summary:has-text('Close the crisis')")
+        page.click("button:has-text('Yes, close it')")
         browser.close()
     print(f"screenshots written to {out}")
+
+
+def shoot_sizes(browser, base: str, live: int, password: str, out: Path) -> None:
+    """The queue (an agent, a mention open), the checklist and the overview on a small laptop, a tablet
+    and a phone: queue-1024.png, checklist-phone.png, ..."""
+    for size, viewport in (("1024", SMALL_LAPTOP), ("tablet", TABLET), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        login(page, base, "agent", password)
+        page.goto(f"{base}/triage/")
+        page.wait_for_selector("#rows li")
+        page.keyboard.press("j")
+        page.wait_for_timeout(800)
+        page.screenshot(path=out / f"queue-{size}.png")
+        if size == "phone":
+            page.locator("#rows li").nth(1).click()
+            page.wait_for_timeout(800)
+            page.screenshot(path=out / "queue-phone-detail.png")
+        context.close()
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        login(page, base, "lead", password)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=out / f"overview-{size}.png")
+        page.goto(f"{base}/playbooks/crises/{live}/")
+        page.wait_for_timeout(600)
+        page.screenshot(path=out / f"checklist-{size}.png")
+        context.close()
 
 
 def copy_linked(out: Path) -> None:

@@ -17,6 +17,16 @@ def outbound_to_hold() -> dict[str, int]:
     }
 
 
+def holding_crisis_ids() -> list[int]:
+    """The crises whose posts are still held or whose campaigns are still paused, newest first:
+    after a close, the overview links to each one's Outbound tab, where the lead releases them."""
+    posts = ScheduledPost.objects.filter(status=PostStatus.HELD, held_by__isnull=False)
+    campaigns = AdCampaign.objects.filter(status=CampaignStatus.PAUSED, paused_for__isnull=False)
+    ids = set(posts.values_list("held_by_id", flat=True).distinct())
+    ids |= set(campaigns.values_list("paused_for_id", flat=True).distinct())
+    return sorted(ids, reverse=True)
+
+
 def _pause_counts(queryset) -> dict[str, int]:
     return queryset.aggregate(
         total=Count("id"),

@@ -113,6 +113,31 @@ def open_queue() -> QuerySet[Mention]:
     return Mention.objects.filter(status__in=OPEN).select_related("claimed_by").order_by("queue_key")
 
 
+class QueryError(ValueError):
+    """A list or search parameter that cannot be used as given (the API answers 400 with it)."""
+
+
+def search_terms(q: str) -> Q:
+    """Text or handle; "@jane" looks at handles only, so the @ an agent types from habit still finds her."""
+    q = q.strip()
+    if "\x00" in q:
+        raise QueryError("q must not contain NUL characters")
+    if q.startswith("@") and len(q) > 1:
+        return Q(author_handle__icontains=q[1:])
+    return Q(text__icontains=q) | Q(author_handle__icontains=q.lstrip("@"))
+
+
+def parse_bands(raw: str) -> list[int]:
+    """ "1", "1,2" or "0" (none): the bands a list is limited to."""
+    try:
+        bands = [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        raise QueryError(f"band must be numbers from 1 to 4, separated by commas, not {raw[:20]!r}") from None
+    if any(b not in Band.values and b != 0 for b in bands):
+        raise QueryError("band must be numbers from 1 to 4")
+    return bands
+
+
 def queue_top(limit: int | None = None) -> list[dict[str, Any]]:
     limit = limit or settings.QUEUE_SNAPSHOT_SIZE
     return [mention_payload(m) for m in with_tag_names(open_queue()[:limit])]

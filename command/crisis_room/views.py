@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from command import drills, flows
@@ -111,8 +112,21 @@ def change_phase(request: HttpRequest, crisis_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{crisis} is now in {crisis.get_phase_display().lower()}.")
+        messages.success(request, _phase_message(crisis))
     return redirect("crisis_checklist", crisis_id=crisis_id)
+
+
+def _phase_message(crisis: Crisis) -> str:
+    if crisis.phase == Phase.AFTERMATH:
+        return _("%(crisis)s moved to the aftermath: crisis mode stays on.") % {"crisis": crisis}
+    if crisis.phase == Phase.CLOSED and crisis.is_drill:
+        return _("The drill %(crisis)s is over.") % {"crisis": crisis}
+    if crisis.phase == Phase.CLOSED:
+        return _(
+            "%(crisis)s is closed and crisis mode is off. Held posts and paused ads stay held until you "
+            "release them on the Outbound tab."
+        ) % {"crisis": crisis}
+    return _("%(crisis)s is marked reviewed.") % {"crisis": crisis}
 
 
 @require_POST

@@ -28,6 +28,7 @@ function markOverdue() {
 function applyTask(task) {
   const li = document.getElementById(`task-${task.id}`);
   if (!li) return;
+  const wasDone = li.classList.contains("done");  // a snapshot re-applies old ticks: only a new tick flashes
   li.classList.toggle("done", task.done);
   const button = li.querySelector(".tick");
   const title = li.querySelector(".title").firstChild.textContent.trim();
@@ -36,7 +37,7 @@ function applyTask(task) {
   button.setAttribute("aria-label", `${task.done ? "Reopen" : "Mark done"}: ${title}`);
   li.querySelector("input[name=done]").value = task.done ? "0" : "1";
   li.querySelector(".who").textContent = task.done ? `✓ ${task.done_by} ${hhmm(task.done_at)}` : "";
-  if (task.done) li.classList.add("just-ticked");
+  if (task.done && !wasDone) li.classList.add("just-ticked");
 }
 
 function applyTotals(done, total) {

@@ -1,20 +1,37 @@
-// A websocket that reconnects with backoff and tells its owner when it is (re)connected.
+// A websocket that reconnects with backoff and jitter and tells its owner when it is (re)connected.
+// State: "live", "down" (reconnecting) or "offline" (the browser says the network is gone). When the
+// network comes back (the browser's `online` event) it reconnects at once instead of waiting out the backoff.
 export function liveSocket(path, { onMessage, onOpen, onState }) {
-  let socket, delay = 500, closed = false;
+  let socket, delay = 500, closed = false, timer = null;
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
   function connect() {
+    clearTimeout(timer); timer = null;
     socket = new WebSocket(url);
     socket.addEventListener("open", () => { delay = 500; onState?.("live"); onOpen?.(socket); });
     socket.addEventListener("message", (e) => onMessage(JSON.parse(e.data)));
     socket.addEventListener("close", (e) => {
-      onState?.("down");
+      onState?.(navigator.onLine === false ? "offline" : "down");
       if (closed || e.code === 4403) return;  // 4403: not allowed, reconnecting will not help
-      setTimeout(connect, delay);
+      // Full jitter: a server restart must not bring every open dashboard back in the same instant.
+      timer = setTimeout(connect, delay / 2 + Math.random() * delay / 2);
       delay = Math.min(delay * 2, 10000);
     });
   }
+  addEventListener("online", () => {
+    if (closed || socket?.readyState === WebSocket.OPEN || socket?.readyState === WebSocket.CONNECTING) return;
+    delay = 500;
+    connect();
+  });
+  addEventListener("offline", () => {
+    onState?.("offline");
+    // A dead socket can take a minute to notice the network is gone: drop it, the close handler retries.
+    if (socket?.readyState === WebSocket.OPEN) socket.close();
+  });
   connect();
-  return { send: (msg) => socket?.readyState === 1 && socket.send(JSON.stringify(msg)), close: () => { closed = true; socket?.close(); } };
+  return {
+    send: (msg) => socket?.readyState === 1 && socket.send(JSON.stringify(msg)),
+    close: () => { closed = true; clearTimeout(timer); socket?.close(); },
+  };
 }
 
 export function relativeTime(iso, now = Date.now()) {

@@ -1,9 +1,11 @@
 // The detail pane: author card, thread, why it is here, tags, the reply composer, replies and notes.
 // The composer is built once per selected mention, so live updates never wipe what the agent types.
 import { relativeTime } from "./live.js";
-import { BAND, BAND_WORD, KIND, api, el, get, slaClass, slaText } from "./triage-util.js";
+import { BAND, BAND_WORD, KIND, absoluteTime, api, el, get, slaClass, slaText, t } from "./triage-util.js";
 
-export function createDetail({ root, me, firstLineOnly, templates, curatedTags, onAction, say }) {
+const CLAMP_AT = 600;  // characters: a longer mention shows its start, and the composer stays in view
+
+export function createDetail({ root, me, firstLineOnly, templates, curatedTags, onAction, say, failed, onBack }) {
   let mention = null;
   let context = null;
   let draft = null;          // the template draft the composer holds: {template, variant, variants, warning}
@@ -25,7 +27,10 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
       parts = {};
       return;
     }
+    const back = el("button", { class: "linkbutton back-to-list", type: "button", text: `↑ ${t("Back to the list")}` });
+    back.addEventListener("click", onBack);
     parts = {
+      back,
       head: el("div", { class: "d-head" }),
       card: el("div", { class: "author-card", "aria-label": "Author" }),
       thread: el("div", { class: "thread" }),
@@ -36,7 +41,7 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
       notes: el("div", { class: "notes", "aria-label": "Notes between agents" }),
       status: el("p", { class: "status-line", id: "action-status", role: "status" }),
     };
-    root.replaceChildren(parts.card, parts.head, parts.thread, parts.why, parts.composer,
+    root.replaceChildren(parts.back, parts.card, parts.head, parts.thread, parts.why, parts.composer,
       parts.status, parts.tags, parts.replies, parts.notes);
     update(m);
     loadContext();
@@ -46,11 +51,23 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
     if (!mention || !m || m.id !== mention.id) return;
     mention = { ...mention, ...m, tags: m.tags ?? mention.tags };
     const held = mention.claimed_by && mention.claimed_by !== me;
+    const long = mention.text.length > CLAMP_AT;
+    const quote = el("blockquote", { dir: "auto", id: "mention-text", class: long ? "clamped" : undefined, text: mention.text });
+    const more = long ? el("button", { class: "linkbutton more-text", type: "button", "aria-controls": "mention-text", "aria-expanded": "false",
+      text: `${t("Show all")} (${mention.text.length.toLocaleString()} ${t("characters")})` }) : null;
+    more?.addEventListener("click", () => {
+      const open = quote.classList.toggle("clamped") === false;
+      more.setAttribute("aria-expanded", String(open));
+      more.textContent = open ? t("Show less") : `${t("Show all")} (${mention.text.length.toLocaleString()} ${t("characters")})`;
+    });
+    const expertOnly = firstLineOnly && mention.tier === "expert";
     parts.head.replaceChildren(
-      el("blockquote", { text: mention.text }),
+      quote, more ?? "",
+      expertOnly ? el("p", { class: "warn", text: t("For experienced agents: you cannot claim this one. A note helps whoever takes it.") }) : "",
       el("p", { class: "meta" }, el("span", { class: `band band-${mention.band}`, text: BAND[mention.band] }),
         ` ${BAND_WORD[mention.band]} · ${mention.topic} · ${mention.platform}${mention.lang ? " · " + mention.lang : ""} · `,
-        el("span", { class: slaClass(mention), text: slaText(mention) }),
+        el("span", { class: slaClass(mention), text: slaText(mention) }), ` · ${t("received")} `,
+        el("time", { datetime: mention.ingested_at, tabindex: "0", title: absoluteTime(mention.ingested_at), text: absoluteTime(mention.ingested_at) }),
         mention.claimed_by ? ` · ${mention.status} by ${mention.claimed_by === me ? "you" : mention.claimed_by}` : ""),
     );
     renderWhy();
@@ -81,6 +98,7 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
 
   function actionButtons(held) {
     if (held) return firstLineOnly ? [] : [button("Take over", "o", () => onAction("take-over"))];
+    if (firstLineOnly && mention.tier === "expert" && !mention.claimed_by) return [];
     const mine = mention.claimed_by === me;
     return [
       mine ? button("Release", "u", () => onAction("release")) : button("Claim", "c", () => onAction("claim")),
@@ -98,13 +116,14 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
     if (context?.crm_url) links.push(el("a", { href: context.crm_url, target: "_blank", rel: "noopener noreferrer", text: "CRM ↗" }));
     const others = earlier?.earlier_count;
     parts.card.replaceChildren(...[
-      el("p", { class: "author" }, `@${a.handle}`, a.verified ? el("span", { class: "verified", title: "verified", text: " ✓" }) : null,
-        el("span", { class: "muted", text: ` · ${[a.name, `${a.followers.toLocaleString()} followers`, KIND[a.kind]].filter(Boolean).join(" · ")}` })),
-      a.bio ? el("p", { class: "bio", text: a.bio }) : null,
+      el("p", { class: "author" }, "@", el("bdi", { text: a.handle }), a.verified ? el("span", { class: "verified", title: "verified", text: " ✓" }) : null,
+        el("span", { class: "muted" }, a.name ? " · " : "", a.name ? el("bdi", { text: a.name }) : "",
+          ` · ${[`${a.followers.toLocaleString()} ${t("followers")}`, KIND[a.kind]].filter(Boolean).join(" · ")}`)),
+      a.bio ? el("p", { class: "bio", dir: "auto", text: a.bio }) : null,
       el("p", { class: "links" }, ...links,
         earlier ? el("span", { class: "muted", text: others ? `${others} other mention${others > 1 ? "s" : ""} by this author` : `first mention by this author on ${mention.platform}` }) : null),
       earlier?.earlier.length ? el("ul", { class: "earlier" }, ...earlier.earlier.map((e) =>
-        el("li", {}, el("time", { datetime: e.created_at, title: new Date(e.created_at).toLocaleString(), text: relativeTime(e.created_at) }), ` ${e.text} `, el("span", { class: "muted", text: `(${e.status})` })))) : null,
+        el("li", {}, el("time", { datetime: e.created_at, tabindex: "0", title: absoluteTime(e.created_at), text: relativeTime(e.created_at) }), " ", el("bdi", { text: e.text }), " ", el("span", { class: "muted", text: `(${e.status})` })))) : null,
     ].filter(Boolean));
   }
 
@@ -128,9 +147,9 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
   }
 
   async function changeTags(add, remove) {
-    const { ok, data } = await api(`/api/v1/mentions/${mention.id}/tags/`, { add, remove });
-    if (!ok) { say(data?.detail || "The tag was not saved.", "bad"); return; }
-    update(data);
+    const result = await api(`/api/v1/mentions/${mention.id}/tags/`, { add, remove });
+    if (!result.ok) { failed(result, t("The tag was not saved."), () => changeTags(add, remove)); return; }
+    update(result.data);
   }
 
   function composer() {
@@ -153,7 +172,7 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
     if (!templateId || !mention) return;
     const query = variant === undefined ? "" : `&variant=${variant}`;
     const { ok, data } = await get(`/api/v1/mentions/${mention.id}/draft/?template=${templateId}${query}`);
-    if (!ok) { say(data?.detail || "That template cannot be used here.", "bad"); return; }
+    if (!ok) { say(data?.detail || t("That template cannot be used here."), "bad"); return; }
     draft = data;
     parts.composer.querySelector("#template").value = String(templateId);
     parts.composer.querySelector("#reply-text").value = data.text;
@@ -179,8 +198,10 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
     if (!text) { field?.focus(); say("Write a reply first.", "warn"); return; }
     const body = { text };
     if (draft) { body.template = draft.template; body.variant = draft.variant; }
-    const { ok, data } = await api(`/api/v1/mentions/${mention.id}/reply/`, body);
-    if (!ok) { say(data?.detail || "The reply was not sent.", "bad"); return; }
+    const result = await api(`/api/v1/mentions/${mention.id}/reply/`, body);
+    const { ok } = result;
+    // The text stays in the box: nothing the agent wrote is lost when the network is down.
+    if (!ok) { failed(result, t("The reply was not sent."), send); return; }
     field.value = ""; draft = null;
     field.blur();
     say("Reply queued: sending…", "ok");
@@ -189,8 +210,8 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
   }
 
   async function note(body) {
-    const { ok, data } = await api(`/api/v1/mentions/${mention.id}/notes/`, { body });
-    if (!ok) { say(data?.detail || "The note was not saved.", "bad"); return false; }
+    const result = await api(`/api/v1/mentions/${mention.id}/notes/`, { body });
+    if (!result.ok) { failed(result, t("The note was not saved."), () => note(body)); return false; }
     loadContext();
     return true;
   }
@@ -211,7 +232,7 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
     if (old) box.value = old.value;
     const focused = document.activeElement === old;
     parts.notes.replaceChildren(el("h3", { text: "Notes for the team" }),
-      ...context.notes.map((n) => el("p", { class: "note" }, el("b", { text: n.author }), " ", el("time", { datetime: n.created_at, text: relativeTime(n.created_at) }), ` ${n.body}`)),
+      ...context.notes.map((n) => el("p", { class: "note" }, el("b", { text: n.author }), " ", el("time", { datetime: n.created_at, tabindex: "0", title: absoluteTime(n.created_at), text: relativeTime(n.created_at) }), " ", el("bdi", { text: n.body }))),
       box);
     if (focused) box.focus();
   }

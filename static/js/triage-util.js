@@ -11,13 +11,28 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Text for people goes through Django's JavaScript catalog when the page loads it.
+export const t = (text) => (window.gettext ? window.gettext(text) : text);
+
+// A failed request never throws: without a network the answer is {ok: false, status: 0, offline: true}
+// and a detail the agent can read, so every caller shows it (and offers a retry).
 export async function api(path, body, method = "POST") {
-  const response = await fetch(path, {
-    method, credentials: "same-origin",
-    headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" },
-    body: body ? JSON.stringify(body) : null,
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" },
+      body: body ? JSON.stringify(body) : null,
+    });
+  } catch {
+    const detail = navigator.onLine === false ? t("No connection: this was not saved.")
+      : t("The server did not answer: this was not saved.");
+    return { ok: false, status: 0, offline: true, data: { detail } };
+  }
   const data = response.status === 204 ? null : await response.json().catch(() => ({}));
+  if (!response.ok && !data?.detail) {
+    return { ok: false, status: response.status, data: { ...data, detail: `${t("The server answered")} ${response.status}.` } };
+  }
   return { ok: response.ok, status: response.status, data };
 }
 
@@ -44,12 +59,26 @@ export function slaText(m) {
   const minutes = Math.round((Date.parse(m.sla_due_at) - Date.now()) / 60000);
   const due = new Date(m.sla_due_at);
   const sameDay = due.toDateString() === new Date().toDateString();
-  const at = sameDay ? due.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-    : due.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  const at = sameDay ? due.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    : due.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   return minutes >= 0 ? `SLA due ${at} (in ${span(minutes)})` : `SLA breached ${span(-minutes)} ago (${at})`;
 }
 
 export function slaClass(m) {
   const minutes = (Date.parse(m.sla_due_at) - Date.now()) / 60000;
   return minutes < 0 ? "bad" : minutes < 5 ? "warn" : "muted";
+}
+
+// The SLA on a row, short: "SLA 4m" left (amber under 5 minutes), "late 3m" once breached.
+function shortSpan(minutes) {
+  return minutes < 60 ? `${minutes}m` : minutes < 1440 ? `${Math.floor(minutes / 60)}h` : `${Math.floor(minutes / 1440)}d`;
+}
+
+export function slaShort(m, now = Date.now()) {
+  const minutes = Math.round((Date.parse(m.sla_due_at) - now) / 60000);
+  return minutes >= 0 ? `${t("SLA")} ${shortSpan(minutes)}` : `${t("late")} ${shortSpan(-minutes)}`;
+}
+
+export function absoluteTime(iso) {
+  return new Date(iso).toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 }

@@ -3,7 +3,7 @@
 // batched to one frame, and the selected row stays where it is on screen while others come and go.
 import { liveSocket, relativeTime } from "./live.js";
 import { createDetail } from "./triage-detail.js";
-import { BAND, BAND_WORD, KIND, KIND_CODE, api, compact, el, get } from "./triage-util.js";
+import { BAND, BAND_WORD, KIND, KIND_CODE, absoluteTime, api, compact, el, get, slaClass, slaShort, t } from "./triage-util.js";
 
 const root = document.getElementById("main");
 const rowsEl = document.getElementById("rows");
@@ -27,15 +27,41 @@ let frame = null;
 let rowsDirty = true;         // false while only the "new" bar and the figures changed
 window.triageRenders = 0;     // how often the rows were redrawn (the burst test reads it)
 let socket;
+let results = null;           // id -> mention: the server's answer to a search over the whole open queue
+let searchTimer = null;
+let searchSerial = 0;
+let alerts = 0;               // P1s and SLA breaches that came in while this tab was hidden
+const baseTitle = document.title;
+const narrow = matchMedia("(max-width: 820px)");
+const prefs = {
+  get shortcuts() { return localStorage.getItem("cc.shortcuts") !== "off"; },
+  get notify() { return localStorage.getItem("cc.notify") === "on" && "Notification" in window && Notification.permission === "granted"; },
+};
 
-function say(message, cls = "") {
-  const line = document.getElementById("action-status");
-  if (line) { line.textContent = message; line.className = `status-line ${cls}`; }
+// What an action did, or why it failed; a failure the network caused offers to try again.
+function say(message, cls = "", retry = null) {
+  const line = document.getElementById("action-status") || document.getElementById("queue-status");
+  if (!line) return;
+  line.className = `status-line ${cls}`;
+  line.replaceChildren(message);
+  if (retry) {
+    const again = el("button", { class: "linkbutton retry", type: "button", text: t("Retry") });
+    again.addEventListener("click", () => { line.replaceChildren(t("Trying again…")); retry(); });
+    line.append(again);
+  }
 }
+
+function failed(result, fallback, retry) {
+  say(result.data?.detail || fallback, "bad", result.offline ? retry : null);
+}
+
+const lookup = (id) => mentions.get(id) ?? results?.get(id);
 
 const detail = createDetail({
   root: document.getElementById("detail"), me, firstLineOnly, templates, curatedTags, say,
   onAction: (action, local) => { if (local) { merge(local); schedule(); } else act(action); },
+  failed,
+  onBack: () => document.getElementById(`m-${selectedId}`)?.focus() ?? rowsEl.focus(),
 });
 
 // ---- applying server messages ------------------------------------------------
@@ -47,8 +73,8 @@ function applySnapshot(msg) {
   buffered = buffered.filter((d) => d.seq > seq);
   stats = msg.stats;
   for (const id of [...chosen]) if (!mentions.has(id)) chosen.delete(id);
-  if (selectedId !== null && !mentions.has(selectedId)) select(null);
-  else if (selectedId !== null) detail.update(mentions.get(selectedId));
+  if (selectedId !== null && !lookup(selectedId)) select(null);
+  else if (selectedId !== null) detail.update(lookup(selectedId));
   drainBuffer();
   schedule();
 }
@@ -58,6 +84,11 @@ function applyDelta(delta) {
     const known = mentions.get(m.id) || pending.get(m.id);
     if (mentions.has(m.id) || (delta.kind === "new" && mentions.size === 0)) rowsDirty = true;
     if (known && m.tags === undefined) m.tags = known.tags;
+    if (results?.has(m.id)) {
+      rowsDirty = true;
+      if (delta.kind === "resolved" || delta.kind === "dismissed") results.delete(m.id);
+      else results.set(m.id, { ...results.get(m.id), ...m, tags: m.tags ?? results.get(m.id).tags });
+    }
     if (delta.kind === "resolved" || delta.kind === "dismissed") {
       if (known && known.status !== "replied") adjustUnanswered(-1, m);
       mentions.delete(m.id); pending.delete(m.id); chosen.delete(m.id);
@@ -65,13 +96,14 @@ function applyDelta(delta) {
       if (known) continue;
       m.tags ??= [];
       adjustUnanswered(+1, m);
+      if (m.band === 1) notice(t("New P1 mention"), `@${m.author.handle}: ${m.text}`);
       if (mentions.size === 0) mentions.set(m.id, m); else pending.set(m.id, m);
     } else {
       if (delta.kind === "replied" && known && known.status !== "replied") adjustUnanswered(-1, m);
       if (pending.has(m.id)) pending.set(m.id, m); else mentions.set(m.id, m);
     }
     if (m.id === selectedId) {
-      if (mentions.has(m.id)) { detail.update(m); detail.refreshSoon(); } else say(`This mention was ${delta.kind} by someone else.`, "warn");
+      if (lookup(m.id)) { detail.update(m); detail.refreshSoon(); } else say(`This mention was ${delta.kind} by someone else.`, "warn");
     }
   }
 }
@@ -111,35 +143,43 @@ function filters() {
   const bands = new Set([...document.querySelectorAll("input[name=band]:checked")].map((i) => Number(i.value)));
   const topics = unchecked("topics"), platforms = unchecked("platforms"), langs = unchecked("langs");
   const tags = new Set([...document.querySelectorAll("#tagfacet input:checked")].map((i) => i.value));
-  const q = document.getElementById("search").value.trim().toLowerCase();
   const mine = document.getElementById("mine").checked;
   const hideClaimed = document.getElementById("hide-claimed").checked;
   return (m) => bands.has(m.band) && !topics.has(m.topic) && !platforms.has(m.platform) && !langs.has(m.lang || "–")
     && (!tags.size || (m.tags || []).some((t) => tags.has(t)))
-    && (!mine || m.claimed_by === me) && (!hideClaimed || !m.claimed_by || m.claimed_by === me)
-    && (!q || m.text.toLowerCase().includes(q) || `@${m.author.handle}`.toLowerCase().includes(q));
+    && (!mine || m.claimed_by === me) && (!hideClaimed || !m.claimed_by || m.claimed_by === me);
 }
 
 function visible() {
   const keep = filters();
-  return [...mentions.values()].filter(keep).sort((a, b) => a.queue_key.localeCompare(b.queue_key));
+  return [...(results ?? mentions).values()].filter(keep).sort((a, b) => a.queue_key.localeCompare(b.queue_key));
 }
 
 function row(m) {
-  const who = el("span", { class: "who" }, `@${m.author.handle} `,
-    el("small", { text: `${compact(m.author.followers)} `, title: `${m.author.followers.toLocaleString()} followers` }));
+  // Names and handles may be right-to-left: isolated, they never reorder the line around them.
+  const who = el("span", { class: "who" }, "@", el("bdi", { text: m.author.handle }), " ",
+    el("small", { text: `${compact(m.author.followers)} `, title: `${m.author.followers.toLocaleString()} ${t("followers")}` }));
   if (KIND_CODE[m.author.kind]) who.append(el("abbr", { class: "kind", title: KIND[m.author.kind], text: KIND_CODE[m.author.kind] }));
-  if (m.claimed_by) who.append(el("span", { class: m.claimed_by === me ? "holder mine" : "holder", text: `${m.status === "replied" ? "replied" : "claimed"} · ${m.claimed_by === me ? "you" : m.claimed_by}` }));
-  const text = el("span", { class: "text" }, m.text);
-  for (const t of m.tags || []) text.prepend(el("span", { class: "chip small", text: t }), " ");
+  const forExperts = firstLineOnly && m.tier === "expert";
+  if (forExperts) who.append(el("span", { class: "expert", title: t("Only experienced agents can claim this one"), text: t("expert") }));
+  if (m.claimed_by) who.append(el("span", { class: m.claimed_by === me ? "holder mine" : "holder", text: `${m.status === "replied" ? t("replied") : t("claimed")} · ${m.claimed_by === me ? t("you") : m.claimed_by}` }));
+  const text = el("span", { class: "text", dir: "auto" }, m.text);
+  for (const tag of m.tags || []) text.prepend(el("span", { class: "chip small", text: tag }), " ");
+  const open = m.status !== "replied";
   const li = el("li", { role: "option", id: `m-${m.id}`, "data-id": m.id, "aria-selected": String(m.id === selectedId),
-    class: [m.status === "replied" ? "replied" : "", chosen.has(m.id) ? "chosen" : ""].join(" ").trim() || undefined },
+    class: [m.status === "replied" ? "replied" : "", chosen.has(m.id) ? "chosen" : "", forExperts ? "for-experts" : ""].join(" ").trim() || undefined },
     el("span", { class: "mark", "aria-hidden": "true", text: chosen.has(m.id) ? "✓" : "" }),
     el("span", { class: `band band-${m.band}`, title: `${BAND[m.band]} ${BAND_WORD[m.band]}`, text: BAND[m.band] }),
     who, text,
-    el("time", { class: "age", datetime: m.ingested_at, title: new Date(m.ingested_at).toLocaleString(), text: relativeTime(m.ingested_at) }));
-  if (chosen.has(m.id)) li.setAttribute("aria-label", `selected for bulk: @${m.author.handle}`);
-  li.addEventListener("click", (e) => { if (e.shiftKey) toggleChosen(m.id); else select(m.id); });
+    el("span", { class: "age" },
+      el("time", { datetime: m.ingested_at, title: absoluteTime(m.ingested_at), "data-abs": absoluteTime(m.ingested_at), text: relativeTime(m.ingested_at) }),
+      open ? el("span", { class: `sla ${slaClass(m)}`, "data-sla": m.sla_due_at, title: `${t("SLA due")} ${absoluteTime(m.sla_due_at)}`, text: slaShort(m) }) : null));
+  if (chosen.has(m.id)) li.setAttribute("aria-label", `${t("selected for bulk")}: @${m.author.handle}`);
+  li.addEventListener("click", (e) => {
+    if (e.shiftKey) { toggleChosen(m.id); return; }
+    select(m.id);
+    if (narrow.matches) requestAnimationFrame(() => document.getElementById("detail").scrollIntoView({ block: "start" }));
+  });
   return li;
 }
 
@@ -170,6 +210,7 @@ function render() {
     document.getElementById(id).textContent = stats[key] ?? "–";
   }
   document.getElementById("stat-breaches-box").classList.toggle("bad", Boolean(stats.breaches));
+  document.title = alerts ? `(${alerts}) ${baseTitle}` : baseTitle;
   renderBulkbar();
   renderCapacity();
   renderPresence();
@@ -186,7 +227,7 @@ function renderRows() {
   rowsEl.replaceChildren(...list.map(row));
   const after = document.getElementById(`m-${selectedId}`);
   scroller.scrollTop = after && before !== null ? after.offsetTop - before : top;
-  const all = [...mentions.values()];
+  const all = [...(results ?? mentions).values()];
   facet("topics", "topic", all.map((m) => m.topic));
   facet("platforms", "platform", all.map((m) => m.platform));
   facet("langs", "lang", all.map((m) => m.lang || "–"));
@@ -234,33 +275,39 @@ function merge(m) {
   if (m.id === selectedId && mentions.has(m.id)) detail.update(m);
 }
 
-async function act(action) {
-  const id = selectedId;
+async function act(action, id = selectedId) {
   if (id === null || !action) return;
-  const { ok, data } = await api(`/api/v1/mentions/${id}/${action}/`);
-  if (!ok) { say(data?.detail || "That did not work.", "bad"); return; }
+  if (action === "claim" && firstLineOnly && lookup(id)?.tier === "expert") {
+    say(t("This one is for experienced agents: leave it for them, or add a note."), "warn");
+    return;
+  }
+  const result = await api(`/api/v1/mentions/${id}/${action}/`);
+  const { ok, data } = result;
+  if (!ok) { failed(result, t("That did not work."), () => act(action, id)); return; }
   let next = id;
   if (action === "resolve" || action === "dismiss") {
     const list = visible();
     const index = list.findIndex((m) => m.id === id);
     next = (list[index + 1] ?? list[index - 1])?.id ?? null;
-  }
+    results?.delete(id);
+  } else if (results?.has(id)) results.set(id, { ...results.get(id), ...data });
   merge(data);
   // Move on only if the agent is still on that mention: a later "next" must not be overridden.
   if (next !== id && selectedId === id) select(next); else schedule();
-  say({ resolve: "Resolved.", dismiss: "Dismissed.", claim: "Claimed: it is yours.", release: "Released.", "take-over": "Taken over: it is yours." }[action] || "Done.", "ok");
+  say({ resolve: t("Resolved."), dismiss: t("Dismissed."), claim: t("Claimed: it is yours."), release: t("Released."), "take-over": t("Taken over: it is yours.") }[action] || t("Done."), "ok");
 }
 
 async function next() {
-  const { ok, status, data } = await api("/api/v1/queue/next/");
-  if (status === 204) { say("Nothing waiting for your tier right now."); return; }
-  if (!ok) { say(data?.detail || "That did not work.", "bad"); return; }
+  const result = await api("/api/v1/queue/next/");
+  const { ok, status, data } = result;
+  if (status === 204) { say(t("Nothing waiting for your tier right now.")); return; }
+  if (!ok) { failed(result, t("That did not work."), next); return; }
   merge(data);
   select(data.id);
 }
 
 function select(id) {
-  if (id !== selectedId) { selectedId = id; detail.show(id === null ? null : mentions.get(id)); }
+  if (id !== selectedId) { selectedId = id; detail.show(id === null ? null : lookup(id)); }
   schedule();
   requestAnimationFrame(() => document.getElementById(`m-${id}`)?.scrollIntoView({ block: "nearest" }));
 }
@@ -288,7 +335,7 @@ async function chooseSimilar() {
   if (selectedId === null) return;
   const { ok, data } = await get(`/api/v1/mentions/${selectedId}/similar/`);
   if (!ok) return;
-  for (const id of data.ids) if (mentions.has(id)) chosen.add(id);
+  for (const id of data.ids) if (lookup(id)) chosen.add(id);
   chosen.add(selectedId);
   say(`${chosen.size} similar mentions selected: pick a bulk action above.`, "ok");
   schedule();
@@ -326,8 +373,9 @@ async function bulk(action) {
     report(ok, data, `${data?.replies ?? 0} replies queued for sending`);
     return;
   }
-  const { ok, data } = await api("/api/v1/mentions/bulk/", body);
-  report(ok, data, `${action}: ${data?.done ?? 0} done`);
+  const result = await api("/api/v1/mentions/bulk/", body);
+  if (!result.ok) { failed(result, t("That did not work."), () => bulk(action)); return; }
+  report(result.ok, result.data, `${action}: ${result.data?.done ?? 0} done`);
 }
 
 function report(ok, data, message) {
@@ -343,10 +391,12 @@ document.addEventListener("keydown", (e) => {
   const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement?.tagName);
   if (document.querySelector("dialog[open]")) return;
   if (e.key === "Escape") {
-    if (typing) document.activeElement.blur(); else if (chosen.size) { chosen.clear(); schedule(); }
+    if (drawer.classList.contains("open")) toggleDrawer(false);
+    else if (typing) document.activeElement.blur(); else if (chosen.size) { chosen.clear(); schedule(); }
     return;
   }
-  if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+  // Single-key shortcuts can be turned off (WCAG 2.1.4): speech input must not claim or dismiss by accident.
+  if (typing || e.ctrlKey || e.metaKey || e.altKey || !prefs.shortcuts) return;
   const keys = {
     j: () => moveSelection(+1), k: () => moveSelection(-1),
     n: next, c: () => act("claim"), o: () => act("take-over"), u: () => act("release"),
@@ -365,18 +415,84 @@ document.addEventListener("keydown", (e) => {
 newbar.addEventListener("click", showPending);
 document.getElementById("next").addEventListener("click", next);
 for (const b of document.querySelectorAll("[data-bulk]")) b.addEventListener("click", () => bulk(b.dataset.bulk));
-for (const input of document.querySelectorAll(".filters input")) input.addEventListener("input", schedule);
+for (const input of document.querySelectorAll(".filters input")) input.addEventListener("input", () => { schedule(); if (results) searchSoon(); });
+
+// ---- search over the whole open queue (the server's), with the same filters -----------------------
+const searchBox = document.getElementById("search");
+const searchNote = document.getElementById("search-note");
+function searchSoon() { clearTimeout(searchTimer); searchTimer = setTimeout(search, 250); }
+async function search() {
+  const q = searchBox.value.trim();
+  const serial = ++searchSerial;
+  if (!q) { results = null; searchNote.textContent = ""; schedule(); return; }
+  const params = new URLSearchParams({ q, limit: "200" });
+  const bands = [...document.querySelectorAll("input[name=band]:checked")].map((i) => i.value);
+  if (bands.length < 4) params.set("band", bands.join(",") || "0");
+  if (document.getElementById("mine").checked) params.set("mine", "1");
+  const result = await get(`/api/v1/mentions/?${params}`);
+  if (serial !== searchSerial) return;  // a later search already answered
+  if (!result.ok) { searchNote.textContent = result.data?.detail || t("The search did not work."); return; }
+  results = new Map(result.data.results.map((m) => [m.id, m]));
+  const n = result.data.count_capped ? `${result.data.count}+` : String(result.data.count);
+  searchNote.textContent = `${n} ${t("found in the whole open queue")}${result.data.count > results.size ? ` · ${t("showing the top")} ${results.size}` : ""}`;
+  schedule();
+}
+searchBox.addEventListener("input", searchSoon);
+
+// ---- filters drawer (narrow windows) and settings -------------------------------------------------
+const drawer = document.getElementById("filters");
+const drawerButton = document.getElementById("filters-toggle");
+function toggleDrawer(open = !drawer.classList.contains("open")) {
+  drawer.classList.toggle("open", open);
+  drawerButton.setAttribute("aria-expanded", String(open));
+  if (open) drawer.querySelector("input")?.focus(); else drawerButton.focus();
+}
+drawerButton.addEventListener("click", () => toggleDrawer());
+document.getElementById("filters-close").addEventListener("click", () => toggleDrawer(false));
+
+const shortcutsBox = document.getElementById("pref-shortcuts");
+shortcutsBox.checked = prefs.shortcuts;
+shortcutsBox.addEventListener("change", () => localStorage.setItem("cc.shortcuts", shortcutsBox.checked ? "on" : "off"));
+const notifyBox = document.getElementById("pref-notify");
+notifyBox.checked = prefs.notify;
+notifyBox.disabled = !("Notification" in window);
+notifyBox.addEventListener("change", async () => {
+  if (notifyBox.checked && Notification.permission !== "granted") await Notification.requestPermission();
+  const on = notifyBox.checked && Notification.permission === "granted";
+  notifyBox.checked = on;
+  localStorage.setItem("cc.notify", on ? "on" : "off");
+});
+
+// ---- another tab: a count in the title, and (opted in) a desktop notification ---------------------
+function notice(title, body) {
+  if (!document.hidden) return;
+  alerts += 1;
+  schedule(false);
+  if (prefs.notify) new Notification(title, { body: body.slice(0, 140), tag: "crisis-center-queue" });
+}
+document.addEventListener("visibilitychange", () => { if (!document.hidden && alerts) { alerts = 0; schedule(false); } });
 document.body.append(el("datalist", { id: "bulk-tags" }, ...curatedTags.map((t) => el("option", { value: t }))));
-setInterval(() => { for (const t of document.querySelectorAll("#main time")) t.textContent = relativeTime(t.getAttribute("datetime")); }, 30000);
+setInterval(() => {
+  for (const time of document.querySelectorAll("#main time")) time.textContent = relativeTime(time.getAttribute("datetime"));
+  for (const sla of document.querySelectorAll("#rows .sla")) {
+    const m = { sla_due_at: sla.dataset.sla };
+    sla.textContent = slaShort(m); sla.className = `sla ${slaClass(m)}`;
+  }
+}, 30000);
 async function refreshStats() {
   const { ok, data } = await get("/api/v1/queue/stats/");
-  if (ok) { stats = data; schedule(false); }
+  if (!ok) return;
+  if (data.breaches > (stats.breaches ?? data.breaches)) notice(t("SLA breached"), `${data.breaches} ${t("SLA breaches in the queue")}`);
+  stats = data; schedule(false);
 }
 setInterval(refreshStats, 30000);  // capacity figures move slowly: a refresh every 30 s is plenty
 
 const conn = document.getElementById("conn");
 socket = liveSocket("/ws/triage/", {
-  onState: (state) => { conn.dataset.state = state; conn.textContent = state === "live" ? "● live" : "reconnecting…"; },
+  onState: (state) => {
+    conn.dataset.state = state;
+    conn.textContent = { live: `● ${t("live")}`, offline: `○ ${t("offline: actions will fail")}` }[state] ?? `○ ${t("reconnecting…")}`;
+  },
   onMessage: (msg) => {
     if (msg.type === "queue.snapshot") applySnapshot(msg);
     else if (msg.type === "queue.delta") { onDelta(msg); drainBuffer(); schedule(false); }

@@ -48,7 +48,8 @@ def test_lead_runs_a_drill_and_another_browser_sees_ticks_live(
     lead_page.click("button:has-text('Move to aftermath')")
     expect(lead_page.locator("#state-text")).to_contain_text("AFTERMATH")
     expect(watcher.locator("#state-text")).to_contain_text("DRILL · AFTERMATH", timeout=3000)
-    lead_page.click("button:has-text('Close the crisis')")
+    lead_page.click("summary:has-text('Close the crisis')")  # it asks first
+    lead_page.click("button:has-text('Yes, close it')")
     expect(lead_page.locator("#statebar")).to_have_attribute("data-mode", "normal")
     crisis.refresh_from_db()
     assert crisis.phase == Phase.CLOSED and crisis.tasks.filter(done_by=lead).count() == 2

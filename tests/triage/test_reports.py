@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
+from command import flows
 from playbooks.models import AuditEntry, AuditKind, Crisis, Phase
 from tests.conftest import api_for
 from triage.models import Band, Mention, MentionStatus, Reply, ReplyStatus
@@ -324,3 +325,13 @@ def test_one_big_account_does_not_fill_the_most_influential_list(crisis_data):
     handles = [m.author_handle.lower() for m in fig.top_mentions]
     assert handles.count("kingsbridgetimes") == 2 and len(fig.top_mentions) == 10
     assert fig.top_mentions[0].author_followers == 1_200_000
+
+
+@pytest.mark.django_db
+def test_period_report_stays_a_period_report_while_a_crisis_is_active(crisis_data, scenario, lead):
+    active = flows.activate(scenario=scenario, by=lead).crisis
+    page = logged_in(lead).get("/triage/reports/").content.decode()
+    assert '<form class="period noprint"' in page
+    assert f"Crisis report: {active}" not in page
+    sheet = logged_in(lead).get(f"/playbooks/scenarios/{scenario.pk}/print/").content.decode()
+    assert "due times are minutes after activation" in sheet

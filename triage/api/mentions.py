@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ParseError
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 from core.roles import CanIngest, IsStaffMember
 from triage import ingest, services
 from triage.models import Mention, ReplyTemplate
-from triage.selectors import OPEN, mention_payload, with_tag_names
+from triage.selectors import OPEN, QueryError, mention_payload, parse_bands, search_terms, with_tag_names
 
 logger = logging.getLogger(__name__)
 
@@ -131,14 +130,16 @@ class MentionListView(APIView):
             OpenApiParameter(
                 "status", description="new, claimed, replied, resolved, dismissed, or open (default)"
             ),
-            OpenApiParameter("band", int),
+            OpenApiParameter("band", description="1-4, or several separated by commas (1,2)"),
             OpenApiParameter("platform"),
             OpenApiParameter("topic"),
             OpenApiParameter("tier"),
             OpenApiParameter("tag"),
             OpenApiParameter("lang"),
             OpenApiParameter("mine", bool),
-            OpenApiParameter("q", description="text search"),
+            OpenApiParameter(
+                "q", description="text or handle, over the whole list; @jane searches handles only"
+            ),
         ],
         responses=MentionOutSerializer(many=True),
     )
@@ -148,17 +149,22 @@ class MentionListView(APIView):
         mentions = Mention.objects.select_related("claimed_by").order_by("queue_key")
         wanted = params.get("status", "open")
         mentions = mentions.filter(status__in=OPEN) if wanted == "open" else mentions.filter(status=wanted)
-        for field in ("band", "platform", "topic", "tier", "lang"):
+        if any("\x00" in value for value in params.values()):
+            return Response({"detail": "parameters must not contain NUL characters"}, status=400)
+        try:
+            if params.get("band"):
+                mentions = mentions.filter(band__in=parse_bands(params["band"]))
+            if params.get("q", "").strip():
+                mentions = mentions.filter(search_terms(params["q"]))
+        except QueryError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        for field in ("platform", "topic", "tier", "lang"):
             if params.get(field):
                 mentions = mentions.filter(**{field: params[field]})
         if params.get("tag"):
             mentions = mentions.filter(tags__name=params["tag"].lower())
         if params.get("mine") in ("1", "true"):
             mentions = mentions.filter(claimed_by=request.user)
-        if params.get("q"):
-            mentions = mentions.filter(
-                Q(text__icontains=params["q"]) | Q(author_handle__icontains=params["q"])
-            )
         paginator = QueuePagination()
         page = paginator.paginate_queryset(mentions, request, view=self)
         return paginator.get_paginated_response([mention_payload(m) for m in with_tag_names(page)])
