@@ -34,6 +34,17 @@ def remember_delivery(platform: str, body: bytes) -> None:
     _client().set(_delivery_key(platform, body), 1, ex=max(settings.WEBHOOK_MAX_AGE_S, 60))
 
 
+def within_limit(name: str, *, limit: int, window_s: int = 60) -> bool:
+    """Count one more call of `name` in the current window of `window_s` seconds (shared by
+    every process); False once more than `limit` were counted."""
+    key = _key("limit", name)
+    pipe = _client().pipeline()
+    pipe.set(key, 0, ex=window_s, nx=True)  # the window starts with its first call
+    pipe.incr(key)
+    _, count = pipe.execute()
+    return int(count) <= limit
+
+
 def cursor(platform: str, name: str) -> str:
     value = _client().get(_key("cursor", platform, name))
     return value.decode() if value else ""

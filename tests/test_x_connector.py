@@ -127,7 +127,8 @@ def test_forged_or_missing_signature_stores_nothing(client, platform):
     assert post_webhook(client, body, sign(body, "someone-elses-secret")).status_code == 403
     assert post_webhook(client, body + b" ", sign(body)).status_code == 403  # body altered after signing
     assert not MentionBatch.objects.exists()
-    assert ConnectorHealth.objects.get(platform="x").errors_total == 3
+    # anyone can call a webhook: a refused call leaves the health row alone (no write per call)
+    assert not ConnectorHealth.objects.filter(platform="x").exists()
 
 
 @pytest.mark.django_db

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import jsonbody
 from social.connectors.base import OutboundError
 from social.models import WebhookReceipt
 
@@ -106,7 +106,7 @@ def receive(body: bytes, header: str | None, secret: str, *, now: float | None =
 
     signed = verify(header, body, secret, now=now)
     try:
-        items = json.loads(body)
+        items = jsonbody.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise DeliveryError(f"the body is not JSON: {exc}") from exc
     if isinstance(items, dict) and isinstance(items.get("mentions"), list):

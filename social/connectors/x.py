@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -41,8 +42,20 @@ def _hmac_b64(secret: str, message: bytes) -> str:
     return base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
 
 
+# What X sends as crc_token (base64 or a UUID). None of these characters can open a JSON
+# object, so the answer to a challenge is never the signature of a delivery's body.
+CRC_TOKEN = re.compile(r"[A-Za-z0-9_\-=+/]{8,128}")
+
+
+def crc_token_valid(token: str) -> bool:
+    return bool(CRC_TOKEN.fullmatch(token))
+
+
 def crc_response(crc_token: str, consumer_secret: str) -> dict[str, str]:
-    """The answer to X's challenge-response check (GET ?crc_token=...)."""
+    """The answer to X's challenge-response check (GET ?crc_token=...), for a token shaped
+    like X's only: an HMAC of any text with this key would sign a forged delivery."""
+    if not crc_token_valid(crc_token):
+        raise ValueError("crc_token is not shaped like X's")
     return {"response_token": "sha256=" + _hmac_b64(consumer_secret, crc_token.encode())}
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ParseError
@@ -14,12 +14,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import inputs
 from core.roles import CanIngest, IsStaffMember
 from triage import ingest, services
-from triage.models import Mention, ReplyTemplate
+from triage.models import Band, Mention, MentionStatus, ReplyTemplate
 from triage.selectors import OPEN, mention_payload, with_tag_names
 
 logger = logging.getLogger(__name__)
+REPLY_LIMIT = 10_000
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -131,7 +133,7 @@ class MentionListView(APIView):
             OpenApiParameter(
                 "status", description="new, claimed, replied, resolved, dismissed, or open (default)"
             ),
-            OpenApiParameter("band", int),
+            OpenApiParameter("band", int, enum=[1, 2, 3, 4]),
             OpenApiParameter("platform"),
             OpenApiParameter("topic"),
             OpenApiParameter("tier"),
@@ -146,19 +148,25 @@ class MentionListView(APIView):
         """Mentions ranked as the queue ranks them (score, raised by waiting time)."""
         params = request.query_params
         mentions = Mention.objects.select_related("claimed_by").order_by("queue_key")
-        wanted = params.get("status", "open")
+        wanted = inputs.text_param(params, "status", limit=20) or "open"
+        if wanted != "open" and wanted not in MentionStatus.values:
+            raise inputs.BadInput(
+                _("status must be open or one of %(s)s") % {"s": ", ".join(MentionStatus.values)}
+            )
         mentions = mentions.filter(status__in=OPEN) if wanted == "open" else mentions.filter(status=wanted)
-        for field in ("band", "platform", "topic", "tier", "lang"):
-            if params.get(field):
-                mentions = mentions.filter(**{field: params[field]})
-        if params.get("tag"):
-            mentions = mentions.filter(tags__name=params["tag"].lower())
+        band = inputs.integer_param(params, "band", minimum=min(Band.values), maximum=max(Band.values))
+        if band is not None:
+            mentions = mentions.filter(band=band)
+        for field in ("platform", "topic", "tier", "lang"):
+            if value := inputs.text_param(params, field, limit=40):
+                mentions = mentions.filter(**{field: value})
+        if tag := inputs.text_param(params, "tag", limit=40):
+            mentions = mentions.filter(tags__name=tag.lower())
         if params.get("mine") in ("1", "true"):
             mentions = mentions.filter(claimed_by=request.user)
-        if params.get("q"):
-            mentions = mentions.filter(
-                Q(text__icontains=params["q"]) | Q(author_handle__icontains=params["q"])
-            )
+        if q := inputs.text_param(params, "q", limit=200):
+            q = q.lstrip("@") or q
+            mentions = mentions.filter(Q(text__icontains=q) | Q(author_handle__icontains=q))
         paginator = QueuePagination()
         page = paginator.paginate_queryset(mentions, request, view=self)
         return paginator.get_paginated_response([mention_payload(m) for m in with_tag_names(page)])
@@ -166,12 +174,6 @@ class MentionListView(APIView):
     @extend_schema(request=MentionInSerializer(many=True), responses={202: BatchAccepted})
     def post(self, request: Request) -> Response:
         """Accept a batch: stored at once, scored by a worker. All or nothing."""
-        length, limit = int(request.META.get("CONTENT_LENGTH") or 0), settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if length > limit:
-            return Response(
-                {"detail": f"the body is {length} bytes; at most {limit} are accepted"},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
         try:
             items = request.data
         except ParseError as exc:
@@ -181,7 +183,11 @@ class MentionListView(APIView):
             batch = ingest.accept_batch(items, source="api", submitted_by=request.user)
         except ingest.IngestError as exc:
             logger.info("batch from %s refused: %s", request.user, exc.message)
-            body = {"detail": exc.message, "items": {str(k): v for k, v in exc.problems.items()}}
+            body = {
+                "detail": exc.message,
+                "items": {str(k): v for k, v in exc.problems.items()},
+                "errors": ingest.problem_list(exc.problems),
+            }
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return Response({"batch": batch.pk, "accepted": batch.item_count}, status=status.HTTP_202_ACCEPTED)
 
@@ -226,12 +232,15 @@ class ReplyView(APIView):
     @extend_schema(request=ReplyIn, responses={200: None, 409: None})
     def post(self, request: Request, pk: int) -> Response:
         """Reply through the platform connector (sent by a worker)."""
-        text = request.data.get("text") if isinstance(request.data, dict) else None
-        if not isinstance(text, str) or not text.strip():
-            return Response({"detail": "text is required"}, status=status.HTTP_400_BAD_REQUEST)
-        template = ReplyTemplate.objects.filter(pk=request.data.get("template") or 0).first()
-        variant = request.data.get("variant")
-        variant = variant if isinstance(variant, int) and variant >= 0 and template else 0
+        data = request.data if isinstance(request.data, dict) else {}
+        text = inputs.text(data.get("text"), "text", limit=REPLY_LIMIT) if data.get("text") else ""
+        if not text.strip():
+            return Response({"detail": _("text is required")}, status=status.HTTP_400_BAD_REQUEST)
+        template = None
+        if data.get("template") not in (None, ""):
+            template = ReplyTemplate.objects.filter(pk=inputs.integer(data["template"], "template")).first()
+        variant = data.get("variant")
+        variant = variant if isinstance(variant, int) and 0 <= variant < 2**15 and template else 0
         return _act(services.reply, pk, request, text=text, template=template, variant=variant)
 
 

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -9,6 +10,8 @@ from django.views.decorators.http import require_POST
 from social import health
 from social.connectors import generic
 from social.credentials import secret
+from triage import ingest
+from triage.inbound import webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -19,16 +22,22 @@ def generic_webhook(request: HttpRequest) -> JsonResponse:
     shared = secret("generic", "webhook_secret", required=False)
     if not shared:
         return JsonResponse({"detail": "this webhook is not configured (GENERIC_WEBHOOK_SECRET)"}, status=503)
+    body = webhooks.body_within_limit(request)
+    if body is None:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return webhooks.unauthenticated("generic", 413, f"the body is larger than {limit} bytes", request)
     try:
-        delivery = generic.receive(request.body, request.headers.get(generic.HEADER), shared)
+        delivery = generic.receive(body, request.headers.get(generic.HEADER), shared)
     except generic.SignatureError as exc:
-        logger.warning("generic webhook refused from %s: %s", request.META.get("REMOTE_ADDR"), exc.reason)
-        health.record_error(generic.SOURCE, f"refused delivery: {exc.reason}")
-        return JsonResponse({"detail": exc.reason}, status=exc.status)
+        return webhooks.unauthenticated("generic", exc.status, exc.reason, request)
     except generic.DeliveryError as exc:
         logger.warning("generic webhook: malformed delivery: %s", exc.reason)
         health.record_error(generic.SOURCE, f"malformed delivery: {exc.reason}")
-        body = {"detail": exc.reason, "items": {str(k): v for k, v in exc.problems.items()}}
+        body = {
+            "detail": exc.reason,
+            "items": {str(k): v for k, v in exc.problems.items()},
+            "errors": ingest.problem_list(exc.problems),
+        }
         return JsonResponse(body, status=400)
     if delivery.replay:
         return JsonResponse({"detail": "already received; nothing stored", "replay": True}, status=200)

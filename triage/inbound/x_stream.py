@@ -14,7 +14,7 @@ from typing import Any
 from social import health, state
 from social.connectors import OutboundError
 from social.connectors.x import XConnector, normalise, partial_errors
-from triage.ingest import IngestError, accept_batch
+from triage.ingest import IngestError, accept_batch, set_aside_invalid
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ def _newest(current: str, candidate: str) -> str:
 
 
 def _store(mentions: list[dict[str, Any]], source: str) -> int:
+    mentions = set_aside_invalid(mentions, platform="x", source=source)
     if not mentions:
         return 0
     try:
