@@ -84,9 +84,9 @@ def moment(value: Any, *, now: datetime) -> datetime:
         raise FieldError(_("has a UTC offset beyond +-14:00"))
     try:
         moment = parsed.astimezone(UTC) if offset is not None else parsed.replace(tzinfo=UTC)
-    except OverflowError:
-        raise FieldError(_("is out of range")) from None
-    if not EARLIEST <= moment <= now + FUTURE_SLACK:
+    except OverflowError:  # year 1 east of UTC, year 9999 west of it
+        moment = None
+    if moment is None or not EARLIEST <= moment <= now + FUTURE_SLACK:
         raise FieldError(
             _("must be between %(earliest)s and %(latest)s")
             % {"earliest": EARLIEST.date().isoformat(), "latest": (now + FUTURE_SLACK).date().isoformat()}
