@@ -362,3 +362,82 @@ def test_an_oversize_api_body_is_a_413(integration, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
     response = post(api_for(integration), [mention_item(str(i), text="x" * 500) for i in range(5)])
     assert response.status_code == 413 and "at most 2000" in response.json()["detail"]
+
+
+# --- 6. broadcast replies never publish a stranger's link -----------------------------
+@pytest.mark.parametrize(
+    ("raw", "first_only", "expected"),
+    [
+        ("Kate Bell", True, "Kate"),
+        ("evil.example/claim", True, ""),
+        ("Kate evil.example/claim", False, "Kate"),
+        ("Claim your refund at evil.example", False, "Claim your refund at"),
+        ("https://evil.example", True, ""),
+        ("@northline_ceo", True, ""),
+        ("Kate\u202eelpmaxe.live", True, ""),
+        ("\u202eKate", True, "Kate"),
+        ("Ka\u200bte", True, "Kate"),
+        ("evil\uff0eexample", True, ""),
+        ("Zoë O'Brien-Smith", False, "Zoë O'Brien-Smith"),
+        ("李小龍", True, "李小龍"),
+        ("J. R. Hartley", False, "J. R. Hartley"),
+        ("Pat 0800-FREE-CASH", False, "Pat"),
+        ("{{ name }} <script>", True, "name"),  # plain words survive, the markup does not
+        ("", True, ""),
+    ],
+)
+def test_names_in_replies_are_plain_words_only(raw, first_only, expected):
+    from triage.names import clean_name
+
+    assert clean_name(raw, first_only=first_only) == expected
+
+
+def test_a_broadcast_to_a_link_for_a_name_goes_out_with_no_name(agent, settings):
+    settings.PUBLIC_BASE_URL = "https://northline.example"
+    template = ReplyTemplate.objects.create(name="Sorry", body="Hi {name}, we're sorry. Updates: {hub_link}")
+    mentions = load(
+        mention_item("1", author={"handle": "a", "name": "evil.example/claim", "followers": 1}),
+        mention_item("2", author={"handle": "b", "name": "Kate Bell", "followers": 1}),
+    )
+    response = api_for(agent).post(
+        "/api/v1/broadcast/", {"ids": [m.pk for m in mentions], "template": template.pk}, format="json"
+    )
+    assert response.status_code == 202
+    texts = dict(Mention.objects.values_list("external_id", "reply_set__text"))
+    assert texts["1"].startswith("Hi, we're sorry. Updates: https://northline.example/hub/")
+    assert texts["2"].startswith("Hi Kate, we're sorry.")
+    assert "evil" not in texts["1"]
+
+
+# --- 7. CSV exports: every cell quoted and neutralised ----------------------------------
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "=1+1",
+        " =1+1",
+        "\n=1+1",
+        "\u200b=cmd|' /C calc'!A0",
+        "\u202e=1",
+        "\uff1dHYPERLINK(1)",
+        "|calc",
+        "%0A=1",
+        "-2+3",
+    ],
+)
+def test_a_formula_anywhere_before_the_first_visible_character_is_neutralised(cell):
+    from triage.reports.export import safe_cell, to_csv
+
+    assert safe_cell(cell) == "'" + cell
+    line = to_csv(["text", "n"], [[cell, 3]]).splitlines()
+    assert line[0] == '"text","n"'
+
+
+def test_every_csv_cell_is_quoted():
+    import csv
+    import io
+
+    from triage.reports.export import to_csv
+
+    text = to_csv(["a", "b"], [["plain", 5], ["=x", None]])
+    assert text.splitlines()[1] == '"plain","5"'
+    assert list(csv.reader(io.StringIO(text)))[2] == ["'=x", ""]
