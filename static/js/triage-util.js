@@ -11,6 +11,9 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// A link only to http(s): a mention's URL is written by a stranger ("javascript:" must stay text).
+export const isWebUrl = (url) => typeof url === "string" && /^https?:\/\/[^\s]+$/i.test(url);
+
 export async function api(path, body, method = "POST") {
   const response = await fetch(path, {
     method, credentials: "same-origin",
