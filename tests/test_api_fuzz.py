@@ -10,6 +10,7 @@ import os
 
 import pytest
 import schemathesis
+from django.contrib.auth import get_user_model
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
@@ -21,13 +22,13 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-from core.roles import Role
+from core.roles import Role, grant
 from crisiscenter.wsgi import application
 
-from .conftest import make_user, mention_item
+from .conftest import mention_item
 from .test_queue import load
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 
 
 def _schema() -> dict:
@@ -48,13 +49,15 @@ PERSONAS = {"lead": Role.LEAD, "agent": Role.AGENT, "integration": Role.INTEGRAT
 
 @pytest.fixture
 def world(db, settings):
-    """A little of everything, so that generated ids sometimes hit real rows."""
+    """A little of everything, so that generated ids sometimes hit real rows; a token per
+    persona (users without a password: hashing one costs more than the whole run)."""
     settings.ALLOWED_HOSTS = ["*"]
     load(*(mention_item(str(i)) for i in range(3)))
-    tokens = {
-        name: Token.objects.create(user=make_user(f"fuzz_{name}", role)).key
-        for name, role in PERSONAS.items()
-    }
+    tokens = {}
+    for name, role in PERSONAS.items():
+        user = get_user_model().objects.create(username=f"fuzz_{name}")
+        grant(user, role)
+        tokens[name] = Token.objects.create(user=user).key
     # As Django's test client does: a request must not close the test's connection.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
@@ -63,7 +66,6 @@ def world(db, settings):
     request_finished.connect(close_old_connections)
 
 
-@pytest.mark.parametrize("persona", list(PERSONAS))
 @schema.parametrize()
 @hypothesis_settings(
     max_examples=EXAMPLES,
@@ -73,8 +75,9 @@ def world(db, settings):
     suppress_health_check=list(HealthCheck),
 )
 @pytest.mark.django_db
-def test_no_operation_answers_5xx_or_off_schema(case, persona, world):
-    response = case.call(headers={"Authorization": f"Token {world[persona]}"})
-    case.validate_response(
-        response, checks=[not_a_server_error, response_schema_conformance, content_type_conformance]
-    )
+def test_no_operation_answers_5xx_or_off_schema(case, world):
+    for token in world.values():
+        response = case.call(headers={"Authorization": f"Token {token}"})
+        case.validate_response(
+            response, checks=[not_a_server_error, response_schema_conformance, content_type_conformance]
+        )
