@@ -441,3 +441,12 @@ def test_every_csv_cell_is_quoted():
     text = to_csv(["a", "b"], [["plain", 5], ["=x", None]])
     assert text.splitlines()[1] == '"plain","5"'
     assert list(csv.reader(io.StringIO(text)))[2] == ["'=x", ""]
+
+
+def test_an_x_event_the_platform_got_wrong_is_set_aside_and_the_rest_stored(client, platform):
+    good = fixture("x/v1_tweet_object_reply.json")
+    broken = {**good, "id_str": "667", "created_at": "not a date"}
+    body = json.dumps({"for_user_id": "1", "tweet_create_events": [broken, "junk", good]}).encode()
+    response = x_post(client, body, x_sign(body))
+    assert response.status_code == 200 and response.json()["accepted"] == 1
+    assert SetAsideItem.objects.get(platform="x").reason.startswith("ValueError")

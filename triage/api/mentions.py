@@ -48,7 +48,22 @@ class MentionInSerializer(serializers.Serializer):
     in_reply_to = serializers.CharField(required=False)
 
 
+class AuthorOutSerializer(AuthorSerializer):
+    name = serializers.CharField(allow_blank=True)
+    verified = serializers.BooleanField()
+    bio = serializers.CharField(allow_blank=True)
+    kind = serializers.CharField()
+
+
 class MentionOutSerializer(MentionInSerializer):
+    author = AuthorOutSerializer()
+    url = serializers.CharField(allow_blank=True, help_text="http(s), or empty")
+    lang = serializers.CharField(allow_blank=True)
+    in_reply_to = serializers.CharField(allow_blank=True)
+    reshares = serializers.IntegerField(min_value=0)
+    replies = serializers.IntegerField(min_value=0)
+    quotes = serializers.IntegerField(min_value=0)
+    queue_key = serializers.DateTimeField()
     id = serializers.IntegerField()
     score = serializers.IntegerField()
     breakdown = serializers.ListField(child=serializers.DictField())
@@ -64,6 +79,18 @@ class MentionOutSerializer(MentionInSerializer):
     tags = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+MentionPage = inline_serializer(
+    "MentionPage",
+    {
+        "count": serializers.IntegerField(),
+        "count_capped": serializers.BooleanField(
+            help_text="true when more match than offset + limit + 200; count is then that number"
+        ),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": MentionOutSerializer(many=True),
+    },
+)
 BatchAccepted = inline_serializer(
     "BatchAccepted", {"batch": serializers.IntegerField(), "accepted": serializers.IntegerField()}
 )
@@ -141,8 +168,10 @@ class MentionListView(APIView):
             OpenApiParameter("lang"),
             OpenApiParameter("mine", bool),
             OpenApiParameter("q", description="text search"),
+            OpenApiParameter("limit", int, description="page size (default 50)"),
+            OpenApiParameter("offset", int),
         ],
-        responses=MentionOutSerializer(many=True),
+        responses={200: MentionPage, 400: None},
     )
     def get(self, request: Request) -> Response:
         """Mentions ranked as the queue ranks them (score, raised by waiting time)."""
