@@ -51,8 +51,10 @@ def test_the_queue_renders_every_payload_as_text(
     wait_for(lambda: Mention.objects.count() == half, message="the snapshot's mentions to be stored")
 
     page = login(browser, base, agent)
-    dialogs = []
+    dialogs, errors = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.add_init_script(
         "window.alert = (m) => { (window.__xssRan = window.__xssRan || []).push(String(m)); };"
     )
@@ -61,7 +63,11 @@ def test_the_queue_renders_every_payload_as_text(
 
     # the rest arrive as websocket deltas while the page is open
     assert http_post(base, "/api/v1/mentions/", items("d", PAYLOADS[half:]), integration)[0] == 202
-    expect(page.locator("#rows li")).to_have_count(len(PAYLOADS), timeout=15000)
+    wait_for(lambda: Mention.objects.count() == len(PAYLOADS), timeout=30, message="the deltas' mentions")
+    # new mentions wait above the list until the agent asks for them
+    expect(page.locator("#newbar")).to_contain_text(f"{len(PAYLOADS) - half} new", timeout=30000)
+    page.keyboard.press(".")
+    expect(page.locator("#rows li")).to_have_count(len(PAYLOADS), timeout=10000)
 
     rows = page.locator("#rows").inner_text()
     for payload in (PAYLOADS[0], PAYLOADS[1], PAYLOADS[-1]):
@@ -73,4 +79,4 @@ def test_the_queue_renders_every_payload_as_text(
         if link.count():
             assert link.first.get_attribute("href").startswith("https://example.org/")
     page.wait_for_timeout(500)  # an onerror or onload would have fired by now
-    assert page.evaluate(HOLES) == [] and dialogs == []
+    assert page.evaluate(HOLES) == [] and dialogs == [] and errors == []
