@@ -25,6 +25,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # pip-audit: known vulnerabilities in the installed (pinned) dependencies; bandit: the code.
 # docs/security.md explains every finding left.

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -85,7 +86,12 @@ def health_rows(now: datetime | None = None) -> list[HealthRow]:
 
 
 def _context() -> dict:
-    return {"rows": health_rows(), "now": timezone.now(), "set_aside": recently_set_aside()}
+    return {
+        "rows": health_rows(),
+        "now": timezone.now(),
+        "demo_connectors": settings.DEMO_CONNECTORS,
+        "set_aside": recently_set_aside(),
+    }
 
 
 @role_required(Role.LEAD, Role.ADMIN)

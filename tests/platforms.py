@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from social import state
+from core import ratelimit
 from social.connectors import registry
-
-from .platform_server import PlatformServer
+from tests.platform_server import PlatformServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "platforms"
 
@@ -49,6 +48,6 @@ def platform(settings, monkeypatch):
         }.items():
             monkeypatch.setenv(name, value)
         registry.reset()
-        state.clear()
+        ratelimit.reset()  # the CRC and log-line counters start afresh for each test
         yield server
     registry.reset()

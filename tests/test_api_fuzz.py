@@ -26,7 +26,7 @@ from core.roles import Role, grant
 from crisiscenter.wsgi import application
 
 from .conftest import mention_item
-from .test_queue import load
+from .triage.test_queue import load
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 

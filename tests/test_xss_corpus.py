@@ -21,7 +21,7 @@ from triage.models import Mention, ReplyTemplate
 from triage.reports.export import TABLES
 
 from .conftest import api_for, mention_item
-from .test_queue import load
+from .triage.test_queue import load
 from .xss import MARK, assert_inert_atom, assert_inert_html, corpus
 
 pytestmark = pytest.mark.django_db

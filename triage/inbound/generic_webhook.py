@@ -1,19 +1,51 @@
 """POST /webhooks/generic/: mentions from any listening tool, signed with a shared secret."""
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core import jsonbody
 from social import health
 from social.connectors import generic
 from social.credentials import secret
 from triage import ingest
 from triage.inbound import webhooks
+from triage.ingest import IngestError, accept_batch
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    batch_id: int | None
+    accepted: int
+    replay: bool
+
+
+def receive(body: bytes, header: str | None, secret: str, *, now: float | None = None) -> Delivery:
+    """Verify, parse and store one delivery (a JSON list of mentions in the API shape).
+    Raises SignatureError or DeliveryError; stores nothing unless everything is right."""
+    signed = generic.verify(header, body, secret, now=now)
+    try:
+        items = jsonbody.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise generic.DeliveryError(f"the body is not JSON: {exc}") from exc
+    if isinstance(items, dict) and isinstance(items.get("mentions"), list):
+        items = items["mentions"]
+    with transaction.atomic():
+        if not generic.first_delivery(generic.SOURCE, signed):
+            return Delivery(batch_id=None, accepted=0, replay=True)
+        try:
+            batch = accept_batch(items, source=generic.SOURCE)
+        except IngestError as exc:
+            raise generic.DeliveryError(exc.message, exc.problems) from exc
+    health.record_events(generic.SOURCE, batch.item_count)
+    return Delivery(batch_id=batch.pk, accepted=batch.item_count, replay=False)
 
 
 @csrf_exempt  # machine-to-machine: the HMAC signature is the authentication
@@ -27,7 +59,7 @@ def generic_webhook(request: HttpRequest) -> JsonResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return webhooks.unauthenticated("generic", 413, f"the body is larger than {limit} bytes", request)
     try:
-        delivery = generic.receive(body, request.headers.get(generic.HEADER), shared)
+        delivery = receive(body, request.headers.get(generic.HEADER), shared)
     except generic.SignatureError as exc:
         return webhooks.unauthenticated("generic", exc.status, exc.reason, request)
     except generic.DeliveryError as exc:

@@ -9,18 +9,20 @@ The mentions of one delivery go to triage as one batch.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from core import jsonbody
-from social import credentials, health, state
+from core import jsonbody, ratelimit
+from social import credentials, health, receipts
 from social.connectors import OutboundError, get_connector
 from social.connectors import meta as meta_api
 from social.connectors import x as x_api
@@ -45,24 +47,20 @@ def unauthenticated(platform: str, status: int, reason: str, request: HttpReques
     """Anyone can call a webhook: what fails authentication writes no row and leaves the
     health page alone (a flood must not turn into writes), with a log line at most a few
     times a minute."""
-    if state.within_limit(f"log:webhook:{platform}", limit=LOG_LINES_PER_MINUTE):
+    if ratelimit.within_limit(f"log:webhook:{platform}", limit=LOG_LINES_PER_MINUTE):
         logger.warning(
             "%s webhook refused (%s) from %s: %s", platform, status, request.META.get("REMOTE_ADDR"), reason
         )
     return JsonResponse({"error": reason}, status=status)
 
 
-def _too_large(request: HttpRequest) -> bool:
+def body_within_limit(request: HttpRequest) -> bytes | None:
+    """The raw body, or None when it is larger than DATA_UPLOAD_MAX_MEMORY_SIZE."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return False
-    return length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-
-
-def body_within_limit(request: HttpRequest) -> bytes | None:
-    """The raw body, or None when it is larger than DATA_UPLOAD_MAX_MEMORY_SIZE."""
-    if _too_large(request):
+        length = 0
+    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
         return None
     try:
         return request.body
@@ -84,20 +82,45 @@ def _stale(seconds: list[float]) -> bool:
     return bool(seconds) and max(seconds) < time.time() - settings.WEBHOOK_MAX_AGE_S
 
 
-def _store(platform: str, body: bytes, mentions: list[dict[str, Any]], *, hook: str) -> JsonResponse:
-    # The platform signed it, so it is genuine: a bad item is set aside (health page), the
-    # rest stored. Refusing the delivery would make the platform retry, and lose, them all.
+def _first_delivery(hook: str, body: bytes) -> bool:
+    """The same bytes again are a replay (call inside the transaction that stores them)."""
+    digest = hashlib.sha256(body).hexdigest()
+    return receipts.first_delivery(hook, digest, keep_seconds=max(settings.WEBHOOK_MAX_AGE_S, 60))
+
+
+def _store(
+    platform: str,
+    body: bytes,
+    mentions: list[dict[str, Any]],
+    *,
+    hook: str,
+    removed: list[str] = (),
+    removed_platform: str = "",
+) -> JsonResponse:
+    """One transaction: the receipt, the dismissals and the batch commit together, so a replay
+    stores nothing and a failed store leaves no receipt behind (the platform's retry is taken).
+    The platform signed it, so it is genuine: a bad item is set aside (health page) and the rest
+    stored; refusing the delivery would make the platform retry, and lose, them all."""
     mentions = ingest.set_aside_invalid(mentions, platform=platform, source=f"webhook:{platform}")
-    if mentions:
-        try:
-            batch = ingest.accept_batch(mentions, source=f"webhook:{platform}")
-        except ingest.IngestError as exc:
-            return _refuse(platform, 400, f"payload did not make valid mentions: {exc.message}")
-        health.record_events(platform, len(mentions))
-        state.remember_delivery(hook, body)
-        return JsonResponse({"accepted": len(mentions), "batch": batch.pk})
-    state.remember_delivery(hook, body)
-    return JsonResponse({"accepted": 0})
+    try:
+        with transaction.atomic():
+            if not _first_delivery(hook, body):
+                return JsonResponse({"accepted": 0, "duplicate": True})
+            if removed:
+                dismissed = dismiss_removed(platform=removed_platform or platform, external_ids=removed)
+                logger.info(
+                    "%s: %s posts removed by their authors, %s mentions dismissed",
+                    platform,
+                    len(removed),
+                    dismissed,
+                )
+            batch = ingest.accept_batch(mentions, source=f"webhook:{platform}") if mentions else None
+    except ingest.IngestError as exc:
+        return _refuse(platform, 400, f"payload did not make valid mentions: {exc.message}")
+    if batch is None:
+        return JsonResponse({"accepted": 0})
+    health.record_events(platform, len(mentions))
+    return JsonResponse({"accepted": len(mentions), "batch": batch.pk})
 
 
 def _crc(request: HttpRequest, secret: str) -> JsonResponse:
@@ -109,8 +132,8 @@ def _crc(request: HttpRequest, secret: str) -> JsonResponse:
         return unauthenticated("x", 400, "crc_token must be 8 to 128 letters, digits or -_=+/", request)
     peer = request.META.get("REMOTE_ADDR", "")
     if not (
-        state.within_limit(f"crc:x:{peer}", limit=CRC_PER_MINUTE_PER_ADDRESS)
-        and state.within_limit("crc:x", limit=CRC_PER_MINUTE)
+        ratelimit.within_limit(f"crc:x:{peer}", limit=CRC_PER_MINUTE_PER_ADDRESS)
+        and ratelimit.within_limit("crc:x", limit=CRC_PER_MINUTE)
     ):
         response = unauthenticated(
             "x", 429, "too many challenge-response checks; try again in a minute", request
@@ -136,8 +159,6 @@ def x_webhook(request: HttpRequest) -> HttpResponse:
         return unauthenticated("x", 401, f"{x_api.SIGNATURE_HEADER} header is missing", request)
     if not x_api.signature_valid(body, header, secret):
         return unauthenticated("x", 403, "signature does not match the body", request)
-    if state.delivery_seen("x", body):
-        return JsonResponse({"accepted": 0, "duplicate": True})
     try:
         payload = _parse(body)
         if _stale([ms / 1000 for ms in x_api.event_times_ms(payload)]):
@@ -146,10 +167,7 @@ def x_webhook(request: HttpRequest) -> HttpResponse:
         removed = x_api.deleted_ids(payload)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         return _refuse("x", 400, f"malformed X delivery: {exc.__class__.__name__}: {exc}")
-    if removed:
-        dismissed = dismiss_removed(platform="x", external_ids=removed)
-        logger.info("x: %s posts deleted by their authors, %s mentions dismissed", len(removed), dismissed)
-    return _store("x", body, mentions, hook="x")
+    return _store("x", body, mentions, hook="x", removed=removed)
 
 
 def _instagram_lookups(payload: Any) -> list[dict[str, Any]]:
@@ -196,8 +214,6 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
         return unauthenticated("facebook", 401, f"{meta_api.SIGNATURE_HEADER} header is missing", request)
     if not meta_api.signature_valid(body, header, secret):
         return unauthenticated("facebook", 403, "signature does not match the body", request)
-    if state.delivery_seen("meta", body):
-        return JsonResponse({"accepted": 0, "duplicate": True})
     try:
         payload = _parse(body)
         if not isinstance(payload, dict) or payload.get("object") not in ("page", "instagram"):
@@ -209,9 +225,6 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
         removed = meta_api.removed_comments(payload)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         return _refuse("facebook", 400, f"malformed Meta delivery: {exc.__class__.__name__}: {exc}")
-    if removed:
-        dismissed = dismiss_removed(platform="facebook", external_ids=removed)
-        logger.info("facebook: %s comments removed, %s mentions dismissed", len(removed), dismissed)
     mentions += _instagram_lookups(payload)
     platform = "facebook" if payload["object"] == "page" else "instagram"
-    return _store(platform, body, mentions, hook="meta")
+    return _store(platform, body, mentions, hook="meta", removed=removed, removed_platform="facebook")
