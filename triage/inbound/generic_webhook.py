@@ -57,11 +57,12 @@ def generic_webhook(request: HttpRequest) -> JsonResponse:
     body = webhooks.body_within_limit(request)
     if body is None:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return webhooks.unauthenticated("generic", 413, f"the body is larger than {limit} bytes", request)
+        reason = f"the body is larger than {limit} bytes"
+        return webhooks.unauthenticated("generic", 413, reason, request, key="detail")
     try:
         delivery = receive(body, request.headers.get(generic.HEADER), shared)
     except generic.SignatureError as exc:
-        return webhooks.unauthenticated("generic", exc.status, exc.reason, request)
+        return webhooks.unauthenticated("generic", exc.status, exc.reason, request, key="detail")
     except generic.DeliveryError as exc:
         logger.warning("generic webhook: malformed delivery: %s", exc.reason)
         health.record_error(generic.SOURCE, f"malformed delivery: {exc.reason}")

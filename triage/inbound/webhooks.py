@@ -43,7 +43,9 @@ def _refuse(platform: str, status: int, reason: str) -> JsonResponse:
     return JsonResponse({"error": reason}, status=status)
 
 
-def unauthenticated(platform: str, status: int, reason: str, request: HttpRequest) -> JsonResponse:
+def unauthenticated(
+    platform: str, status: int, reason: str, request: HttpRequest, *, key: str = "error"
+) -> JsonResponse:
     """Anyone can call a webhook: what fails authentication writes no row and leaves the
     health page alone (a flood must not turn into writes), with a log line at most a few
     times a minute."""
@@ -51,7 +53,7 @@ def unauthenticated(platform: str, status: int, reason: str, request: HttpReques
         logger.warning(
             "%s webhook refused (%s) from %s: %s", platform, status, request.META.get("REMOTE_ADDR"), reason
         )
-    return JsonResponse({"error": reason}, status=status)
+    return JsonResponse({key: reason}, status=status)
 
 
 def body_within_limit(request: HttpRequest) -> bytes | None:
