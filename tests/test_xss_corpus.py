@@ -11,10 +11,10 @@ import json
 import pytest
 from django.test import Client
 
+from command import flows
 from hubpage import services as hub
 from hubpage import tasks as hub_tasks
 from hubpage.models import Subscriber
-from playbooks import services as playbooks
 from playbooks.chat import services as rooms
 from playbooks.models import Room
 from triage.models import Mention, ReplyTemplate
@@ -39,7 +39,7 @@ def poisoned(lead, agent, volunteer, integration, scenario, django_capture_on_co
     """A crisis in which every field a stranger or a colleague can write carries a payload."""
     settings.PUBLIC_BASE_URL = "https://northline.example"
     with django_capture_on_commit_callbacks(execute=True):
-        crisis = playbooks.activate(scenario=scenario, by=lead).crisis
+        crisis = flows.activate(scenario=scenario, by=lead).crisis
     items = [
         mention_item(
             f"x{i}",
