@@ -33,7 +33,8 @@ def _user_sql(by: str) -> str:
         "id": f"{users} u WHERE u.id = %s",
     }[by]
     return (
-        f"SELECT {columns(user_model, 'u')}, "
+        # Table and column names from the models
+        f"SELECT {columns(user_model, 'u')}, "  # nosec B608
         f"ARRAY(SELECT g.name FROM {member.db_table} ug JOIN {Group._meta.db_table} g ON g.id = ug.group_id"
         f" WHERE ug.user_id = u.id) "
         f"FROM {source}"

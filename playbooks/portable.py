@@ -492,7 +492,8 @@ class _Loader(yaml.SafeLoader):
 
 def load_yaml(text: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader: plain data only
+        # _Loader is a SafeLoader, plain data only
+        return yaml.load(text, Loader=_Loader)  # nosec B506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

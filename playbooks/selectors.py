@@ -42,8 +42,9 @@ def crisis_mode_on_shared_lock() -> bool:
     runs under it after the switch sees crisis mode on. Call inside a transaction."""
     OrganisationState.objects.get_or_create(pk=1)  # a lock needs the row (a fresh install has none)
     with connection.cursor() as cursor:
+        # Table names from the models; nothing from a request.
         cursor.execute(
-            f"SELECT c.is_drill FROM {OrganisationState._meta.db_table} s"
+            f"SELECT c.is_drill FROM {OrganisationState._meta.db_table} s"  # nosec B608
             f" LEFT JOIN {Crisis._meta.db_table} c ON c.id = s.active_crisis_id"
             " WHERE s.id = 1 FOR SHARE OF s"
         )

@@ -4,12 +4,19 @@ Each call is one UPDATE with F() expressions, so workers and streams can report 
 
 from __future__ import annotations
 
+import json
+import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from .models import ConnectorHealth
+from .models import ConnectorHealth, Platform, SetAsideItem
+
+logger = logging.getLogger(__name__)
+SET_ASIDE_KEPT = 500  # per platform: the newest are what an operator needs
+RAW_LIMIT = 10_000
 
 
 def _row(platform: str):
@@ -52,3 +59,33 @@ def record_rate_limit(platform: str, *, retry_after: float) -> None:
 
 def record_reconnect(platform: str) -> None:
     _row(platform).update(reconnects=F("reconnects") + 1, last_reconnect_at=timezone.now())
+
+
+def set_aside(platform: str, *, source: str, reason: str, item: Any) -> None:
+    """Keep an item that could not become a mention, with why, for the health page; count it
+    as an error of its connector. The raw item is stored ASCII-escaped (a NUL or lone
+    surrogate in it must not fail this write too)."""
+    if platform not in Platform.values:
+        platform = Platform.GENERIC
+    try:
+        raw = json.dumps(item, ensure_ascii=True, default=repr)
+    except (ValueError, RecursionError):
+        raw = repr(item)
+    reason = reason.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "")
+    SetAsideItem.objects.create(
+        platform=platform,
+        source=source[:40],
+        reason=reason[:500],
+        raw=raw[:RAW_LIMIT].replace("\x00", ""),
+        created_at=timezone.now(),
+    )
+    logger.warning("%s: item set aside (%s): %s", platform, source, reason)
+    record_error(platform, f"item set aside: {reason}")
+    newest_first = SetAsideItem.objects.filter(platform=platform).values_list("pk", flat=True)
+    stale = list(newest_first[SET_ASIDE_KEPT : SET_ASIDE_KEPT + 100])
+    if stale:
+        SetAsideItem.objects.filter(pk__in=stale).delete()
+
+
+def recently_set_aside(limit: int = 20) -> list[SetAsideItem]:
+    return list(SetAsideItem.objects.all()[:limit])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.roles import Role, role_required
 
 from .accounts import CredentialStatus, credential_names, is_configured, listening_account
+from .health import recently_set_aside
 from .models import ConnectorHealth, Platform
 
 # The rows shown, in order; "generic" is the signed webhook and CSV imports.
@@ -84,6 +85,15 @@ def health_rows(now: datetime | None = None) -> list[HealthRow]:
     return result
 
 
+def _context() -> dict:
+    return {
+        "rows": health_rows(),
+        "now": timezone.now(),
+        "demo_connectors": settings.DEMO_CONNECTORS,
+        "set_aside": recently_set_aside(),
+    }
+
+
 @role_required(Role.LEAD, Role.ADMIN)
 def health_page(request):
     return render(request, "social/health.html", _context())
@@ -92,7 +102,3 @@ def health_page(request):
 @role_required(Role.LEAD, Role.ADMIN)
 def health_table(request):
     return render(request, "social/_health_table.html", _context())
-
-
-def _context() -> dict:
-    return {"rows": health_rows(), "now": timezone.now(), "demo_connectors": settings.DEMO_CONNECTORS}

@@ -152,6 +152,25 @@ class ConnectorHealth(models.Model):
         return f"{self.platform} health"
 
 
+class SetAsideItem(models.Model):
+    """An item a platform delivered that could not become a mention (a date from year 1, a
+    follower count past bigint): kept with its reason for the connector health page, so a
+    bad item is seen and never costs the rest of its batch."""
+
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    source = models.CharField(max_length=40)
+    reason = models.CharField(max_length=500)
+    raw = models.TextField(help_text="The item as JSON (ASCII-escaped, cut at 10,000 characters).")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["platform", "-created_at"], name="setaside_platform_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.platform}: {self.reason}"
+
+
 class StreamCursor(models.Model):
     """Where a stream or poll got to (Jetstream time_us, Mastodon since_id, Reddit created_utc).
 

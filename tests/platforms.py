@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core import ratelimit
 from social.connectors import registry
 from tests.platform_server import PlatformServer
 
@@ -47,5 +48,6 @@ def platform(settings, monkeypatch):
         }.items():
             monkeypatch.setenv(name, value)
         registry.reset()
+        ratelimit.reset()  # the CRC and log-line counters start afresh for each test
         yield server
     registry.reset()

@@ -83,17 +83,20 @@ def copy_insert_ignoring_conflicts(
     stage = f"{table}_stage_{zlib.crc32(signature.encode()):08x}"
     column_list = ", ".join(f'"{c}"' for c in columns)
     cursor.execute(
-        f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DELETE ROWS '
+        # Names from models
+        f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DELETE ROWS '  # nosec B608
         f'AS SELECT {column_list} FROM "{table}" WITH NO DATA'
     )
-    cursor.execute(f'DELETE FROM "{stage}"')  # rows of an earlier call in this transaction
+    # Rows of an earlier call in this transaction
+    cursor.execute(f'DELETE FROM "{stage}"')  # nosec B608
     attnames = [f.attname for f in fields]
     rows = ([getattr(obj, name) for name in attnames] for obj in objects)
     data = copy_text(rows, [encoder(f) for f in fields])
     cursor.copy_expert(f'COPY "{stage}" ({column_list}) FROM STDIN', io.StringIO(data))
     conflict = ", ".join(f'"{c}"' for c in conflict_columns)
     cursor.execute(
-        f'INSERT INTO "{table}" ({column_list}) SELECT {column_list} FROM "{stage}" '
+        # Names from models
+        f'INSERT INTO "{table}" ({column_list}) SELECT {column_list} FROM "{stage}" '  # nosec B608
         f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {', '.join(returning)}"
     )
     return cursor.fetchall()

@@ -9,24 +9,26 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
+import psycopg2
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from core import events
 from playbooks.selectors import active_crisis_id
+from social import health
 from social.models import Platform
 from social.selectors import brand_handles
 
-from . import bulk
+from . import bulk, fields
 from .models import BatchStatus, Mention, MentionBatch, QueueSettings, WatchedAuthor
 from .scoring import MentionSignals, ScoringRules, keywords_for, queue_key_offset, score_mention
 from .selectors import mention_payload, scenario_keywords
@@ -72,97 +74,110 @@ class BatchResult:
     duplicates: int
 
 
-def _text(item: dict, key: str, problems: dict[str, str], *, required: bool, limit: int) -> str:
-    value = item.get(key)
-    if value is None:
-        if required:
-            problems[key] = "is required"
-        return ""
-    if isinstance(value, int) and not isinstance(value, bool) and key in ("external_id", "in_reply_to"):
-        value = str(value)
-    if not isinstance(value, str):
-        problems[key] = "must be a string"
-        return ""
-    if required and not value.strip() and key != "text":
-        problems[key] = "must not be empty"
-    if len(value) > limit:
-        problems[key] = f"is longer than {limit} characters"
-    return value
-
-
-def _count(item: dict, key: str, problems: dict[str, str], *, required: bool = False) -> int:
-    value = item.get(key)
-    if value is None:
-        if required:
-            problems[key] = "is required"
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        problems[key] = "must be a whole number, 0 or more"
-        return 0
-    return value
-
-
-def _created_at(item: dict, problems: dict[str, str]) -> datetime:
-    raw = item.get("created_at")
-    parsed = parse_datetime(raw) if isinstance(raw, str) else None
-    if parsed is None:
-        problems["created_at"] = "is required as an ISO 8601 date and time"
-        return timezone.now()
-    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
-
-
-def normalise(item: Any) -> tuple[NormalisedMention | None, dict[str, str]]:
-    """One item of the API contract (DESIGN.md) as a mention, or the problems with it."""
+def normalise(item: Any, *, now: datetime | None = None) -> tuple[NormalisedMention | None, dict[str, str]]:
+    """One item of the API contract (DESIGN.md) as a mention, or the problems with it, keyed
+    by field path (`author.followers`). Every bound of triage.fields is applied here: this is
+    the one edge for the API, webhooks, streams, polls and CSV imports."""
     if not isinstance(item, dict):
-        return None, {"item": "must be a JSON object"}
+        return None, {"": _("must be a JSON object")}
+    now = now or timezone.now()
     problems: dict[str, str] = {}
-    platform = _text(item, "platform", problems, required=True, limit=20)
-    if platform and "platform" not in problems and platform not in PLATFORMS:
-        problems["platform"] = (
-            f"unknown platform {platform!r}; expected one of {', '.join(sorted(PLATFORMS))}"
-        )
     author = item.get("author")
     if not isinstance(author, dict):
-        problems["author"] = "is required as an object with handle and followers"
+        problems["author"] = _("is required as an object with handle and followers")
         author = {}
-    author_problems: dict[str, str] = {}
-    mention = NormalisedMention(
-        platform=platform,
-        external_id=_text(item, "external_id", problems, required=True, limit=200),
-        text=_text(item, "text", problems, required=True, limit=20_000),
-        created_at=_created_at(item, problems),
-        author_handle=_text(author, "handle", author_problems, required=True, limit=100).lstrip("@"),
-        author_followers=_count(author, "followers", author_problems, required=True),
-        author_name=_text(author, "name", author_problems, required=False, limit=200),
-        author_verified=bool(author.get("verified", False)),
-        author_bio=_text(author, "bio", author_problems, required=False, limit=2000),
-        url=_text(item, "url", problems, required=False, limit=500),
-        lang=_text(item, "lang", problems, required=False, limit=16),
-        reshares=_count(item, "reshares", problems),
-        replies=_count(item, "replies", problems),
-        quotes=_count(item, "quotes", problems),
-        in_reply_to=_text(item, "in_reply_to", problems, required=False, limit=200),
-    )
-    if mention.url and not mention.url.startswith(("https://", "http://")):
-        problems["url"] = "must be an http(s) URL"
-    if isinstance(item.get("author"), dict):
-        problems.update({f"author.{key}": msg for key, msg in author_problems.items()})
-    return (None, problems) if problems else (mention, {})
+    values: dict[str, Any] = {}
+    checks: list[tuple[str, str, Any, Any, dict]] = [
+        ("platform", "platform", fields.text, item.get("platform"), {"limit": 20, "required": True}),
+        (
+            "external_id",
+            "external_id",
+            fields.text,
+            item.get("external_id"),
+            {"limit": 200, "required": True, "allow_ints": True},
+        ),
+        ("text", "text", fields.text, item.get("text"), {"limit": 20_000, "required": True}),
+        ("url", "url", fields.text, item.get("url"), {"limit": 500}),
+        ("lang", "lang", fields.text, item.get("lang"), {"limit": 16}),
+        (
+            "in_reply_to",
+            "in_reply_to",
+            fields.text,
+            item.get("in_reply_to"),
+            {"limit": 200, "allow_ints": True},
+        ),
+        ("reshares", "reshares", fields.count, item.get("reshares"), {}),
+        ("replies", "replies", fields.count, item.get("replies"), {}),
+        ("quotes", "quotes", fields.count, item.get("quotes"), {}),
+        (
+            "author_handle",
+            "author.handle",
+            fields.text,
+            author.get("handle"),
+            {"limit": 100, "required": True},
+        ),
+        (
+            "author_followers",
+            "author.followers",
+            fields.count,
+            author.get("followers"),
+            {"maximum": fields.BIGINT_MAX, "required": True},
+        ),
+        ("author_name", "author.name", fields.text, author.get("name"), {"limit": 200}),
+        ("author_bio", "author.bio", fields.text, author.get("bio"), {"limit": 2000}),
+    ]
+    for name, path, check, value, options in checks:
+        try:
+            values[name] = check(value, **options)
+        except fields.FieldError as exc:
+            if path.startswith("author.") and "author" in problems:
+                continue
+            problems[path] = str(exc)
+    try:
+        values["created_at"] = fields.moment(item.get("created_at"), now=now)
+    except fields.FieldError as exc:
+        problems["created_at"] = str(exc)
+    for name, check in (("url", fields.url), ("lang", fields.lang)):
+        if name not in problems:
+            try:
+                check(values[name])
+            except fields.FieldError as exc:
+                problems[name] = str(exc)
+    platform = values.get("platform")
+    if platform and platform not in PLATFORMS:
+        problems["platform"] = _("unknown platform %(platform)r; expected one of %(known)s") % {
+            "platform": platform,
+            "known": ", ".join(sorted(PLATFORMS)),
+        }
+    for name, path in (("external_id", "external_id"), ("author_handle", "author.handle")):
+        if values.get(name) is not None and path not in problems and not values[name].strip():
+            problems[path] = _("must not be empty")
+    if problems:
+        return None, problems
+    values["author_handle"] = values["author_handle"].lstrip("@")
+    return NormalisedMention(author_verified=author.get("verified") is True, **values), {}
+
+
+def item_path(index: int, field: str) -> str:
+    """Where a problem is in the posted JSON: `[3].author.followers`."""
+    return f"[{index}].{field}" if field else f"[{index}]"
 
 
 def validate_batch(items: Any) -> list[NormalisedMention]:
     if not isinstance(items, list):
-        raise IngestError("expected a JSON list of mentions")
+        raise IngestError(_("expected a JSON list of mentions"))
     if not items:
-        raise IngestError("the batch is empty")
+        raise IngestError(_("the batch is empty"))
     if len(items) > settings.INGEST_MAX_BATCH:
         raise IngestError(
-            f"the batch has {len(items)} mentions; at most {settings.INGEST_MAX_BATCH} are accepted at once"
+            _("the batch has %(count)s mentions; at most %(limit)s are accepted at once")
+            % {"count": len(items), "limit": settings.INGEST_MAX_BATCH}
         )
     problems: dict[int, dict[str, str]] = {}
     valid = []
+    now = timezone.now()
     for index, item in enumerate(items):
-        mention, item_problems = normalise(item)
+        mention, item_problems = normalise(item, now=now)
         if item_problems:
             problems[index] = item_problems
         else:
@@ -171,27 +186,47 @@ def validate_batch(items: Any) -> list[NormalisedMention]:
         first = min(problems)
         field, msg = next(iter(problems[first].items()))
         raise IngestError(
-            f"{len(problems)} of {len(items)} mentions are invalid; item {first}: {field} {msg}",
+            _("%(bad)s of %(count)s mentions are invalid; %(path)s %(reason)s")
+            % {"bad": len(problems), "count": len(items), "path": item_path(first, field), "reason": msg},
             problems,
         )
     return valid
 
 
-def without_nul(value: Any) -> Any:
-    """The value with NUL characters removed from every string: PostgreSQL text and jsonb cannot hold them."""
+def problem_list(problems: dict[int, dict[str, str]]) -> list[dict[str, str]]:
+    """IngestError.problems as [{"path": "[3].author.followers", "reason": ...}], in item order."""
+    return [
+        {"path": item_path(index, field), "reason": reason}
+        for index in sorted(problems)
+        for field, reason in problems[index].items()
+    ]
+
+
+def clean_strings(value: Any, *, surrogates: bool = True) -> Any:
+    """The value with NUL removed (and, with `surrogates`, lone surrogates replaced) in every
+    string and key: PostgreSQL text and jsonb hold neither, and an unknown field must not
+    sink the raw batch. Known fields with a lone surrogate are refused by normalise first."""
     if isinstance(value, str):
-        return value.replace("\x00", "") if "\x00" in value else value
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        if surrogates and fields.has_lone_surrogate(value):
+            value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return value
     if isinstance(value, list):
-        return [without_nul(v) for v in value]
+        return [clean_strings(v, surrogates=surrogates) for v in value]
     if isinstance(value, dict):
-        return {without_nul(k): without_nul(v) for k, v in value.items()}
+        return {
+            clean_strings(k, surrogates=surrogates): clean_strings(v, surrogates=surrogates)
+            for k, v in value.items()
+        }
     return value
 
 
 def accept_batch(items: Any, *, source: str = "api", submitted_by=None) -> MentionBatch:
     """Validate the whole batch, store it raw, queue its processing. All or nothing."""
-    items = without_nul(items)
-    validate_batch(items)
+    items = clean_strings(items, surrogates=False)
+    validate_batch(items)  # a lone surrogate in a known field is refused, not repaired
+    items = clean_strings(items)
 
     now = timezone.now()
     with transaction.atomic():
@@ -205,6 +240,23 @@ def accept_batch(items: Any, *, source: str = "api", submitted_by=None) -> Menti
         )
         transaction.on_commit(lambda: process_batch_task.delay(batch.pk), robust=True)
     return batch
+
+
+def set_aside_invalid(items: list[Any], *, platform: str, source: str) -> list[dict[str, Any]]:
+    """The items the ingest contract accepts. Each other one is set aside with its reason
+    (the connector health page shows it): for deliveries that got past the sender's
+    checks (streams, polls, webhooks), where refusing the lot would lose the good ones."""
+    now = timezone.now()
+    kept = []
+    for index, item in enumerate(items):
+        _, problems = normalise(clean_strings(item, surrogates=False), now=now)
+        if problems:
+            reason = "; ".join(f"{field or 'item'} {msg}" for field, msg in problems.items())
+            health.set_aside(platform, source=source, reason=reason, item=item)
+            logger.warning("%s: item %s set aside: %s", source, index, reason)
+            continue
+        kept.append(item)
+    return kept
 
 
 def _watchlist() -> dict[tuple[str, str], str]:
@@ -339,8 +391,36 @@ def insert_new_mentions(mentions: list[Mention] | list[MentionRow]) -> list:
     return inserted
 
 
+def _set_aside(batch: MentionBatch, item: Any, reason: str) -> None:
+    platform = item.get("platform") if isinstance(item, dict) else None
+    health.set_aside(
+        platform if platform in PLATFORMS else "generic", source=batch.source, reason=reason, item=item
+    )
+
+
+def insert_in_parts(mentions: list[MentionRow], on_refused: Callable[[MentionRow, str], None]) -> list:
+    """insert_new_mentions(), and when PostgreSQL refuses the COPY (a value past a column's
+    bounds that normalise did not foresee), the halves again, each in its own savepoint,
+    down to single rows: the good rows are stored, each refused row goes to on_refused."""
+    try:
+        with transaction.atomic():
+            return insert_new_mentions(mentions)
+    except (DatabaseError, psycopg2.DataError, psycopg2.IntegrityError, ValueError) as exc:
+        if isinstance(exc, OperationalError | InterfaceError):
+            raise  # the database is gone, not the data: the task retries the whole batch
+        if len(mentions) == 1:
+            on_refused(mentions[0], f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}")
+            return []
+        logger.warning("COPY of %s mentions refused (%s); inserting in parts", len(mentions), exc)
+        middle = len(mentions) // 2
+        return insert_in_parts(mentions[:middle], on_refused) + insert_in_parts(mentions[middle:], on_refused)
+
+
 def process_batch(batch_id: int) -> BatchResult | None:
-    """Normalise, score and store one batch. None if it is gone or already done."""
+    """Normalise, score and store one batch. None if it is gone or already done.
+
+    An item that cannot be stored is set aside with its reason (social.health); it never
+    costs the other items of its batch."""
 
     with transaction.atomic():
         batch = (
@@ -354,11 +434,11 @@ def process_batch(batch_id: int) -> BatchResult | None:
         rules = scoring_rules()
         watchlist, brand, crisis_id = _watchlist(), _brand_handles(), active_crisis_id()
         keywords, defaults = scenario_keywords(), column_defaults()
-        mentions = []
+        mentions, raw_of = [], {}
         for index, item in enumerate(batch.items):
-            normalised, problems = normalise(item)
+            normalised, problems = normalise(item, now=now)
             if normalised is None:  # accepted by an older validator; keep the rest
-                logger.warning("batch %s item %s skipped: %s", batch.pk, index, problems)
+                _set_aside(batch, item, "; ".join(f"{item_path(index, k)} {v}" for k, v in problems.items()))
                 continue
             mention = build_row(
                 normalised,
@@ -371,7 +451,10 @@ def process_batch(batch_id: int) -> BatchResult | None:
             )
             mention.batch_id, mention.crisis_id = batch.pk, crisis_id
             mentions.append(mention)
-        inserted = insert_new_mentions(mentions)
+            raw_of[id(mention)] = item
+        inserted = insert_in_parts(
+            mentions, lambda row, reason: _set_aside(batch, raw_of[id(row)], f"not stored: {reason}")
+        )
         batch.status = BatchStatus.DONE
         batch.processed_at = now
         batch.stored_count = len(inserted)

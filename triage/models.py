@@ -198,6 +198,11 @@ class Mention(models.Model):
     def __str__(self) -> str:
         return f"@{self.author_handle}: {self.text[:60]}"
 
+    @property
+    def web_url(self) -> str:
+        """The post's URL when it is http(s), else "": the only URLs shown as links."""
+        return self.url if self.url.lower().startswith(("https://", "http://")) else ""
+
 
 class ReplyStatus(models.TextChoices):
     SENDING = "sending", "Sending"

@@ -21,11 +21,28 @@ from playbooks.selectors import is_first_line_only
 
 from .delivery import initial_status, send_replies_task
 from .models import AuthorKind, Mention, MentionStatus, QueueSettings, Reply, ReplyStatus, ReplyTemplate, Tier
+from .names import clean_name
 from .selectors import fresh_payloads
 from .services import QueueError
 
 FAQ_FIELD = re.compile(r"\{faq:([A-Za-z0-9_-]{1,80})\}")
 MAX_BROADCAST = 200
+
+
+_NAME_AT_START = re.compile(r"^\{name\}[,:;!]?\s*")
+_NAME_INSIDE = re.compile(r"[ \t]*\{name\}")
+
+
+def _without_name(body: str) -> str:
+    """The template with {name} taken out so the sentence still reads: "Hi {name}, sorry"
+    becomes "Hi, sorry" and "{name}, sorry" becomes "Sorry"."""
+    lines = []
+    for line in body.split("\n"):
+        stripped = _NAME_AT_START.sub("", line)
+        if stripped != line and stripped:
+            stripped = stripped[0].upper() + stripped[1:]
+        lines.append(_NAME_INSIDE.sub("", stripped))
+    return "\n".join(lines)
 
 
 def hub_language(lang: str) -> str | None:
@@ -52,18 +69,17 @@ def fill(body: str, *, name: str, lang: str = "") -> str:
     """A template's text for one mention: {hub_link} and {faq:...} link the hub page in the
     mention's language (/hub/<lang>/), so a reader lands on the page they can read."""
     hub_lang = hub_language(lang)
+    body = body if name else _without_name(body)
     text = FAQ_FIELD.sub(lambda m: hub_url(lang=hub_lang, anchor=m.group(1)), body)
     return text.replace("{hub_link}", hub_url(lang=hub_lang)).replace("{name}", name)
 
 
 def display_name(mention: Mention) -> str:
-    """A person by their first name; a newsroom or a council by its whole name."""
-    name = " ".join(mention.author_name.split())
-    if not name:
-        return f"@{mention.author_handle}"
-    if mention.author_kind in (AuthorKind.NEWS_MEDIA, AuthorKind.PUBLIC_BODY):
-        return name
-    return name.split()[0]
+    """A person by their first name; a newsroom or a council by its whole name; in both
+    cases only plain words (no link, domain, @mention, control or bidi character), else
+    no name at all: the brand never publishes text a stranger chose."""
+    whole = mention.author_kind in (AuthorKind.NEWS_MEDIA, AuthorKind.PUBLIC_BODY)
+    return clean_name(mention.author_name, first_only=not whole)
 
 
 def variant_uses(template: ReplyTemplate, within: timedelta = timedelta(hours=24)) -> dict[int, int]:

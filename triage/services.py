@@ -80,8 +80,10 @@ def claim(*, mention_id: int, agent) -> Mention:
 def _next_sql(*, first_line_only: bool) -> str:
     table, tags = Mention._meta.db_table, Mention.tags.through._meta
     tier = "AND tier = %(first_line)s " if first_line_only else ""
+    # Table and column names from the models; every value is a query parameter.
     return (
-        f"UPDATE {table} SET status = %(claimed)s, claimed_by_id = %(agent)s, claimed_at = %(now)s "
+        f"UPDATE {table} SET status = %(claimed)s, claimed_by_id = %(agent)s, "  # nosec B608
+        f"claimed_at = %(now)s "
         f"WHERE id = (SELECT id FROM {table} WHERE status = %(new)s {tier}"
         f"ORDER BY queue_key LIMIT 1 FOR UPDATE SKIP LOCKED) "
         f"RETURNING {columns(Mention)}, ARRAY(SELECT t.name FROM {tags.db_table} mt "

@@ -18,6 +18,7 @@ from .selectors import fresh_payloads
 from .services import OutsideTier, QueueError
 
 MAX_BULK = 500
+NOTE_LIMIT = 2000
 
 
 class BadTag(QueueError):
@@ -114,7 +115,7 @@ def add_note(*, mention_id: int, agent, body: str) -> Note:
     body = body.strip()
     if not body:
         raise BadTag("a note needs some text")
-    if len(body) > 2000:
+    if len(body) > NOTE_LIMIT:
         raise BadTag("a note is at most 2,000 characters")
     with transaction.atomic():
         note = Note.objects.create(mention_id=mention_id, author=agent, body=body, created_at=timezone.now())

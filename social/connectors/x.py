@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +33,7 @@ from django.conf import settings
 
 from core.http import DEFAULT_TIMEOUT, check, request
 
-from .. import credentials
+from .. import credentials, health
 from .base import OutboundError
 from .oauth1 import OAuth1Keys, authorization
 
@@ -81,8 +82,20 @@ def _hmac_b64(secret: str, message: bytes) -> str:
     return base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
 
 
+# What X sends as crc_token (base64 or a UUID). None of these characters can open a JSON
+# object, so the answer to a challenge is never the signature of a delivery's body.
+CRC_TOKEN = re.compile(r"[A-Za-z0-9_\-=+/]{8,128}")
+
+
+def crc_token_valid(token: str) -> bool:
+    return bool(CRC_TOKEN.fullmatch(token))
+
+
 def crc_response(crc_token: str, consumer_secret: str) -> dict[str, str]:
-    """The answer to X's challenge-response check (GET ?crc_token=...)."""
+    """The answer to X's challenge-response check (GET ?crc_token=...), for a token shaped
+    like X's only: an HMAC of any text with this key would sign a forged delivery."""
+    if not crc_token_valid(crc_token):
+        raise ValueError("crc_token is not shaped like X's")
     return {"response_token": "sha256=" + _hmac_b64(consumer_secret, crc_token.encode())}
 
 
@@ -207,7 +220,24 @@ def _from_v2(tweet: dict[str, Any], users: dict[str, dict], tweets: dict[str, di
 def _v2_page(data: list[dict], includes: dict[str, Any]) -> list[dict[str, Any]]:
     users = {str(u.get("id")): u for u in includes.get("users") or [] if isinstance(u, dict)}
     tweets = {str(t.get("id")): t for t in includes.get("tweets") or [] if isinstance(t, dict)}
-    return [m for m in (_from_v2(t, users, tweets) for t in data if isinstance(t, dict)) if m]
+    return _each(_from_v2, data, users, tweets)
+
+
+def _each(convert, events: list[Any], *args: Any) -> list[dict[str, Any]]:
+    """convert() for every event; one the platform got wrong is set aside with its reason
+    (health page) and never costs the rest of its delivery."""
+    found = []
+    for event in events:
+        if not isinstance(event, dict):
+            continue
+        try:
+            mention = convert(event, *args)
+        except (KeyError, ValueError, TypeError, AttributeError, OverflowError) as exc:
+            health.set_aside(PLATFORM, source="x", reason=f"{type(exc).__name__}: {exc}", item=event)
+            continue
+        if mention:
+            found.append(mention)
+    return found
 
 
 def _unique(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -223,12 +253,17 @@ def normalise(payload: Any) -> list[dict[str, Any]]:
         raise ValueError("an X payload is a JSON object")
     if "tweet_create_events" in payload:
         own = str(payload.get("for_user_id", ""))
-        events = [
-            e for e in payload["tweet_create_events"] if (e.get("user") or {}).get("id_str") != own or not own
-        ]
-        return _unique([m for m in map(_from_v1, events) if m])
+        events = payload["tweet_create_events"]
+        if not isinstance(events, list):
+            raise ValueError("tweet_create_events must be a list")
+
+        def own_post(event: Any) -> bool:
+            user = event.get("user") if isinstance(event, dict) else None
+            return bool(own) and isinstance(user, dict) and user.get("id_str") == own
+
+        return _unique(_each(_from_v1, [e for e in events if not own_post(e)]))
     if "id_str" in payload and "created_at" in payload:
-        return [m for m in [_from_v1(payload)] if m]
+        return _each(_from_v1, [payload])
     data = payload.get("data")
     if isinstance(data, dict) and "event_type" in data:  # X Activity API envelope
         if not data["event_type"].startswith("post."):

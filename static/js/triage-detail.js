@@ -1,7 +1,7 @@
 // The detail pane: author card, thread, why it is here, tags, the reply composer, replies and notes.
 // The composer is built once per selected mention, so live updates never wipe what the agent types.
 import { relativeTime } from "./live.js";
-import { BAND, BAND_WORD, KIND, absoluteTime, api, el, get, slaClass, slaText, t } from "./triage-util.js";
+import { BAND, BAND_WORD, KIND, absoluteTime, api, el, get, isWebUrl, slaClass, slaText, t } from "./triage-util.js";
 
 const CLAMP_AT = 600;  // characters: a longer mention shows its start, and the composer stays in view
 
@@ -112,8 +112,8 @@ export function createDetail({ root, me, firstLineOnly, templates, curatedTags, 
     const a = mention.author;
     const earlier = context?.author;
     const links = [];
-    if (mention.url) links.push(el("a", { href: mention.url, target: "_blank", rel: "noopener noreferrer", text: "original post ↗" }));
-    if (context?.crm_url) links.push(el("a", { href: context.crm_url, target: "_blank", rel: "noopener noreferrer", text: "CRM ↗" }));
+    if (isWebUrl(mention.url)) links.push(el("a", { href: mention.url, target: "_blank", rel: "noopener noreferrer", text: "original post ↗" }));
+    if (isWebUrl(context?.crm_url)) links.push(el("a", { href: context.crm_url, target: "_blank", rel: "noopener noreferrer", text: "CRM ↗" }));
     const others = earlier?.earlier_count;
     parts.card.replaceChildren(...[
       el("p", { class: "author" }, "@", el("bdi", { text: a.handle }), a.verified ? el("span", { class: "verified", title: "verified", text: " ✓" }) : null,

@@ -11,6 +11,9 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// A link only to http(s): a mention's URL is written by a stranger ("javascript:" must stay text).
+export const isWebUrl = (url) => typeof url === "string" && /^https?:\/\/[^\s]+$/i.test(url);
+
 // Text for people goes through Django's JavaScript catalog when the page loads it.
 export const t = (text) => (window.gettext ? window.gettext(text) : text);
 

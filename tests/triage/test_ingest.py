@@ -36,12 +36,12 @@ def test_accepted_batch_is_stored_raw_and_answers_202(integration, django_captur
         ([mention_item("1", platform="myspace")], "unknown platform 'myspace'"),
         (
             [mention_item("1"), {**mention_item("2"), "author": {"handle": "x"}}],
-            "item 1: author.followers is required",
+            "[1].author.followers is required",
         ),
         ([{k: v for k, v in mention_item("1").items() if k != "external_id"}], "external_id is required"),
         ([mention_item("1", created_at="yesterday")], "created_at is required as an ISO 8601"),
         ([mention_item("1", reshares=-3)], "reshares must be a whole number"),
-        ([mention_item("1", url="javascript:alert(1)")], "url must be an http(s) URL"),
+        ([mention_item("1", url="javascript:alert(1)")], "url must be an absolute http(s) URL"),
     ],
 )
 def test_bad_batches_get_a_400_naming_the_problem_and_store_nothing(integration, body, message):
@@ -61,7 +61,7 @@ def test_too_many_mentions_in_one_batch(integration):
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2000)
 def test_oversized_body_is_refused(integration):
     response = post(api_for(integration), [mention_item(str(i), text="x" * 500) for i in range(5)])
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "at most 2000" in response.json()["detail"]
     assert not MentionBatch.objects.exists()
 

@@ -70,7 +70,8 @@ def test_forged_old_or_missing_signatures_are_refused_and_store_nothing(
     assert response.status_code == status
     assert reason in response.json()["detail"]
     assert not MentionBatch.objects.exists()
-    assert ConnectorHealth.objects.get(platform="generic").errors_total == 1
+    # anyone can call it: a refused call writes nothing, the health row included
+    assert not ConnectorHealth.objects.filter(platform="generic").exists()
 
 
 @pytest.mark.django_db

@@ -216,7 +216,7 @@ def test_crisis_csv_export_of_top_mentions_is_safe_to_open(crisis_data, lead):
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert rows[0]["text"] == '\'=HYPERLINK("http://evil.example","click")'
     volume = logged_in(lead).get(f"/triage/reports/crisis/{crisis_data.pk}/volume.csv").content.decode()
-    assert volume.splitlines()[1:3] == ["2026-11-20T08:00:00+00:00,3", "2026-11-20T09:00:00+00:00,5"]
+    assert volume.splitlines()[1:3] == ['"2026-11-20T08:00:00+00:00","3"', '"2026-11-20T09:00:00+00:00","5"']
     assert logged_in(lead).get(f"/triage/reports/crisis/{crisis_data.pk}/secrets.csv").status_code == 404
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ParseError
@@ -13,12 +13,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import inputs
 from core.roles import CanIngest, IsStaffMember
 from triage import ingest, services
-from triage.models import Mention, ReplyTemplate
+from triage.models import Mention, MentionStatus, ReplyTemplate
 from triage.selectors import OPEN, QueryError, mention_payload, parse_bands, search_terms, with_tag_names
 
 logger = logging.getLogger(__name__)
+REPLY_LIMIT = 10_000
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -45,7 +47,22 @@ class MentionInSerializer(serializers.Serializer):
     in_reply_to = serializers.CharField(required=False)
 
 
+class AuthorOutSerializer(AuthorSerializer):
+    name = serializers.CharField(allow_blank=True)
+    verified = serializers.BooleanField()
+    bio = serializers.CharField(allow_blank=True)
+    kind = serializers.CharField()
+
+
 class MentionOutSerializer(MentionInSerializer):
+    author = AuthorOutSerializer()
+    url = serializers.CharField(allow_blank=True, help_text="http(s), or empty")
+    lang = serializers.CharField(allow_blank=True)
+    in_reply_to = serializers.CharField(allow_blank=True)
+    reshares = serializers.IntegerField(min_value=0)
+    replies = serializers.IntegerField(min_value=0)
+    quotes = serializers.IntegerField(min_value=0)
+    queue_key = serializers.DateTimeField()
     id = serializers.IntegerField()
     score = serializers.IntegerField()
     breakdown = serializers.ListField(child=serializers.DictField())
@@ -61,6 +78,18 @@ class MentionOutSerializer(MentionInSerializer):
     tags = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+MentionPage = inline_serializer(
+    "MentionPage",
+    {
+        "count": serializers.IntegerField(),
+        "count_capped": serializers.BooleanField(
+            help_text="true when more match than offset + limit + 200; count is then that number"
+        ),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": MentionOutSerializer(many=True),
+    },
+)
 BatchAccepted = inline_serializer(
     "BatchAccepted", {"batch": serializers.IntegerField(), "accepted": serializers.IntegerField()}
 )
@@ -140,29 +169,33 @@ class MentionListView(APIView):
             OpenApiParameter(
                 "q", description="text or handle, over the whole list; @jane searches handles only"
             ),
+            OpenApiParameter("limit", int, description="page size (default 50)"),
+            OpenApiParameter("offset", int),
         ],
-        responses=MentionOutSerializer(many=True),
+        responses={200: MentionPage, 400: None},
     )
     def get(self, request: Request) -> Response:
         """Mentions ranked as the queue ranks them (score, raised by waiting time)."""
         params = request.query_params
         mentions = Mention.objects.select_related("claimed_by").order_by("queue_key")
-        wanted = params.get("status", "open")
+        wanted = inputs.text_param(params, "status", limit=20) or "open"
+        if wanted != "open" and wanted not in MentionStatus.values:
+            raise inputs.BadInput(
+                _("status must be open or one of %(s)s") % {"s": ", ".join(MentionStatus.values)}
+            )
         mentions = mentions.filter(status__in=OPEN) if wanted == "open" else mentions.filter(status=wanted)
-        if any("\x00" in value for value in params.values()):
-            return Response({"detail": "parameters must not contain NUL characters"}, status=400)
         try:
-            if params.get("band"):
-                mentions = mentions.filter(band__in=parse_bands(params["band"]))
-            if params.get("q", "").strip():
-                mentions = mentions.filter(search_terms(params["q"]))
+            if band := inputs.text_param(params, "band", limit=20):
+                mentions = mentions.filter(band__in=parse_bands(band))
+            if q := inputs.text_param(params, "q", limit=200):
+                mentions = mentions.filter(search_terms(q))
         except QueryError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            raise inputs.BadInput(str(exc)) from exc
         for field in ("platform", "topic", "tier", "lang"):
-            if params.get(field):
-                mentions = mentions.filter(**{field: params[field]})
-        if params.get("tag"):
-            mentions = mentions.filter(tags__name=params["tag"].lower())
+            if value := inputs.text_param(params, field, limit=40):
+                mentions = mentions.filter(**{field: value})
+        if tag := inputs.text_param(params, "tag", limit=40):
+            mentions = mentions.filter(tags__name=tag.lower())
         if params.get("mine") in ("1", "true"):
             mentions = mentions.filter(claimed_by=request.user)
         paginator = QueuePagination()
@@ -172,12 +205,6 @@ class MentionListView(APIView):
     @extend_schema(request=MentionInSerializer(many=True), responses={202: BatchAccepted})
     def post(self, request: Request) -> Response:
         """Accept a batch: stored at once, scored by a worker. All or nothing."""
-        length, limit = int(request.META.get("CONTENT_LENGTH") or 0), settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if length > limit:
-            return Response(
-                {"detail": f"the body is {length} bytes; at most {limit} are accepted"},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
         try:
             items = request.data
         except ParseError as exc:
@@ -187,7 +214,11 @@ class MentionListView(APIView):
             batch = ingest.accept_batch(items, source="api", submitted_by=request.user)
         except ingest.IngestError as exc:
             logger.info("batch from %s refused: %s", request.user, exc.message)
-            body = {"detail": exc.message, "items": {str(k): v for k, v in exc.problems.items()}}
+            body = {
+                "detail": exc.message,
+                "items": {str(k): v for k, v in exc.problems.items()},
+                "errors": ingest.problem_list(exc.problems),
+            }
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return Response({"batch": batch.pk, "accepted": batch.item_count}, status=status.HTTP_202_ACCEPTED)
 
@@ -232,12 +263,15 @@ class ReplyView(APIView):
     @extend_schema(request=ReplyIn, responses={200: None, 409: None})
     def post(self, request: Request, pk: int) -> Response:
         """Reply through the platform connector (sent by a worker)."""
-        text = request.data.get("text") if isinstance(request.data, dict) else None
-        if not isinstance(text, str) or not text.strip():
-            return Response({"detail": "text is required"}, status=status.HTTP_400_BAD_REQUEST)
-        template = ReplyTemplate.objects.filter(pk=request.data.get("template") or 0).first()
-        variant = request.data.get("variant")
-        variant = variant if isinstance(variant, int) and variant >= 0 and template else 0
+        data = request.data if isinstance(request.data, dict) else {}
+        text = inputs.text(data.get("text"), "text", limit=REPLY_LIMIT) if data.get("text") else ""
+        if not text.strip():
+            return Response({"detail": _("text is required")}, status=status.HTTP_400_BAD_REQUEST)
+        template = None
+        if data.get("template") not in (None, ""):
+            template = ReplyTemplate.objects.filter(pk=inputs.integer(data["template"], "template")).first()
+        variant = data.get("variant")
+        variant = variant if isinstance(variant, int) and 0 <= variant < 2**15 and template else 0
         return _act(services.reply, pk, request, text=text, template=template, variant=variant)
 
 

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import inputs
 from core.roles import LEADS, IsCommsLead, IsStaffMember, has_role
 from playbooks.selectors import active_crisis, is_first_line_only
 from triage import replies, services, teamwork
@@ -51,7 +52,11 @@ def _error(exc: Exception) -> Response:
 
 def _ids(data) -> list[int]:
     ids = data.get("ids") if isinstance(data, dict) else None
-    if not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
+    if (
+        not isinstance(ids, list)
+        or not ids
+        or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63 for i in ids)
+    ):
         raise ValueError("ids must be a non-empty list of mention ids")
     if len(ids) > teamwork.MAX_BULK:
         raise ValueError(f"at most {teamwork.MAX_BULK} mentions at once")
@@ -89,8 +94,9 @@ class NoteView(APIView):
         """A note for the other agents on this mention."""
         _mention(pk)
         body = request.data.get("body") if isinstance(request.data, dict) else None
+        body = inputs.text(body, "body", limit=teamwork.NOTE_LIMIT) if body is not None else ""
         try:
-            note = teamwork.add_note(mention_id=pk, agent=request.user, body=str(body or ""))
+            note = teamwork.add_note(mention_id=pk, agent=request.user, body=body)
         except teamwork.QueueError as exc:
             return _error(exc)
         return Response({"id": note.pk, "body": note.body}, status=status.HTTP_201_CREATED)
@@ -108,8 +114,8 @@ class MentionTagView(APIView):
             teamwork.tag(
                 mention_ids=[pk],
                 agent=request.user,
-                add=data.get("add") or [],
-                remove=data.get("remove") or [],
+                add=inputs.string_list(data.get("add"), "add"),
+                remove=inputs.string_list(data.get("remove"), "remove"),
             )
         except teamwork.QueueError as exc:
             return _error(exc)
@@ -123,13 +129,14 @@ class DraftView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         """A template filled for this mention: ?template=ID[&variant=N]; the least used variant by default."""
         mention = _mention(pk)
-        template = ReplyTemplate.objects.filter(pk=request.query_params.get("template") or 0).first()
+        template_id = inputs.integer_param(request.query_params, "template")
+        template = ReplyTemplate.objects.filter(pk=template_id).first() if template_id else None
         if template is None:
             return Response({"detail": "no such template"}, status=status.HTTP_400_BAD_REQUEST)
         if template.tier == "expert" and is_first_line_only(request.user):
             return Response({"detail": "this template is for experienced agents"}, status=403)
         raw = request.query_params.get("variant")
-        variant = int(raw) if raw and raw.isdigit() else None
+        variant = int(raw) if raw and raw.isdigit() and len(raw) < 6 else None
         return Response(replies.draft(template=template, mention=mention, variant=variant).as_dict())
 
 
@@ -153,7 +160,7 @@ class BulkView(APIView):
         try:
             ids = _ids(data)
             if action in ("tag", "untag"):
-                names = data.get("tags") or []
+                names = inputs.string_list(data.get("tags"), "tags")
                 key = "add" if action == "tag" else "remove"
                 count = teamwork.tag(mention_ids=ids, agent=request.user, **{key: names})
                 return Response({"done": count, "skipped": {}})
@@ -164,7 +171,9 @@ class BulkView(APIView):
                 if is_first_line_only(request.user):
                     return Response({"detail": "volunteers cannot assign work"}, status=403)
                 result = teamwork.bulk_assign(
-                    mention_ids=ids, agent=request.user, assignee_username=str(data.get("assignee") or "")
+                    mention_ids=ids,
+                    agent=request.user,
+                    assignee_username=inputs.text(data.get("assignee") or "", "assignee", limit=150),
                 )
             else:
                 return Response(
@@ -182,7 +191,8 @@ class BroadcastView(APIView):
     def post(self, request: Request) -> Response:
         """Reply to each selected mention from one template, personalised; sent by one task."""
         data = request.data if isinstance(request.data, dict) else {}
-        template = ReplyTemplate.objects.filter(pk=data.get("template") or 0).first()
+        template_id = inputs.integer(data.get("template"), "template") if data.get("template") else None
+        template = ReplyTemplate.objects.filter(pk=template_id).first() if template_id else None
         if template is None:
             return Response({"detail": "no such template"}, status=status.HTTP_400_BAD_REQUEST)
         try:

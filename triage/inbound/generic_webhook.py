@@ -1,17 +1,20 @@
 """POST /webhooks/generic/: mentions from any listening tool, signed with a shared secret."""
 
-import json
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core import jsonbody
 from social import health
 from social.connectors import generic
 from social.credentials import secret
+from triage import ingest
+from triage.inbound import webhooks
 from triage.ingest import IngestError, accept_batch
 
 logger = logging.getLogger(__name__)
@@ -29,7 +32,7 @@ def receive(body: bytes, header: str | None, secret: str, *, now: float | None =
     Raises SignatureError or DeliveryError; stores nothing unless everything is right."""
     signed = generic.verify(header, body, secret, now=now)
     try:
-        items = json.loads(body)
+        items = jsonbody.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise generic.DeliveryError(f"the body is not JSON: {exc}") from exc
     if isinstance(items, dict) and isinstance(items.get("mentions"), list):
@@ -51,16 +54,23 @@ def generic_webhook(request: HttpRequest) -> JsonResponse:
     shared = secret("generic", "webhook_secret", required=False)
     if not shared:
         return JsonResponse({"detail": "this webhook is not configured (GENERIC_WEBHOOK_SECRET)"}, status=503)
+    body = webhooks.body_within_limit(request)
+    if body is None:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        reason = f"the body is larger than {limit} bytes"
+        return webhooks.unauthenticated("generic", 413, reason, request, key="detail")
     try:
-        delivery = receive(request.body, request.headers.get(generic.HEADER), shared)
+        delivery = receive(body, request.headers.get(generic.HEADER), shared)
     except generic.SignatureError as exc:
-        logger.warning("generic webhook refused from %s: %s", request.META.get("REMOTE_ADDR"), exc.reason)
-        health.record_error(generic.SOURCE, f"refused delivery: {exc.reason}")
-        return JsonResponse({"detail": exc.reason}, status=exc.status)
+        return webhooks.unauthenticated("generic", exc.status, exc.reason, request, key="detail")
     except generic.DeliveryError as exc:
         logger.warning("generic webhook: malformed delivery: %s", exc.reason)
         health.record_error(generic.SOURCE, f"malformed delivery: {exc.reason}")
-        body = {"detail": exc.reason, "items": {str(k): v for k, v in exc.problems.items()}}
+        body = {
+            "detail": exc.reason,
+            "items": {str(k): v for k, v in exc.problems.items()},
+            "errors": ingest.problem_list(exc.problems),
+        }
         return JsonResponse(body, status=400)
     if delivery.replay:
         return JsonResponse({"detail": "already received; nothing stored", "replay": True}, status=200)

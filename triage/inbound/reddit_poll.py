@@ -3,6 +3,7 @@ as its own batch; a cursor (the newest created_utc) moves only after its batch i
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,7 +30,10 @@ def _poll_source(name: str, fetch) -> tuple[int, int, float]:
     found = fetch()
     stamps = {m["external_id"]: datetime.fromisoformat(m["created_at"]).timestamp() for m in found}
     fresh = [m for m in found if stamps[m["external_id"]] >= cursor - OVERLAP_SECONDS]
-    newest = max([cursor, *stamps.values()])
+    # A date from the future (a bad item, set aside by flush) must not move the cursor past
+    # every real post to come.
+    horizon = time.time() + 86_400
+    newest = max([cursor, *(stamp for stamp in stamps.values() if stamp <= horizon)])
     buffer = BatchBuffer(PLATFORM, source="reddit:poll", max_items=len(fresh) + 1)
     buffer.add(fresh, **{name: repr(newest)})
     return len(found), buffer.flush(), newest

@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 from social import health
 from social.connectors.base import OutboundError
 from social.cursors import save_cursor
-from triage.ingest import IngestError, accept_batch, normalise
+from triage.ingest import IngestError, accept_batch, set_aside_invalid
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -33,20 +33,10 @@ def reconnect_delay(
     return random.uniform(0, min(cap, base * 2**attempt))
 
 
-def valid_items(platform: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Items the ingest contract accepts; a bad one is logged and counted, never blocks the rest."""
-
-    kept = []
-    for item in items:
-        _, problems = normalise(item)
-        if problems:
-            logger.warning(
-                "%s: dropped a malformed mention %s: %s", platform, item.get("external_id"), problems
-            )
-            health.record_error(platform, f"malformed mention dropped: {problems}")
-            continue
-        kept.append(item)
-    return kept
+def valid_items(platform: str, items: list[dict[str, Any]], *, source: str = "") -> list[dict[str, Any]]:
+    """Items the ingest contract accepts; a bad one is set aside with its reason (shown on
+    the health page), never blocks the rest."""
+    return set_aside_invalid(items, platform=platform, source=source or f"{platform}:stream")
 
 
 class BatchBuffer:
@@ -88,7 +78,7 @@ class BatchBuffer:
 
         if self.started is None:
             return 0
-        items = valid_items(self.platform, self.items)
+        items = valid_items(self.platform, self.items, source=self.source)
         try:
             # One transaction for the lot: the cursor below covers all of it or none.
             with transaction.atomic():

@@ -10,17 +10,18 @@ The mentions of one delivery go to triage as one batch.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from core import jsonbody, ratelimit
 from social import credentials, health, receipts
 from social.connectors import OutboundError, get_connector
 from social.connectors import meta as meta_api
@@ -30,15 +31,52 @@ from triage.services import dismiss_removed
 
 logger = logging.getLogger(__name__)
 
+LOG_LINES_PER_MINUTE = 5  # refused calls logged per platform and minute; the rest are counted only
+CRC_PER_MINUTE_PER_ADDRESS = 5  # X checks about once an hour, and when the webhook is registered
+CRC_PER_MINUTE = 30
+
 
 def _refuse(platform: str, status: int, reason: str) -> JsonResponse:
+    """A genuine delivery that cannot be used: logged and counted on the health page."""
     logger.warning("%s webhook refused (%s): %s", platform, status, reason)
     health.record_error(platform, f"webhook refused: {reason}")
     return JsonResponse({"error": reason}, status=status)
 
 
+def unauthenticated(
+    platform: str, status: int, reason: str, request: HttpRequest, *, key: str = "error"
+) -> JsonResponse:
+    """Anyone can call a webhook: what fails authentication writes no row and leaves the
+    health page alone (a flood must not turn into writes), with a log line at most a few
+    times a minute."""
+    if ratelimit.within_limit(f"log:webhook:{platform}", limit=LOG_LINES_PER_MINUTE):
+        logger.warning(
+            "%s webhook refused (%s) from %s: %s", platform, status, request.META.get("REMOTE_ADDR"), reason
+        )
+    return JsonResponse({key: reason}, status=status)
+
+
+def body_within_limit(request: HttpRequest) -> bytes | None:
+    """The raw body, or None when it is larger than DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        return None
+    try:
+        return request.body
+    except RequestDataTooBig:
+        return None
+
+
+def _payload_too_large(platform: str, request: HttpRequest) -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return unauthenticated(platform, 413, f"the body is larger than {limit} bytes", request)
+
+
 def _parse(body: bytes) -> Any:
-    return json.loads(body.decode("utf-8"))
+    return jsonbody.loads(body.decode("utf-8"))
 
 
 def _stale(seconds: list[float]) -> bool:
@@ -62,7 +100,10 @@ def _store(
     removed_platform: str = "",
 ) -> JsonResponse:
     """One transaction: the receipt, the dismissals and the batch commit together, so a replay
-    stores nothing and a failed store leaves no receipt behind (the platform's retry is taken)."""
+    stores nothing and a failed store leaves no receipt behind (the platform's retry is taken).
+    The platform signed it, so it is genuine: a bad item is set aside (health page) and the rest
+    stored; refusing the delivery would make the platform retry, and lose, them all."""
+    mentions = ingest.set_aside_invalid(mentions, platform=platform, source=f"webhook:{platform}")
     try:
         with transaction.atomic():
             if not _first_delivery(hook, body):
@@ -84,6 +125,26 @@ def _store(
     return JsonResponse({"accepted": len(mentions), "batch": batch.pk})
 
 
+def _crc(request: HttpRequest, secret: str) -> JsonResponse:
+    """X's challenge-response check. The answer is an HMAC with the key that signs
+    deliveries, so only tokens shaped like X's are answered (x_api.CRC_TOKEN: never a JSON
+    object, so never a delivery's body) and only a few times a minute."""
+    token = request.GET.get("crc_token", "")
+    if not x_api.crc_token_valid(token):
+        return unauthenticated("x", 400, "crc_token must be 8 to 128 letters, digits or -_=+/", request)
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not (
+        ratelimit.within_limit(f"crc:x:{peer}", limit=CRC_PER_MINUTE_PER_ADDRESS)
+        and ratelimit.within_limit("crc:x", limit=CRC_PER_MINUTE)
+    ):
+        response = unauthenticated(
+            "x", 429, "too many challenge-response checks; try again in a minute", request
+        )
+        response["Retry-After"] = "60"
+        return response
+    return JsonResponse(x_api.crc_response(token, secret))
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def x_webhook(request: HttpRequest) -> HttpResponse:
@@ -91,16 +152,15 @@ def x_webhook(request: HttpRequest) -> HttpResponse:
     if not secret:
         return _refuse("x", 503, "X_CONSUMER_SECRET is not set: X webhooks are off")
     if request.method == "GET":
-        token = request.GET.get("crc_token", "")
-        if not token:
-            return _refuse("x", 400, "crc_token is missing")
-        return JsonResponse(x_api.crc_response(token, secret))
-    body = request.body
+        return _crc(request, secret)
+    body = body_within_limit(request)
+    if body is None:
+        return _payload_too_large("x", request)
     header = request.headers.get(x_api.SIGNATURE_HEADER)
     if not header:
-        return _refuse("x", 401, f"{x_api.SIGNATURE_HEADER} header is missing")
+        return unauthenticated("x", 401, f"{x_api.SIGNATURE_HEADER} header is missing", request)
     if not x_api.signature_valid(body, header, secret):
-        return _refuse("x", 403, "signature does not match the body")
+        return unauthenticated("x", 403, "signature does not match the body", request)
     try:
         payload = _parse(body)
         if _stale([ms / 1000 for ms in x_api.event_times_ms(payload)]):
@@ -141,17 +201,21 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
             request.GET.dict(), credentials.secret("meta", "verify_token", required=False)
         )
         if challenge is None:
-            return _refuse("facebook", 403, "hub.verify_token does not match META_VERIFY_TOKEN")
+            return unauthenticated(
+                "facebook", 403, "hub.verify_token does not match META_VERIFY_TOKEN", request
+            )
         return HttpResponse(challenge, content_type="text/plain")
     secret = credentials.secret("meta", "app_secret", required=False)
     if not secret:
         return _refuse("facebook", 503, "META_APP_SECRET is not set: Meta webhooks are off")
-    body = request.body
+    body = body_within_limit(request)
+    if body is None:
+        return _payload_too_large("facebook", request)
     header = request.headers.get(meta_api.SIGNATURE_HEADER)
     if not header:
-        return _refuse("facebook", 401, f"{meta_api.SIGNATURE_HEADER} header is missing")
+        return unauthenticated("facebook", 401, f"{meta_api.SIGNATURE_HEADER} header is missing", request)
     if not meta_api.signature_valid(body, header, secret):
-        return _refuse("facebook", 403, "signature does not match the body")
+        return unauthenticated("facebook", 403, "signature does not match the body", request)
     try:
         payload = _parse(body)
         if not isinstance(payload, dict) or payload.get("object") not in ("page", "instagram"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,9 @@ from core.roles import LEADS, Role, has_role, roles_of
 from triage.models import Band, Mention, Topic
 from triage.reports.figures import AgentFigures, CrisisFigures
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What makes Excel, LibreOffice or Sheets run a cell (OWASP's list, DDE's | and %, and
+# their fullwidth forms, which some spreadsheets fold to ASCII).
+FORMULA_START = frozenset("=+-@|%\uff1d\uff0b\uff0d\uff20\uff5c\uff05")
 TOP_HEADER = (
     "id",
     "platform",
@@ -44,16 +47,27 @@ def visible_agents(fig: CrisisFigures, user: Any) -> list[AgentFigures] | None:
     return None
 
 
+def _first_visible(value: str) -> str:
+    """The first character a spreadsheet would parse: past whitespace, control and format
+    characters (a tab, a newline, a bidi mark or a zero-width space before "=" still runs)."""
+    for ch in value:
+        if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf"):
+            return ch
+    return ""
+
+
 def safe_cell(value: Any) -> Any:
-    """A spreadsheet must not run a mention's text as a formula: prefix those cells with '."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """A spreadsheet must not run a mention's text as a formula: prefix those cells with '.
+    Numbers we computed stay numbers; every string is checked, header included."""
+    if isinstance(value, str) and (_first_visible(value) in FORMULA_START or value[:1] in ("\t", "\r")):
         return "'" + value
     return value
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Every cell quoted, every string cell neutralised (safe_cell)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
         writer.writerow([safe_cell(c) for c in row])

@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -332,6 +332,9 @@ MAX_PERIOD = timedelta(days=366)
 DEFAULT_PERIOD = timedelta(days=7)
 
 
+EARLIEST_REPORT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def _bound(raw: str, name: str, *, end: bool) -> datetime:
     try:  # parse_datetime takes a bare date as midnight: look for a date first
         day = parse_date(raw)
@@ -340,11 +343,21 @@ def _bound(raw: str, name: str, *, end: bool) -> datetime:
         at = day = None
     if at is None and day is None:
         raise PeriodError(f"{name} must be a date (2026-11-23) or a date and time in ISO 8601, not {raw!r}")
-    if at is None:
-        at = timezone.make_aware(datetime.combine(day, datetime.min.time()))
-        if end:  # a date as "to" means the whole of that day
-            at += timedelta(days=1)
-    return at if timezone.is_aware(at) else timezone.make_aware(at)
+    latest = timezone.now() + timedelta(days=366)
+    try:
+        if at is None:
+            at = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+            if end:  # a date as "to" means the whole of that day
+                at += timedelta(days=1)
+        # UTC: PostgreSQL refuses offsets past 15:59 that Python accepts
+        at = (at if timezone.is_aware(at) else timezone.make_aware(at)).astimezone(UTC)
+    except (OverflowError, ValueError):
+        at = None
+    if at is None or not EARLIEST_REPORT <= at <= latest:
+        raise PeriodError(
+            f"{name} must be between {EARLIEST_REPORT.date().isoformat()} and {latest.date().isoformat()}"
+        )
+    return at
 
 
 def parse_period(
