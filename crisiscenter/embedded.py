@@ -160,6 +160,9 @@ def run(command: list[str]) -> int:
         # the one `make run` keeps under var/, so every README recipe runs from a fresh clone. Servers
         # (docker compose, systemd) never go through here and still refuse to start without one.
         env["SECRET_KEY"] = os.environ.get("SECRET_KEY") or persistent_secret(var_dir() / "secret_key", 48)
+        if not (os.environ.get("EMAIL_HOST") or os.environ.get("EMAIL_BACKEND")):
+            # A local command's mail (a test subscription, a department notification) is printed.
+            env["EMAIL_BACKEND"] = "django.core.mail.backends.console.EmailBackend"
         child = subprocess.Popen(command, env={**os.environ, **env})
         # The child shares our terminal, so Ctrl-C reaches it directly; we wait for it
         # to finish before stopping the servers it was using.

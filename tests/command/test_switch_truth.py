@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from command import flows
 from command import tasks as command_tasks
+from playbooks.models import OrganisationState
 from social import services as outbound_services
 from social.connectors import registry
 from social.models import AdCampaign, PauseState, PostStatus, ScheduledPost
@@ -84,6 +85,7 @@ def test_outside_the_demo_an_unconfigured_platform_is_not_connected_and_nothing_
 def test_a_post_in_flight_when_the_switch_flips_is_the_last_one_out(platform, lead, scenario):
     """The switch waits for the one post being sent; after it, nothing goes out."""
     platform.delay = 1.0
+    OrganisationState.objects.get_or_create(pk=1)  # as on any install (migration 0010)
     account = PlatformAccountFactory(platform="x", handle="northlinerail")
     due = timezone.now() - timedelta(minutes=1)
     first, second = (
