@@ -215,9 +215,9 @@ def test_broadcast_replies_to_a_cluster_personalised_in_one_call(
         mention_item(
             str(i),
             text=f"When will trains run again to Alder Vale? {i}",
-            author={"handle": f"p{i}", "name": f"Pat{i} X", "followers": 5},
+            author={"handle": f"p{i}", "name": name, "followers": 5},
         )
-        for i in range(4)
+        for i, name in enumerate(["Ana Ruiz", "Ben Okafor", "Chloé Martin", "Dev Patel"])
     ]
     mentions = load(*items, mention_item("other", text="Lovely staff at Kingsbridge today, thank you"))
     cluster = api_for(agent).get(f"/api/v1/mentions/{mentions[0].pk}/similar/").json()["ids"]
