@@ -1,17 +1,15 @@
 """Routing only: each app owns its pages and its /api/v1/ routes (docs/architecture.md)."""
 
 from django.contrib import admin
-from django.http import JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 import command.urls
 import hubpage.urls
 from command.views import overview
+from core import health
 
-
-def healthz(request):
-    return JsonResponse({"ok": True})
+handler500 = "core.errors.server_error"
 
 
 api_v1 = [
@@ -32,5 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("healthz", healthz, name="healthz"),
+    # Answered by core.health.ProbeMiddleware before any other middleware; named here for reverse().
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
