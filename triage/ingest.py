@@ -186,7 +186,7 @@ def accept_batch(items: Any, *, source: str = "api", submitted_by=None) -> Menti
     """Validate the whole batch, store it raw, queue its processing. All or nothing."""
     items = without_nul(items)
     validate_batch(items)
-    from .tasks import process_batch_task
+    from .tasks import enqueue_batches
 
     now = timezone.now()
     with transaction.atomic():
@@ -198,7 +198,7 @@ def accept_batch(items: Any, *, source: str = "api", submitted_by=None) -> Menti
             items=items,
             item_count=len(items),
         )
-        transaction.on_commit(lambda: process_batch_task.delay(batch.pk), robust=True)
+        transaction.on_commit(lambda: enqueue_batches([batch.pk]), robust=True)
     return batch
 
 

@@ -2,9 +2,13 @@ import logging
 import random
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import RedisError
 
+from core import locks
 from core.http import OutboundError
 from social.connectors import get_connector
 from social.connectors.reddit import RedditConnector
@@ -17,10 +21,14 @@ from .models import BatchStatus, MentionBatch
 logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError)
+# What a publish raises with Redis unreachable (kombu wraps most, not all, of the client's errors).
+BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
 STALE_AFTER_SECONDS = 60
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5)
+# acks_late with reject_on_worker_lost: a worker killed mid-batch hands the message back, and the
+# batch (still pending, its transaction rolled back) is processed once by the next worker.
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
 def process_batch_task(self, batch_id: int) -> dict | None:
     """Safe to run twice: a batch is processed only while it is still pending."""
     try:
@@ -42,21 +50,55 @@ def process_batch_task(self, batch_id: int) -> dict | None:
     return {"stored": result.stored, "duplicates": result.duplicates}
 
 
-@shared_task
+def enqueue_batches(batch_ids: list[int]) -> int:
+    """Queue the processing of accepted batches; returns how many were sent.
+
+    With Redis down the publish fails after the short retry of CELERY_TASK_PUBLISH_RETRY_POLICY:
+    the batches stay stored, marked as not queued (queued_at NULL), and the next sweep sends
+    them, a few seconds after Redis is back. The caller (a 202 already decided) never fails.
+    """
+    sent = 0
+    for index, batch_id in enumerate(batch_ids):
+        try:
+            process_batch_task.delay(batch_id)
+        except BROKER_ERRORS as exc:
+            unsent = batch_ids[index:]
+            MentionBatch.objects.filter(pk__in=unsent, status=BatchStatus.PENDING).update(queued_at=None)
+            logger.warning(
+                "could not queue %s accepted batch(es) %s (%s: %s); the sweep will send them",
+                len(unsent),
+                unsent[:20],
+                type(exc).__name__,
+                exc,
+            )
+            break
+        sent += 1
+    return sent
+
+
+@shared_task(ignore_result=True)
 def requeue_stale_batches() -> int:
-    """Re-queue batches whose task was lost (a worker died, Redis was flushed)."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=STALE_AFTER_SECONDS)
-    stale = list(
-        MentionBatch.objects.filter(status=BatchStatus.PENDING, queued_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )[:500]
-    )
-    MentionBatch.objects.filter(pk__in=stale).update(queued_at=timezone.now())
-    for batch_id in stale:
-        process_batch_task.delay(batch_id)
-    if stale:
-        logger.warning("re-queued %s stale mention batches", len(stale))
-    return len(stale)
+    """Queue accepted batches that are not queued: never sent (Redis was down when they were
+    accepted) or sent over a minute ago and still pending (a worker died, Redis lost the message).
+
+    Beat runs it every few seconds on every node: the row locks (SKIP LOCKED) and the conditional
+    update make each batch go to one sweep only.
+    """
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(seconds=STALE_AFTER_SECONDS)
+    with transaction.atomic():
+        due = list(
+            MentionBatch.objects.filter(status=BatchStatus.PENDING)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
+            .order_by("received_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:500]
+        )
+        MentionBatch.objects.filter(pk__in=due).update(queued_at=now)
+    if due:
+        sent = enqueue_batches(due)
+        logger.warning("queued %s of %s accepted batches that were waiting", sent, len(due))
+    return len(due)
 
 
 @shared_task(bind=True, max_retries=4)
@@ -115,11 +157,15 @@ def poll_reddit() -> int:
     connector = get_connector("reddit")
     if not isinstance(connector, RedditConnector):
         return 0
-    try:
-        result = poll(connector)
-    except OutboundError as exc:  # recorded on the health page; the next run tries again
-        logger.warning("reddit poll failed: %s", exc)
-        return 0
+    with locks.only_one("triage.poll-reddit") as mine:
+        if not mine:
+            logger.info("reddit poll skipped: another node is polling")
+            return 0
+        try:
+            result = poll(connector)
+        except OutboundError as exc:  # recorded on the health page; the next run tries again
+            logger.warning("reddit poll failed: %s", exc)
+            return 0
     logger.info("reddit poll: %s found, %s new or updated", result.found, result.accepted)
     return result.accepted
 
