@@ -162,9 +162,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_keepalive": True,
     "retry_on_timeout": True,
 }
-# With acks_late, a task still running when the broker connection drops is redelivered: stop it
-# rather than finish it twice.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Not CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS: it crashes the worker on
+# reconnection in Celery 5.x (celery#9250); every acks_late task here is safe to run twice.
 # A request that enqueues work must answer promptly with Redis down: two quick tries, then the
 # caller records the work as not queued and the sweep (triage.tasks.requeue_stale_batches) sends it.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
