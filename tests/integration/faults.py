@@ -114,6 +114,12 @@ class EmbeddedPostgres:
             timeout=60,
         )
 
+    def running(self) -> bool:
+        status = subprocess.run(
+            [self.pg_ctl, "-D", str(self.pgdata), "status"], user=self.user, capture_output=True, timeout=30
+        )
+        return status.returncode == 0
+
     def stop(self) -> None:
         for alias in connections:
             connections[alias].close()
