@@ -147,7 +147,13 @@ class Stack:
 
     def __init__(self, folder: Path, **env: str):
         self.folder = folder
-        self.env = {**_test_env(), "DEBUG": "0", "SECRET_KEY": "faults-test", "LOG_LEVEL": "INFO", **env}
+        self.env = {
+            **_test_env(),
+            "DEBUG": "0",
+            "SECRET_KEY": settings.SECRET_KEY,
+            "LOG_LEVEL": "INFO",
+            **env,
+        }
         self.env.pop("PYTEST_VERSION", None)  # production settings in the children
         self.env["CELERY_QUEUE"] = settings.CELERY_TASK_DEFAULT_QUEUE
         self.processes: dict[str, subprocess.Popen] = {}
@@ -170,22 +176,32 @@ class Stack:
     def log(self, name: str) -> str:
         return (self.folder / f"{name}.log").read_text(errors="replace")
 
-    def web(self, name: str, **env: str) -> str:
+    def web(self, name: str, wait: bool = True, **env: str) -> str:
+        """gunicorn (WSGI): the pages and the API."""
         port = free_port()
-        self.start(
-            name,
-            [sys.executable, "-m", "gunicorn", "crisiscenter.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
-            **env,
-        )
-        return self._wait_http(name, port)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "crisiscenter.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+        ]
+        self.start(name, command, **env)
+        return self.wait_http(name, port) if wait else f"http://127.0.0.1:{port}"
 
-    def websocket(self, name: str, **env: str) -> str:
+    def websocket(self, name: str, wait: bool = True, **env: str) -> str:
+        """uvicorn (ASGI): the websockets."""
         port = free_port()
         command = [sys.executable, "-m", "uvicorn", "crisiscenter.asgi:application", "--port", str(port)]
         self.start(name, [*command, "--host", "127.0.0.1", "--no-access-log", "--lifespan", "off"], **env)
-        return self._wait_http(name, port)
+        return self.wait_http(name, port) if wait else f"http://127.0.0.1:{port}"
 
-    def _wait_http(self, name: str, port: int) -> str:
+    def wait_http(self, name: str, port_or_url: int | str) -> str:
+        port = int(str(port_or_url).rsplit(":", 1)[-1])
+
         def up() -> bool:
             if self.processes[name].poll() is not None:
                 raise AssertionError(f"{name} exited:\n{self.log(name)[-3000:]}")
