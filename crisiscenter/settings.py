@@ -232,6 +232,9 @@ SPECTACULAR_SETTINGS = {
 # --- Product settings -------------------------------------------------------
 # A batch larger than this is refused with a 400; integrations split their pushes.
 INGEST_MAX_BATCH = env_int("INGEST_MAX_BATCH", 1000)
+# An accepted batch still pending this long after it was queued is queued again (its task was
+# lost with a killed worker or a Redis restart); one never queued (Redis was down) goes at once.
+BATCH_REQUEUE_AFTER_S = env_int("BATCH_REQUEUE_AFTER_S", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("INGEST_MAX_BYTES", 4 * 1024 * 1024)
 INFLUENCER_FOLLOWERS = env_int("INFLUENCER_FOLLOWERS", 1000)
 QUEUE_SNAPSHOT_SIZE = env_int("QUEUE_SNAPSHOT_SIZE", 200)

@@ -2,6 +2,7 @@ import logging
 import random
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,7 +24,6 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
 # What a publish raises with Redis unreachable (kombu wraps most, not all, of the client's errors).
 BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
-STALE_AFTER_SECONDS = 60
 
 
 # acks_late with reject_on_worker_lost: a worker killed mid-batch hands the message back, and the
@@ -85,7 +85,7 @@ def requeue_stale_batches() -> int:
     update make each batch go to one sweep only.
     """
     now = timezone.now()
-    cutoff = now - timezone.timedelta(seconds=STALE_AFTER_SECONDS)
+    cutoff = now - timezone.timedelta(seconds=settings.BATCH_REQUEUE_AFTER_S)
     with transaction.atomic():
         due = list(
             MentionBatch.objects.filter(status=BatchStatus.PENDING)
