@@ -22,6 +22,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.roles import Role, grant
+from crisiscenter.celery import app
 from playbooks.models import ChecklistItem, Department, Scenario
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
 
@@ -176,7 +177,6 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    from crisiscenter.celery import app
 
     deadline = time.monotonic() + 60
     while not app.control.ping(timeout=0.5, destination=[worker_name()]):
@@ -251,17 +251,20 @@ def _worker_idle_before_flush(request):
     writing (a pause run ticking its checklist item) would deadlock with the flush of the
     test database that follows."""
     yield
-    if "celery_worker_process" not in request.fixturenames:
-        return
-    from crisiscenter.celery import app
+    if "celery_worker_process" in request.fixturenames:
+        worker_idle()
 
+
+def worker_idle(timeout: float = 20) -> bool:
+    """Wait until the test worker has no task running or reserved; False if it stays busy."""
     inspect = app.control.inspect(destination=[worker_name()], timeout=0.5)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         active, reserved = inspect.active() or {}, inspect.reserved() or {}
         if not any(active.values()) and not any(reserved.values()):
-            return
+            return True
         time.sleep(0.1)
+    return False
 
 
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, message: str = "condition"):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from social import state
 from social.connectors import registry
 
 from .platform_server import PlatformServer
@@ -49,6 +48,5 @@ def platform(settings, monkeypatch):
         }.items():
             monkeypatch.setenv(name, value)
         registry.reset()
-        state.clear()
         yield server
     registry.reset()

@@ -3,9 +3,10 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from command import flows
 from playbooks import audit, services
 from playbooks.append_only import AppendOnlyError
-from playbooks.models import AuditEntry, AuditKind
+from playbooks.models import AuditEntry, AuditKind, ChecklistTask
 from playbooks.review import add_action_item, set_action_item_done
 
 from .review_helpers import closed_drill, logged_in
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_audit_entries_cannot_be_changed_or_deleted(scenario, lead):
-    services.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     entry = AuditEntry.objects.filter(kind=AuditKind.ACTIVATED).get()
     entry.description = "Nothing happened"
     with pytest.raises(AppendOnlyError):
@@ -40,9 +41,7 @@ def test_audit_entries_cannot_be_changed_or_deleted(scenario, lead):
 
 
 def test_a_removed_user_leaves_the_trail_intact(scenario, lead, agent):
-    from playbooks.models import ChecklistTask
-
-    services.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     task = ChecklistTask.objects.first()
     services.set_task_done(task_id=task.pk, by=agent, done=True)
     before = AuditEntry.objects.count()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from playbooks import services
+from command import flows
 from triage.models import Mention, Reply, ReplyStatus
 from triage.reports.figures import crisis_figures
 
@@ -30,7 +30,7 @@ def _mention(crisis, n, *, followers=10, arrived, sla_minutes=15):
 
 
 def test_figures_count_answers_reply_times_and_the_sla(scenario, lead):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     start = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
     quick = _mention(crisis, 1, arrived=start, followers=48_000)
     slow = _mention(crisis, 2, arrived=start + timedelta(minutes=5))
@@ -63,7 +63,7 @@ def test_figures_count_answers_reply_times_and_the_sla(scenario, lead):
 
 
 def test_a_crisis_without_mentions_has_empty_figures(scenario, lead):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     figures = crisis_figures(crisis.pk)
     assert figures.total == 0 and figures.answered_share == 0.0
     assert figures.reply_seconds_p50 is None and figures.sla_met_share is None

@@ -8,11 +8,12 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
-from command import drills
-from core.roles import Role, is_first_line_only
+from command import drills, flows
+from core.roles import Role
 from hubpage.services import post_update
 from playbooks import services
 from playbooks.models import Crisis, RosterEntry, TrainingRecord, TrainingState
+from playbooks.selectors import is_first_line_only
 from social.models import AdCampaign, PlatformAccount, PostStatus, ScheduledPost
 from triage.models import Mention, MentionBatch
 
@@ -54,14 +55,14 @@ def test_drill_report_times_each_step(lead, scenario):
 
 
 def test_drill_pauses_nothing_and_its_demo_stream_is_tagged_and_bounded(lead, scenario, outbound):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     assert ScheduledPost.objects.filter(status=PostStatus.HELD).count() == 0
     assert not AdCampaign.objects.filter(paused_for__isnull=False).exists()
     naps = []
     sent, left = drills.play_stream(crisis.pk, 0.05, sleep=naps.append)
     assert sent >= 1 and left == 0.0
     assert set(MentionBatch.objects.values_list("source", flat=True)) == {f"drill:{crisis.pk}"}
-    services.deactivate(by=lead)
+    flows.deactivate(by=lead)
     assert drills.play_stream(crisis.pk, 60, sleep=naps.append) == (0, 0.0)  # ended: stops at once
 
 
@@ -99,7 +100,7 @@ def test_activation_commits_in_under_a_second_with_10000_posts_and_200_campaigns
         AdCampaign(account=account, name=f"c{i}", external_id=str(i)) for i in range(200)
     )
     started = time.perf_counter()
-    result = services.activate(scenario=scenario, by=lead)
+    result = flows.activate(scenario=scenario, by=lead)
     elapsed = time.perf_counter() - started
     assert (result.posts_held, result.campaigns_paused) == (10_000, 200)
     assert elapsed < 1.0, f"activation took {elapsed:.2f}s"

@@ -9,6 +9,7 @@ from social import health
 from social.connectors.registry import reset
 from social.models import Platform
 from tests.connector_helpers import process_pending
+from triage.delivery import send_reply
 from triage.models import Mention, Reply, ReplyStatus
 
 from .conftest import api_for, mention_item
@@ -50,8 +51,6 @@ def test_a_csv_from_a_listening_tool_can_be_imported_as_generic(tmp_path):
 
 
 def test_a_reply_to_a_generic_mention_fails_with_the_reason_instead_of_pretending(agent, integration):
-    from triage.delivery import send_reply
-
     client = api_for(integration)
     client.post("/api/v1/mentions/", [mention_item("f1", platform="generic")], format="json")
     process_pending()

@@ -4,12 +4,13 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from hubpage import selectors, services
+from command import flows
+from hubpage import selectors, services, sync
 from hubpage.models import FaqTopic, HubPage, HubUpdate, ScenarioFaq, ScenarioHubText
-from playbooks import services as playbooks
 from playbooks.models import Phase
 
 from .conftest import api_for
@@ -42,7 +43,7 @@ def hub_scenario(scenario):
 @pytest.fixture
 def live_crisis(lead, hub_scenario, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return playbooks.activate(scenario=hub_scenario, by=lead).crisis
+        return flows.activate(scenario=hub_scenario, by=lead).crisis
 
 
 def post(user, django_capture_on_commit_callbacks, **data):
@@ -226,7 +227,7 @@ def test_aftermath_keeps_the_page_and_past_crises_show_only_when_kept_public(
     live_crisis.phase = Phase.AFTERMATH
     live_crisis.save()
     with django_capture_on_commit_callbacks(execute=True):
-        playbooks.deactivate(by=lead)
+        flows.deactivate(by=lead)
     live_crisis.phase = Phase.AFTERMATH  # as the playbook's aftermath phase leaves it
     live_crisis.save()
     services.publish()
@@ -245,7 +246,7 @@ def test_aftermath_keeps_the_page_and_past_crises_show_only_when_kept_public(
 @pytest.mark.django_db
 def test_drill_page_is_for_staff_only(lead, agent, scenario, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        playbooks.activate(scenario=scenario, by=lead, drill=True)
+        flows.activate(scenario=scenario, by=lead, drill=True)
     public = Client().get("/hub/")
     assert b"No active incident" in public.content
     assert "Aucun incident en cours" in Client().get("/hub/fr/").content.decode()
@@ -272,13 +273,11 @@ def test_banner_follows_the_crisis_and_can_be_framed(live_crisis):
 def test_only_leads_post_updates(agent, lead, scenario):
     assert api_for(agent).post("/api/v1/hub/updates/", {"body": "x"}).status_code == 403
     assert api_for(lead).post("/api/v1/hub/updates/", {"body": "x"}).status_code == 409  # no crisis yet
-    playbooks.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     assert api_for(lead).post("/api/v1/hub/updates/", {"body": " "}).status_code == 400
 
 
 def test_two_publishes_in_one_second_still_change_the_etag(tmp_path):
-    from hubpage import sync
-
     first = sync.Bundle.of({"public/index.html": b"a" * 10})
     assert sync.install(first, tmp_path)
     second = sync.Bundle.of({"public/index.html": b"b" * 10}, not_before=first.mtime + 1)
@@ -326,8 +325,6 @@ def test_two_faq_answers_cannot_share_an_anchor(lead, live_crisis):
 
 @pytest.mark.django_db
 def test_scenario_admin_edits_hub_texts_and_faq_templates(hub_scenario):
-    from django.contrib.auth import get_user_model
-
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
     client = Client()
     client.force_login(admin)

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 
 from bench.hub import Processes, local_nginx_config, start_nginx
+from command import flows
 from hubpage import services
-from playbooks import services as playbooks
 
 from .conftest import free_port
 
@@ -55,7 +55,7 @@ def front(tmp_path):
 
 @pytest.mark.django_db
 def test_nginx_serves_the_published_page_per_language_with_cache_headers(lead, scenario, front):
-    playbooks.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     services.post_update(body="Buses replace trains.", by=lead)
     services.post_update(body="Des bus remplacent les trains.", by=lead, lang="fr")
     services.publish()

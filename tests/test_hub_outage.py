@@ -10,8 +10,8 @@ import urllib.request
 import pytest
 from django.conf import settings
 
+from command import flows
 from hubpage import services
-from playbooks import services as playbooks
 
 from .conftest import ROOT, free_port
 
@@ -63,7 +63,7 @@ def app_without_database(tmp_path):
 
 @pytest.mark.django_db
 def test_last_published_page_is_served_with_postgresql_and_redis_down(lead, scenario, app_without_database):
-    playbooks.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     services.post_update(body="Buses replace trains between A and B.", by=lead)
     services.publish()
     base = app_without_database

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from command import flows
 from hubpage import services as hub
-from playbooks import services as playbooks
 from triage import tasks
 from triage.models import Alert, AlertKind
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def crisis(lead, scenario, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return playbooks.activate(scenario=scenario, by=lead).crisis
+        return flows.activate(scenario=scenario, by=lead).crisis
 
 
 def promise(crisis, minutes: int):

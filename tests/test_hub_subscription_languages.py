@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from command import flows
 from hubpage import labels, services, subscriptions, tasks
 from hubpage.models import HubContent, ScenarioHubText, Subscriber
-from playbooks import services as playbooks
 
 
 def subscribe(email="claire@example.org", lang="fr", ip="203.0.113.7"):
@@ -82,7 +82,7 @@ def test_a_french_subscriber_gets_the_whole_flow_in_french(lead, french_scenario
     assert claire.active
 
     kate = subscriber("kate@example.org", "en")
-    playbooks.activate(scenario=french_scenario, by=lead)
+    flows.activate(scenario=french_scenario, by=lead)
     french = post_update(lead, "Des bus **toutes les 10 minutes**.", "fr")
     mails = mailed(french, mailoutbox)
     assert set(mails) == {claire.email}  # a French update goes to French subscribers only
@@ -123,7 +123,7 @@ def test_the_english_flow_is_unchanged(lead, scenario, mailoutbox):
     )
     assert "Confirm my subscription" in text(Client().get(link(mailoutbox[0], "subscribe/confirm")))
     subscriptions.confirm(subscriptions.confirm_token(kate))
-    playbooks.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     mail = mailed(post_update(lead, "Buses every 10 minutes.", "en"), mailoutbox)[kate.email]
     assert mail.subject == f"Northline Rail: {scenario_title(scenario)}"
     assert "Read all updates" in mail.body and "Unsubscribe (one click)" in mail.body
@@ -144,7 +144,7 @@ def test_an_update_only_in_the_default_language_reaches_pages_that_show_it(
         subscriber(f"{n}@example.org", n_lang)
         for n, n_lang in [("kate", "en"), ("claire", "fr"), ("hans", "de")]
     )
-    playbooks.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     first = post_update(lead, "Trains are stopped.", "en")
     mails = mailed(first, mailoutbox)
     # German is not published (HUB_LANGUAGES is en, fr): Hans reads the default language's page.
@@ -198,7 +198,7 @@ def test_what_the_lead_and_visitors_type_is_escaped(lead, french_scenario, mailo
     assert "<script>" not in confirm_page.content.decode()
     assert 'Adresse : "<script>alert(3)</script>"@example.org' in text(confirm_page)
     claire = subscriber("claire@example.org", "fr")
-    playbooks.activate(scenario=french_scenario, by=lead)
+    flows.activate(scenario=french_scenario, by=lead)
     update = post_update(lead, "Bus <script>alert(2)</script> **ok**", "fr")
     assert HubContent.objects.filter(lang="fr").update(title="Panne <script>alert(1)</script>") == 1
     body = mailed(update, mailoutbox)[claire.email].alternatives[0][0]

@@ -5,10 +5,11 @@ import re
 import pytest
 from django.core import signing
 from django.test import Client
+from django.utils import timezone
 
-from hubpage import subscriptions, tasks
+from command import flows
+from hubpage import services, subscriptions, tasks
 from hubpage.models import HubUpdate, Subscriber
-from playbooks import services as playbooks
 
 
 def confirm_link(mail) -> str:
@@ -107,8 +108,6 @@ def test_tampered_or_expired_links_are_refused():
 
 @pytest.fixture
 def confirmed(db):
-    from django.utils import timezone
-
     now = timezone.now()
     return [
         Subscriber.objects.create(email=f"s{i}@example.org", lang=lang, created_at=now, confirmed_at=now)
@@ -121,8 +120,7 @@ def test_each_update_is_mailed_in_batches_with_one_click_unsubscribe(
     lead, scenario, confirmed, mailoutbox, settings, django_capture_on_commit_callbacks
 ):
     settings.HUB_NOTIFY_BATCH = 2
-    playbooks.activate(scenario=scenario, by=lead)
-    from hubpage import services
+    flows.activate(scenario=scenario, by=lead)
 
     with django_capture_on_commit_callbacks() as queued:
         update = services.post_update(body="Buses run **every 10 minutes**.", by=lead)
@@ -153,9 +151,7 @@ def test_each_update_is_mailed_in_batches_with_one_click_unsubscribe(
 
 @pytest.mark.django_db
 def test_a_drill_mails_nobody(lead, scenario, confirmed, mailoutbox, django_capture_on_commit_callbacks):
-    from hubpage import services
-
-    playbooks.activate(scenario=scenario, by=lead, drill=True)
+    flows.activate(scenario=scenario, by=lead, drill=True)
     with django_capture_on_commit_callbacks() as queued:
         update = services.post_update(body="Drill update", by=lead)
     assert len(queued) == 1  # only the publish

@@ -2,8 +2,9 @@ import json
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
-from triage import ingest
+from triage import ingest, tasks
 from triage.models import BatchStatus, Mention, MentionBatch, WatchedAuthor
 
 from .conftest import api_for, mention_item
@@ -155,12 +156,8 @@ def test_mentions_list_filters_and_ranks(agent, integration):
 
 
 def test_lost_batches_are_requeued(integration, monkeypatch):
-    from django.utils import timezone
-
-    from triage import tasks
-
     queued = []
-    monkeypatch.setattr(tasks.process_batch_task, "delay", queued.append)
+    monkeypatch.setattr(ingest.process_batch_task, "delay", queued.append)
     lost = ingest.accept_batch([mention_item("1")])
     fresh = ingest.accept_batch([mention_item("2")])
     MentionBatch.objects.filter(pk=lost.pk).update(queued_at=timezone.now() - timezone.timedelta(minutes=5))

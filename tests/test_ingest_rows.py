@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import transaction
 
 from tests.conftest import mention_item
-from triage.ingest import build_mention, build_row, column_defaults, normalise
+from triage.ingest import build_mention, build_row, column_defaults, insert_new_mentions, normalise
 from triage.models import Mention
 from triage.scoring import ScoringRules
 from triage.selectors import mention_payload
@@ -31,10 +32,6 @@ def test_a_worker_row_has_every_column_of_the_model_with_the_same_values():
 
 @pytest.mark.django_db
 def test_rows_are_stored_once_and_numbered(db):
-    from django.db import transaction
-
-    from triage.ingest import insert_new_mentions
-
     item, _ = normalise(mention_item("77"))
     defaults = column_defaults()
     with transaction.atomic():

@@ -1,8 +1,12 @@
 """Phases, aftermath, closing, the resume review list and automated checklist items."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from command import flows
 from playbooks import services
 from playbooks.models import (
     AuditEntry,
@@ -29,7 +33,7 @@ def logged_in(user) -> Client:
 
 
 def test_phases_move_in_order_with_who_and_when(lead, scenario):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     services.advance_phase(crisis_id=crisis.pk, to=Phase.AFTERMATH, by=lead)
     services.advance_phase(crisis_id=crisis.pk, to=Phase.CLOSED, by=lead)
     services.advance_phase(crisis_id=crisis.pk, to=Phase.REVIEWED, by=lead)
@@ -50,7 +54,7 @@ def test_phases_move_in_order_with_who_and_when(lead, scenario):
     ("path", "to"), [([], Phase.REVIEWED), ([Phase.CLOSED], Phase.AFTERMATH), ([Phase.CLOSED], Phase.ACTIVE)]
 )
 def test_phases_cannot_skip_or_go_back(lead, scenario, path, to):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     for step in path:
         services.advance_phase(crisis_id=crisis.pk, to=step, by=lead)
     with pytest.raises(services.PhaseError, match="cannot move to"):
@@ -58,7 +62,7 @@ def test_phases_cannot_skip_or_go_back(lead, scenario, path, to):
 
 
 def test_aftermath_keeps_the_crisis_on_and_the_state_bar_says_so(lead, agent, scenario, outbound):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     services.advance_phase(crisis_id=crisis.pk, to=Phase.AFTERMATH, by=lead)
     assert active_crisis() == crisis
     page = logged_in(agent).get("/triage/").content.decode()
@@ -70,7 +74,7 @@ def test_aftermath_keeps_the_crisis_on_and_the_state_bar_says_so(lead, agent, sc
 
 
 def test_ending_a_crisis_deletes_nothing(lead, scenario, outbound):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     services.set_task_done(task_id=crisis.tasks.first().pk, by=lead, done=True)
     before = {
         "tasks": crisis.tasks.count(),
@@ -79,7 +83,7 @@ def test_ending_a_crisis_deletes_nothing(lead, scenario, outbound):
         "campaigns": AdCampaign.objects.filter(paused_for=crisis).count(),
     }
     services.advance_phase(crisis_id=crisis.pk, to=Phase.AFTERMATH, by=lead)
-    assert services.deactivate(by=lead) == crisis
+    assert flows.deactivate(by=lead) == crisis
     services.advance_phase(crisis_id=crisis.pk, to=Phase.REVIEWED, by=lead)
     assert Crisis.objects.filter(pk=crisis.pk).exists()
     assert crisis.tasks.count() == before["tasks"]
@@ -93,7 +97,7 @@ def test_ending_a_crisis_deletes_nothing(lead, scenario, outbound):
 
 
 def test_lead_resumes_some_discards_some_from_the_review_list(lead, scenario, outbound):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     client = logged_in(lead)
     posts, campaigns = outbound["posts"], outbound["campaigns"]
     url = f"/playbooks/crises/{crisis.pk}/outbound/resume/"
@@ -118,7 +122,7 @@ def test_lead_resumes_some_discards_some_from_the_review_list(lead, scenario, ou
 
 
 def test_agents_cannot_change_phase_or_resume(agent, lead, scenario, outbound):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     client = logged_in(agent)
     assert client.post(f"/playbooks/crises/{crisis.pk}/phase/", {"to": "aftermath"}).status_code == 403
     assert (
@@ -132,7 +136,7 @@ def test_agents_cannot_change_phase_or_resume(agent, lead, scenario, outbound):
 
 
 def test_phase_api_moves_on_and_refuses_a_skip(lead, scenario):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     api = api_for(lead)
     response = api.post(f"/api/v1/crises/{crisis.pk}/phase/", {"to": "aftermath"}, format="json")
     assert (
@@ -156,7 +160,7 @@ def test_automated_items_tick_themselves_once(lead, scenario):
         department=dept,
         action=AutomatedAction.NOTIFY_DEPARTMENTS,
     )
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     assert services.complete_automated(crisis_id=crisis.pk, action="notify_departments") == 1
     assert services.complete_automated(crisis_id=crisis.pk, action="notify_departments") == 0
     task = crisis.tasks.get(title="Notify departments")
@@ -170,7 +174,7 @@ def test_checklist_tab_groups_by_department_with_owner_and_due(lead, agent, scen
     ChecklistItem.objects.filter(title="Review statement").update(owner_role="Duty lawyer")
     for order, name in enumerate(["Legal", "Social care", "Comms"]):
         Department.objects.filter(name=name).update(order=order)
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     page = logged_in(agent).get(f"/playbooks/crises/{crisis.pk}/").content.decode()
     assert page.index("Legal <") < page.index("Review statement") < page.index("Social care <")
     assert page.index("Social care <") < page.index("Hold posts") < page.index("Comms <")
@@ -187,7 +191,7 @@ def test_printable_checklist_for_a_scenario(agent, outsider, scenario):
 
 
 def test_outbound_tab_shows_the_platforms_reason_and_retries_only_failures(lead, scenario, outbound):
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     failed, ok = outbound["campaigns"][0], outbound["campaigns"][1]
     reason = "HTTP 400: (#2635) You are calling a deprecated version of the Ads API. (code 2635)"
     AdCampaign.objects.filter(pk=failed.pk).update(pause_state="failed", pause_error=reason)
@@ -201,11 +205,7 @@ def test_outbound_tab_shows_the_platforms_reason_and_retries_only_failures(lead,
 
 
 def test_overdue_items_are_marked_on_the_checklist(lead, agent, scenario):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     late = crisis.tasks.get(title="Hold posts")
     crisis.tasks.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(minutes=1))
     page = logged_in(agent).get("/playbooks/").content.decode()

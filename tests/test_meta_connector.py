@@ -8,8 +8,8 @@ import pytest
 from social.connectors import OutboundError, get_connector
 from social.connectors import meta as meta_api
 from social.models import ConnectorHealth
-from triage.ingest import validate_batch
-from triage.models import MentionBatch
+from triage.ingest import process_batch, validate_batch
+from triage.models import Mention, MentionBatch, MentionStatus
 
 from .platform_server import Answer
 from .platforms import META_SECRET, META_VERIFY, fixture, fixture_bytes
@@ -213,9 +213,6 @@ def test_a_success_false_is_not_taken_for_paused(platform):
 
 @pytest.mark.django_db
 def test_a_removed_comment_leaves_the_queue_as_dismissed(client, platform):
-    from triage.ingest import process_batch
-    from triage.models import Mention, MentionStatus
-
     body = fresh("meta/fb_page_feed_comment_add_captured.json")
     post_webhook(client, body, sign(body))
     process_batch(MentionBatch.objects.get().pk)

@@ -3,7 +3,8 @@
 import pytest
 from django.core import mail
 
-from playbooks import notify, services
+from command import flows
+from playbooks import notify
 from playbooks.models import (
     AuditEntry,
     AutomatedAction,
@@ -37,7 +38,7 @@ def contacts(scenario):
 
 def test_every_department_contact_gets_an_email_and_the_item_ticks(settings, lead, scenario, contacts):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     counts = notify.notify_departments(crisis.pk)
     assert counts == {"pending": 0, "sent": 2, "failed": 0}
     assert sorted(m.to[0] for m in mail.outbox) == ["legal.duty@example.org", "priya@example.org"]
@@ -53,7 +54,7 @@ def test_every_department_contact_gets_an_email_and_the_item_ticks(settings, lea
 
 def test_drills_notify_with_drill_in_the_subject(settings, lead, scenario, contacts):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     notify.notify_departments(crisis.pk)
     assert all(m.subject.startswith("[DRILL] ") for m in mail.outbox)
     assert all("This is a DRILL" in m.body for m in mail.outbox)
@@ -65,7 +66,7 @@ def test_chat_webhook_is_posted_and_retried_after_a_503(settings, lead, scenario
         Department.objects.filter(pk=contacts["legal"].pk).update(
             chat_webhook_url=f"{hook.url}/services/T1/B2/x"
         )
-        crisis = services.activate(scenario=scenario, by=lead).crisis
+        crisis = flows.activate(scenario=scenario, by=lead).crisis
         notify.notify_departments(crisis.pk)
     chat = NotificationDelivery.objects.get(crisis=crisis, channel="chat")
     assert (chat.state, chat.attempts, chat.target) == (DeliveryState.SENT, 2, "127.0.0.1")
@@ -77,7 +78,7 @@ def test_a_failing_webhook_is_recorded_with_its_reason_and_can_be_resent(setting
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with WebhookServer([(410, "channel_is_archived", {})]) as hook:
         Department.objects.filter(pk=contacts["legal"].pk).update(chat_webhook_url=f"{hook.url}/hook")
-        crisis = services.activate(scenario=scenario, by=lead).crisis
+        crisis = flows.activate(scenario=scenario, by=lead).crisis
         counts = notify.notify_departments(crisis.pk)
         chat = NotificationDelivery.objects.get(crisis=crisis, channel="chat")
         assert counts["failed"] == 1 and counts["sent"] == 2
@@ -94,7 +95,7 @@ def test_a_failing_webhook_is_recorded_with_its_reason_and_can_be_resent(setting
 
 def test_departments_tab_shows_delivery_state(settings, client, lead, scenario, contacts):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     notify.notify_departments(crisis.pk)
     client.force_login(lead)
     page = client.get(f"/playbooks/crises/{crisis.pk}/departments/").content.decode()

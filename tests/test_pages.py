@@ -1,7 +1,15 @@
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from command.flows import activate
+from command.flows import move_phase as advance_phase
+from hubpage.services import set_page_options
 from playbooks.models import Crisis
+from playbooks.templatetags.crisis_tags import minutes_short
+from triage.models import Alert, AlertKind, ReplyTemplate
 
 STAFF_PAGES = ["/", "/triage/", "/playbooks/"]
 
@@ -94,8 +102,6 @@ def test_schema_describes_the_api(client):
 
 @pytest.mark.django_db
 def test_volunteers_are_offered_first_line_templates_only(client, volunteer, agent):
-    from triage.models import ReplyTemplate
-
     ReplyTemplate.objects.create(name="Apology", body="Sorry {name}", tier="first_line")
     ReplyTemplate.objects.create(name="Refund steps", body="Refund: {faq:refunds}", tier="expert")
     client.force_login(volunteer)
@@ -107,19 +113,11 @@ def test_volunteers_are_offered_first_line_templates_only(client, volunteer, age
 
 
 def _activate(lead, scenario) -> Crisis:
-    from playbooks.services import activate
-
     return activate(scenario=scenario, by=lead).crisis
 
 
 @pytest.mark.django_db
 def test_overview_says_when_the_next_hub_update_is_due(lead, scenario):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from hubpage.services import set_page_options
-
     crisis = _activate(lead, scenario)
     client = logged_in(lead)
     assert "No next update time promised yet" in client.get("/").content.decode()
@@ -144,8 +142,6 @@ def test_only_leads_get_the_post_update_button_on_the_overview(lead, agent, scen
 
 @pytest.mark.django_db
 def test_every_crisis_page_draws_the_same_tab_bar_with_its_tab_current(lead, scenario):
-    from playbooks.services import advance_phase
-
     crisis = _activate(lead, scenario)
     client = logged_in(lead)
     base = f"/playbooks/crises/{crisis.pk}"
@@ -169,17 +165,11 @@ def test_every_crisis_page_draws_the_same_tab_bar_with_its_tab_current(lead, sce
 
 
 def test_waits_read_in_minutes_hours_and_days():
-    from playbooks.templatetags.crisis_tags import minutes_short
-
     assert [minutes_short(m) for m in (0, 18, 192, 12607)] == ["0m", "18m", "3h 12m", "8d 18h"]
 
 
 @pytest.mark.django_db
 def test_a_spike_alert_comes_first_on_the_overview_with_the_switch_for_the_lead(lead, agent):
-    from django.utils import timezone
-
-    from triage.models import Alert, AlertKind
-
     Alert.objects.create(
         kind=AlertKind.SPIKE, created_at=timezone.now(), message="Mentions up 6x in 5 minutes, 70% negative"
     )

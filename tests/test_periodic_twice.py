@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from triage import tasks
+from triage import ingest, tasks
 from triage.models import Alert, AlertKind, BatchStatus, Mention, MentionBatch
 
 from .conftest import mention_item
@@ -69,7 +69,7 @@ def test_two_sweeps_queue_each_waiting_batch_once(monkeypatch):
         MentionBatch.objects.create(received_at=timezone.now(), items=[mention_item(str(i))], item_count=1)
         for i in range(30)
     ]  # accepted while Redis was down: never queued (queued_at NULL)
-    monkeypatch.setattr(tasks.process_batch_task, "delay", delay)
+    monkeypatch.setattr(ingest.process_batch_task, "delay", delay)
     at_once(tasks.requeue_stale_batches)
     assert sorted(sent) == sorted(b.pk for b in waiting)
     assert not MentionBatch.objects.filter(status=BatchStatus.PENDING, queued_at__isnull=True).exists()

@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from command import flows
+from command import tasks as command_tasks
 from playbooks import services as playbooks
 from playbooks.models import AuditEntry, Crisis
 from playbooks.selectors import crisis_mode_on
@@ -38,7 +40,7 @@ def test_a_platform_answering_429_then_200_ends_paused(platform, lead, scenario)
     platform.script(
         "POST", "/v25.0/23840", Answer(429, {"error": {"message": "slow down"}}, {"Retry-After": "1"})
     )
-    crisis = playbooks.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     assert services.pause_campaigns_on_platforms(crisis_id=crisis.pk) == {"paused": 1, "failed": 0}
     campaign.refresh_from_db()
     assert campaign.pause_state == PauseState.PAUSED and campaign.pause_confirmed_at
@@ -52,8 +54,8 @@ def test_a_failing_platform_leaves_crisis_mode_on_with_the_failure_shown(platfor
     expired = Answer(400, fixture("meta/graph_error_oauthexception_190_doc.json"))
     platform.script("POST", "/v25.0/23840", expired)
     platform.script("POST", "/v25.0/23841", *[Answer(503, {"error": {"message": "down"}})] * 4)
-    crisis = playbooks.activate(scenario=scenario, by=lead).crisis
-    assert services.pause_campaigns_on_platforms(crisis_id=crisis.pk) == {"paused": 0, "failed": 2}
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
+    assert command_tasks.pause_on_platforms(crisis.pk) == {"paused": 0, "failed": 2}
     assert crisis_mode_on()
     failed = dict(AdCampaign.objects.values_list("external_id", "pause_error"))
     assert "Message describing the error (code 190)" in failed["23840"]
@@ -74,11 +76,11 @@ def test_retry_failed_retries_only_the_failures(platform, lead, scenario, django
     platform.script(
         "POST", "/v25.0/23841", Answer(400, fixture("meta/graph_error_oauthexception_190_doc.json"))
     )
-    crisis = playbooks.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     services.pause_campaigns_on_platforms(crisis_id=crisis.pk)
     assert len(pause_calls(platform)) == 3
     with django_capture_on_commit_callbacks() as queued:
-        assert services.retry_failed_pauses(crisis_id=crisis.pk) == 1
+        assert flows.retry_failed_pauses(crisis_id=crisis.pk) == 1
     assert len(queued) == 1
     assert services.pause_campaigns_on_platforms(crisis_id=crisis.pk) == {"paused": 1, "failed": 0}
     assert [c.path for c in pause_calls(platform)][3:] == ["/v25.0/23841"]
@@ -89,7 +91,7 @@ def test_retry_failed_retries_only_the_failures(platform, lead, scenario, django
 def test_a_drill_never_calls_a_platform(platform, lead, scenario, django_capture_on_commit_callbacks):
     meta_campaigns(2)
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        crisis = playbooks.activate(scenario=scenario, by=lead, drill=True).crisis
+        crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     assert not any("pause" in getattr(c, "__qualname__", "") for c in queued)
     AdCampaign.objects.update(paused_for=crisis, pause_state=PauseState.PENDING)  # even if marked
     assert services.pause_campaigns_on_platforms(crisis_id=crisis.pk) == {"paused": 0, "failed": 0}
@@ -100,13 +102,13 @@ def test_a_drill_never_calls_a_platform(platform, lead, scenario, django_capture
 def test_two_leads_activating_at_once_pause_each_item_once(platform, lead, scenario, monkeypatch):
     meta_campaigns(12)
     queued = []  # the pause task is run here, not by a worker another test may have started
-    monkeypatch.setattr(services, "queue_platform_pauses", queued.append)
+    monkeypatch.setattr(flows, "queue_platform_pauses", queued.append)
     second_lead = type(lead).objects.create_user("lars_lead")
     barrier, crises = threading.Barrier(2), []
 
     def press(user):
         barrier.wait()
-        crises.append(playbooks.activate(scenario=scenario, by=user).crisis.pk)
+        crises.append(flows.activate(scenario=scenario, by=user).crisis.pk)
         connection.close()
 
     threads = [threading.Thread(target=press, args=(u,)) for u in (lead, second_lead)]
@@ -132,7 +134,7 @@ def test_two_leads_activating_at_once_pause_each_item_once(platform, lead, scena
 def test_pauses_run_concurrently_not_one_by_one(platform, lead, scenario):
     platform.delay = 0.25
     meta_campaigns(40)
-    crisis = playbooks.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     started = time.monotonic()
     assert services.pause_campaigns_on_platforms(crisis_id=crisis.pk)["paused"] == 40
     assert time.monotonic() - started < 5.0  # one by one: 10 s; concurrently about 0.5 s
@@ -151,7 +153,7 @@ def test_native_scheduled_posts_are_paused_through_their_connector(platform, lea
     on_masto = ScheduledPost.objects.create(
         account=masto, text="Fares", scheduled_for=soon, native=True, external_id="103"
     )
-    crisis = playbooks.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     assert services.pause_campaigns_on_platforms(crisis_id=crisis.pk) == {"paused": 1, "failed": 1}
     ours.refresh_from_db(), on_x.refresh_from_db(), on_masto.refresh_from_db()
     assert ours.status == PostStatus.HELD and ours.pause_state == PauseState.NONE
@@ -168,13 +170,13 @@ def test_resuming_calls_resume_on_the_platform_for_what_was_paused_there(
     platform.script(
         "POST", "/v25.0/23842", Answer(400, fixture("meta/graph_error_oauthexception_190_doc.json"))
     )
-    crisis = playbooks.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     services.pause_campaigns_on_platforms(crisis_id=crisis.pk)
-    playbooks.deactivate(by=lead)
+    flows.deactivate(by=lead)
     with django_capture_on_commit_callbacks() as queued:
-        resumed = services.resume_outbound(crisis_id=crisis.pk)
+        resumed = flows.resume_outbound(crisis=crisis, by=lead)
     assert resumed.campaigns == 3 and len(queued) == 1
-    assert services.resume_on_platforms(crisis_id=crisis.pk) == {"resumed": 2, "failed": 0}
+    assert command_tasks.resume_on_platforms(crisis.pk) == {"resumed": 2, "failed": 0}
     assert sorted(c.path for c in pause_calls(platform, "ACTIVE")) == ["/v25.0/23840", "/v25.0/23841"]
     states = dict(AdCampaign.objects.values_list("external_id", "pause_state"))
     assert states == {"23840": PauseState.RESUMED, "23841": PauseState.RESUMED, "23842": PauseState.NONE}
@@ -188,6 +190,6 @@ def test_checklist_hears_when_no_pause_is_left_pending(platform, lead, scenario,
     meta_campaigns(2)
     ticked = []
     monkeypatch.setattr(playbooks, "complete_automated", lambda **kw: ticked.append(kw), raising=False)
-    crisis = playbooks.activate(scenario=scenario, by=lead).crisis
-    services.pause_campaigns_on_platforms(crisis_id=crisis.pk)
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
+    command_tasks.pause_on_platforms(crisis.pk)
     assert ticked == [{"crisis_id": crisis.pk, "action": "pause_ads"}]

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from triage import ingest, services
+from triage.delivery import send_reply
 from triage.models import BatchStatus, Mention, MentionBatch, MentionStatus, Reply
 
 from .conftest import api_for, mention_item, wait_for
@@ -94,8 +95,6 @@ def test_next_gives_the_top_mention_and_volunteers_only_first_line(agent, volunt
 
 @pytest.mark.django_db
 def test_reply_release_and_resolve(agent):
-    from triage.delivery import send_reply
-
     first, second = load(mention_item("1"), mention_item("2"))
     client = api_for(agent)
     assert (

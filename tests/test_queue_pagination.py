@@ -6,12 +6,11 @@ import pytest
 
 from tests.conftest import api_for
 from tests.test_reports import T0, _mention
+from triage.api.mentions import QueuePagination
 
 
 @pytest.mark.django_db
 def test_mention_list_counts_exactly_up_to_the_cap_and_says_when_it_stopped(agent, monkeypatch):
-    from triage.api.mentions import QueuePagination
-
     monkeypatch.setattr(QueuePagination, "COUNT_CAP", 3)
     for n in range(8):
         _mention(n, T0 + timedelta(minutes=n), tier="first_line")

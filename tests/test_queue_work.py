@@ -1,11 +1,19 @@
 """Working the queue as a team: tiers, idle claims, SLA breaches, spikes, tags, notes, bulk, replies."""
 
+import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 from django.utils import timezone
 
-from triage import alerts, replies, services, tasks
+from command import flows
+from core import events
+from triage import alerts, presence, replies, services, tasks
+from triage.consumers import TriageConsumer
 from triage.models import Alert, AlertKind, Mention, MentionStatus, QueueSettings, Reply, ReplyTemplate
 
 from .conftest import api_for, mention_item
@@ -243,11 +251,9 @@ def test_capacity_panel_figures_come_with_the_queue_stats(agent):
 
 
 def test_quotes_and_the_active_scenarios_keywords_are_scored_at_ingest(agent, lead, scenario):
-    from playbooks import services as playbooks_services
-
     scenario.topic_keywords = {"compensation": ["goodwill voucher"]}
     scenario.save()
-    playbooks_services.activate(scenario=scenario, by=lead, drill=True)
+    flows.activate(scenario=scenario, by=lead, drill=True)
     (mention,) = load(mention_item("q", text="Where is my goodwill voucher?", quotes=12))
     reasons = [item["reason"] for item in mention.breakdown]
     assert mention.quotes == 12 and "12 quotes" in reasons
@@ -257,10 +263,6 @@ def test_quotes_and_the_active_scenarios_keywords_are_scored_at_ingest(agent, le
 
 
 def test_an_agent_whose_socket_died_without_closing_drops_out_of_presence():
-    import time
-
-    from triage import presence
-
     client = presence._client()
     client.delete(presence.KEY)
     presence.seen("ade", "chan-1")
@@ -278,15 +280,6 @@ def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monke
     """The browser closes the queue as its own "joined" event is being forwarded to it. The
     server refuses that send with an OSError (uvicorn: ClientDisconnected), websocket.disconnect
     already queued; the consumer must still sign the agent off and tell the other pages."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    from asgiref.sync import sync_to_async
-    from django.db import connections
-
-    from core import events
-    from triage import presence
-    from triage.consumers import TriageConsumer
 
     presence._client().delete(presence.KEY)
     told = []
@@ -323,14 +316,6 @@ def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monke
 def test_a_queue_consumer_that_fails_still_signs_off(agent, monkeypatch):
     """Any error inside the consumer ends it (the server closes with 1011), but the agent is
     signed off first: the other pages must not show them online for the next 90 s."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    from asgiref.sync import sync_to_async
-    from django.db import connections
-
-    from triage import presence
-    from triage.consumers import TriageConsumer
 
     presence._client().delete(presence.KEY)
 

@@ -3,9 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from playbooks import services
+from command import flows
 from playbooks.models import ActionItem, AuditEntry, AuditKind, MeetingKind, Phase
 from playbooks.review import (
     MeetingNotes,
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_review_cannot_be_written_while_the_crisis_is_active(scenario, lead):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     with pytest.raises(ReviewError, match="opens when the crisis is closed"):
         save_meeting(
             crisis_id=crisis.pk, kind=MeetingKind.SOCIAL_TEAM, by=lead, notes=MeetingNotes(worked="x")
@@ -175,7 +176,6 @@ def test_lead_writes_the_review_through_the_page(scenario, lead):
 def test_staff_read_outsiders_are_refused_and_anonymous_users_log_in(
     scenario, lead, agent, volunteer, outsider, path
 ):
-    from django.test import Client
 
     crisis = closed_drill(scenario, lead)
     url = f"/playbooks/crises/{crisis.pk}/{path}"

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
+from command import flows
 from core.roles import Role, grant
-from playbooks import services
 from playbooks.chat import services as rooms
 from playbooks.models import Room, RoomMessage
 from tests.conftest import make_user
@@ -18,7 +18,7 @@ XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
 
 @pytest.fixture
 def crisis(scenario, lead):
-    return services.activate(scenario=scenario, by=lead, drill=True).crisis
+    return flows.activate(scenario=scenario, by=lead, drill=True).crisis
 
 
 def test_messages_are_kept_with_the_crisis_and_shown_escaped(crisis, agent, volunteer):
@@ -76,9 +76,9 @@ def test_the_social_care_room_is_for_the_queue_team(crisis, lead, agent, volunte
 
 
 def test_an_ended_crisis_keeps_its_rooms_read_only(scenario, lead, agent):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     rooms.post_message(crisis_id=crisis.pk, room=Room.TEAM, by=agent, body="Bus routes agreed")
-    services.deactivate(by=lead)
+    flows.deactivate(by=lead)
     with pytest.raises(rooms.RoomError, match="read-only"):
         rooms.post_message(crisis_id=crisis.pk, room=Room.TEAM, by=agent, body="late")
     page = logged_in(agent).get(f"/playbooks/crises/{crisis.pk}/rooms/team/").content.decode()

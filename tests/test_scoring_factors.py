@@ -97,7 +97,7 @@ def test_profile_signals_in_the_bio_read_as_author_kinds(bio, name, kind):
 def test_sla_follows_the_band_from_the_rules():
     rules = ScoringRules()
     score = score_mention(MentionSignals(text="Is anyone hurt? Smoke in coach C", followers=50_000))
-    assert score.band == Band.P1 and rules.sla[Band.P1].total_seconds() == 15 * 60
+    assert score.band == Band.P1 and rules.sla.minutes(Band.P1) == 15
 
 
 # --- capacity ----------------------------------------------------------------------

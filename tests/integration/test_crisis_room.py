@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from websockets.exceptions import InvalidStatus
 
+from command import flows
 from playbooks import services
 from playbooks.models import (
     AutomatedAction,
@@ -86,7 +87,7 @@ def test_activation_notifies_departments_through_the_worker_and_ticks_automated_
 
 
 def test_ticks_reach_everyone_watching_the_checklist(live, lead, agent, scenario):
-    in_a_thread(lambda: services.activate(scenario=scenario, by=lead))
+    in_a_thread(lambda: flows.activate(scenario=scenario, by=lead))
     crisis = Crisis.objects.get()
     task = crisis.tasks.get(title="Review statement")
     with open_socket(live, f"/ws/crisis/{crisis.pk}/", agent) as ws:
@@ -101,7 +102,7 @@ def test_ticks_reach_everyone_watching_the_checklist(live, lead, agent, scenario
 
 @pytest.mark.parametrize("who", [None, "outsider"])
 def test_the_crisis_socket_is_for_staff_only(live, lead, outsider, scenario, who):
-    in_a_thread(lambda: services.activate(scenario=scenario, by=lead))
+    in_a_thread(lambda: flows.activate(scenario=scenario, by=lead))
     crisis = Crisis.objects.get()
     user = outsider if who else None
     with pytest.raises(InvalidStatus) as refused:

@@ -2,15 +2,18 @@
 
 import json
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from command.flows import activate
 from core.events import next_queue_seq
 from core.roles import Role
+from hubpage.services import set_page_options
 from tests.conftest import make_user, mention_item, wait_for
-from triage import tasks
+from triage import presence, tasks
 from triage.models import Alert, Mention, MentionStatus
 
 from .conftest import http_post, open_socket, receive, receive_until
@@ -78,9 +81,6 @@ def test_a_spike_reaches_the_leads_state_socket_and_not_an_agents(live, lead, ag
 
 
 def test_a_missed_hub_update_reaches_the_lead_once_and_not_an_agent(live, lead, agent, scenario):
-    from hubpage.services import set_page_options
-    from playbooks.services import activate
-
     crisis = activate(scenario=scenario, by=lead, drill=True).crisis
     set_page_options(crisis=crisis, next_update_at=timezone.now() - timedelta(minutes=5), keep_public=False)
     with (
@@ -157,12 +157,6 @@ def test_a_burst_reaches_the_page_in_few_frames_with_every_delta_in_order(live, 
 
 
 def test_presence_shows_who_has_the_queue_open(live):
-    import uuid
-
-    from core.roles import Role
-    from tests.conftest import make_user
-    from triage import presence
-
     presence._client().delete(presence.KEY)  # sockets of an earlier run's server linger for 90 s
     # Names no other test uses: a socket another test just closed may still be signing off.
     suffix = uuid.uuid4().hex[:6]
