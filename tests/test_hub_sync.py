@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from command import flows
 from hubpage import services, sync
-from playbooks import services as playbooks
 
 
 def test_a_later_page_replaces_files_the_earlier_one_had(tmp_path):
@@ -30,7 +30,7 @@ def test_an_older_page_never_lands_over_a_newer_one(tmp_path):
 
 @pytest.mark.django_db
 def test_publishing_shares_the_page_and_a_fresh_node_takes_it(lead, scenario, tmp_path, settings):
-    playbooks.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     services.publish()  # what activation does after commit
     shared = sync.fetch_shared()
     assert shared is not None and json.loads(shared.files["public/hub.json"])["mode"] == "crisis"

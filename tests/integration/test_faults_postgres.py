@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from command import flows
 from hubpage import services as hub
-from playbooks import services as playbooks
 from tests.conftest import mention_item
 
 from .faults import EmbeddedPostgres, Stack, fetch, wait_until
@@ -30,7 +30,7 @@ def postgres():
 def test_database_outage_answers_503_and_the_hub_page_keeps_serving(
     postgres, lead, integration, scenario, tmp_path, capsys
 ):
-    playbooks.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     hub.post_update(body="Buses replace trains between A and B.", by=lead)
     client = Client()
     client.force_login(lead)
