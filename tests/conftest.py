@@ -8,23 +8,28 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import OperationalError
 from django.test import TransactionTestCase
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.roles import Role, grant
+from core.roles import Role
 from crisiscenter.celery import app
-from playbooks.models import ChecklistItem, Department, Scenario
-from social.models import AdCampaign, PlatformAccount, ScheduledPost
+from playbooks.models import Scenario
+from tests.factories import (
+    AdCampaignFactory,
+    ChecklistItemFactory,
+    DepartmentFactory,
+    PlatformAccountFactory,
+    ScenarioFactory,
+    ScheduledPostFactory,
+    UserFactory,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # The local platform server (X, Meta) and fixture loaders for the connector tests.
@@ -33,9 +38,7 @@ pytest_plugins = ["tests.platforms"]
 
 # --- personas ----------------------------------------------------------------
 def make_user(username: str, *roles: Role):
-    user = get_user_model().objects.create_user(username=username, password="pw-" + username)
-    grant(user, *roles)
-    return user
+    return UserFactory(username=username, roles=roles)
 
 
 @pytest.fixture
@@ -76,20 +79,16 @@ def api_for(user) -> APIClient:
     return client
 
 
-# --- factories ---------------------------------------------------------------
+# --- fixtures built from tests/factories.py ---------------------------------
 @pytest.fixture
 def scenario(db) -> Scenario:
-    scenario = Scenario.objects.create(
-        name="Rail signal failure",
-        hub_title="Disruption on the main line",
-        hub_summary="A signalling fault has stopped trains. Passengers are safe.",
-    )
+    scenario = ScenarioFactory(name="Rail signal failure")
     for order, (dept, title, due) in enumerate(
         [("Social care", "Hold posts", 5), ("Comms", "Publish hub", 10), ("Legal", "Review statement", 30)]
     ):
-        department, _ = Department.objects.get_or_create(name=dept)
+        department = DepartmentFactory(name=dept)
         scenario.departments.add(department)
-        ChecklistItem.objects.create(
+        ChecklistItemFactory(
             scenario=scenario, department=department, title=title, due_minutes=due, order=order
         )
     return scenario
@@ -97,14 +96,10 @@ def scenario(db) -> Scenario:
 
 @pytest.fixture
 def outbound(db) -> dict:
-    account = PlatformAccount.objects.create(platform="x", handle="northlinerail")
-    soon = timezone.now() + timedelta(hours=1)
-    posts = [
-        ScheduledPost.objects.create(account=account, text=f"post {i}", scheduled_for=soon) for i in range(5)
-    ]
+    account = PlatformAccountFactory(platform="x", handle="northlinerail")
+    posts = [ScheduledPostFactory(account=account, text=f"post {i}") for i in range(5)]
     campaigns = [
-        AdCampaign.objects.create(account=account, name=f"campaign {i}", external_id=f"c{i}")
-        for i in range(3)
+        AdCampaignFactory(account=account, name=f"campaign {i}", external_id=f"c{i}") for i in range(3)
     ]
     return {"account": account, "posts": posts, "campaigns": campaigns}
 

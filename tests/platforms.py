@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from social.connectors import registry
-
-from .platform_server import PlatformServer
+from tests.platform_server import PlatformServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "platforms"
 

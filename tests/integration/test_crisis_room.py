@@ -10,14 +10,13 @@ from command import flows
 from playbooks import services
 from playbooks.models import (
     AutomatedAction,
-    ChecklistItem,
-    Contact,
     Crisis,
     DeliveryState,
     Department,
     NotificationDelivery,
 )
 from tests.conftest import wait_for
+from tests.factories import ChecklistItemFactory, ContactFactory
 from tests.webhook_server import WebhookServer
 
 from .conftest import http_post, open_socket, receive, receive_until
@@ -42,12 +41,10 @@ def in_a_thread(work) -> None:
 
 def test_activation_notifies_departments_through_the_worker_and_ticks_automated_items(live, lead, scenario):
     legal = Department.objects.get(name="Legal")
-    Contact.objects.create(department=legal, name="Helen Park", email="legal.duty@example.org")
+    ContactFactory(department=legal, name="Helen Park", email="legal.duty@example.org")
     comms = Department.objects.get(name="Comms")
     for action in (AutomatedAction.NOTIFY_DEPARTMENTS, AutomatedAction.POST_HOLDING_STATEMENT):
-        ChecklistItem.objects.create(
-            scenario=scenario, title=f"auto {action}", department=comms, action=action
-        )
+        ChecklistItemFactory(scenario=scenario, title=f"auto {action}", department=comms, action=action)
     scenario.holding_statement = "We know trains are stopped. Everyone is safe."
     scenario.save()
     with WebhookServer(

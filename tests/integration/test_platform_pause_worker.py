@@ -5,8 +5,9 @@ import os
 
 import pytest
 
-from social.models import AdCampaign, PauseState, PlatformAccount
+from social.models import AdCampaign, PauseState
 from tests.conftest import free_port, mention_item, wait_for, worker_idle
+from tests.factories import AdCampaignFactory, PlatformAccountFactory
 from tests.platform_server import Answer, PlatformServer
 from triage.models import Mention, Reply, ReplyStatus
 
@@ -24,9 +25,9 @@ os.environ["SOCIAL_PLATFORM_BASE_DELAY"] = "0.05"
 
 @pytest.mark.django_db(transaction=True)
 def test_switch_pauses_every_campaign_through_the_worker(live, lead, scenario, settings):
-    account = PlatformAccount.objects.create(platform="facebook", handle="northlinerail")
+    account = PlatformAccountFactory(platform="facebook", handle="northlinerail")
     for i in range(20):
-        AdCampaign.objects.create(account=account, name=f"Fares {i}", external_id=str(23840 + i))
+        AdCampaignFactory(account=account, name=f"Fares {i}", external_id=str(23840 + i))
     with PlatformServer(delay=0.02, port=PORT) as platform:
         platform.script(
             "POST", "/v25.0/23845", Answer(429, {"error": {"message": "wait"}}, {"Retry-After": "1"})
@@ -46,8 +47,8 @@ def test_switch_pauses_every_campaign_through_the_worker(live, lead, scenario, s
 @pytest.mark.django_db(transaction=True)
 def test_a_drill_reaches_no_platform_through_the_worker(live, lead, agent, integration, scenario):
     """Facebook is a real connector in the worker here: a drill still calls nothing on it."""
-    account = PlatformAccount.objects.create(platform="facebook", handle="northlinerail")
-    AdCampaign.objects.create(account=account, name="Fares", external_id="23840")
+    account = PlatformAccountFactory(platform="facebook", handle="northlinerail")
+    AdCampaignFactory(account=account, name="Fares", external_id="23840")
     with PlatformServer(port=PORT) as platform:
         status, body = http_post(
             live, "/api/v1/crisis/activate/", {"scenario": scenario.pk, "drill": True}, lead
