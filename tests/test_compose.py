@@ -2,7 +2,7 @@
 
 import yaml
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def services() -> dict:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def test_a_process_that_dies_is_restarted_and_the_log_says_so(tmp_path):

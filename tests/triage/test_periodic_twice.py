@@ -9,11 +9,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from tests.conftest import mention_item
+from tests.triage.test_queue import load
 from triage import ingest, tasks
 from triage.models import Alert, AlertKind, BatchStatus, Mention, MentionBatch
-
-from .conftest import mention_item
-from .test_queue import load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
