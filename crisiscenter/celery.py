@@ -1,9 +1,28 @@
 import os
 
+import redis
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
+from kombu.transport import redis as kombu_redis
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crisiscenter.settings")
+
+_connparams = kombu_redis.Channel._connparams
+
+
+def _connparams_of_an_open_connection(self, asynchronous=False):
+    """kombu 5.7's Redis channel, closed after Redis went away while it held unacknowledged
+    (acks_late) messages, asks its released connection for a host to restore them to and raises
+    AttributeError ('NoneType' object has no attribute 'hostname'): not a connection error, so the
+    worker exits instead of reconnecting (tests/integration/test_faults_redis.py reproduces it).
+    Raised as a connection error, the close is finished and the worker reconnects; the messages
+    are restored by Redis's visibility timeout, and batches by triage.tasks.requeue_stale_batches."""
+    if self.connection is None or self.connection.client is None:
+        raise redis.exceptions.ConnectionError("the broker connection is already closed")
+    return _connparams(self, asynchronous=asynchronous)
+
+
+kombu_redis.Channel._connparams = _connparams_of_an_open_connection
 
 app = Celery("crisiscenter")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,7 +1,8 @@
 """`make run`: embedded servers, migrations, demo data, then every process together.
 
-Logs of the web server, Celery worker, Celery beat and the demo mention stream are
-interleaved with a prefix each; Ctrl-C stops them all, then the embedded servers.
+Logs of the web server, Celery worker, Celery beat, the hub follower and the demo mention
+stream are interleaved with a prefix each. Each runs under crisiscenter.supervise: one that
+dies is started again, and the log says so. Ctrl-C stops them all, then the embedded servers.
 """
 
 from __future__ import annotations
@@ -65,11 +66,13 @@ def main() -> int:
             "web": f"{PY} -m uvicorn crisiscenter.asgi:application --host 127.0.0.1 --port {port}",
             "worker": f"{PY} -m celery -A crisiscenter worker -l info -c 2",
             "beat": f"{PY} -m celery -A crisiscenter beat -l info",
+            "hub": f"{PY} manage.py hub_follow",
         }
         if float(rate) > 0:
             processes["stream"] = f"{PY} manage.py simulate_crisis --rate {rate}"
         for name, command in processes.items():
-            manager.add_process(name, command, env=env, cwd=str(embedded.BASE_DIR))
+            supervised = f"{PY} -m crisiscenter.supervise {name} -- {command}"
+            manager.add_process(name, supervised, env=env, cwd=str(embedded.BASE_DIR))
 
         print(_banner(port, env["DEMO_PASSWORD"], ready=False), flush=True)
         stop = threading.Event()

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.inputs.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -107,6 +108,10 @@ if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// URL")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that does not answer fails the request in seconds (a 503, core.errors), not minutes.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+# Retry-After (seconds) on the 503 a request gets while PostgreSQL is unreachable.
+UNAVAILABLE_RETRY_AFTER = env_int("UNAVAILABLE_RETRY_AFTER", 5)
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_crisiscenter")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,8 +152,34 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+# Surviving a Redis restart (docs/reliability.md). One message reserved per process: with
+# acks_late an unacknowledged message is what a lost connection or a killed worker hands back.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for Redis forever, it never gives up
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged message goes back to the queue after this long: longer than any task's
+    # time limit (the CSV import's is 1,900 s), or a slow task would run twice.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # Redis has no AMQP heartbeat: a PING on an idle connection finds a dead one instead.
+    "health_check_interval": 10,
+    "socket_timeout": 10,
+    "socket_connect_timeout": 3,
+    "socket_keepalive": True,
+    "retry_on_timeout": True,
+}
+# Not CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS: it crashes the worker on
+# reconnection in Celery 5.x (celery#9250); every acks_late task here is safe to run twice.
+# A request that enqueues work must answer promptly with Redis down: two quick tries, then the
+# caller records the work as not queued and the sweep (triage.tasks.requeue_stale_batches) sends it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 # Celery's Django fixup closes the database connection around every task unless this is set;
 # crisiscenter.celery closes old connections by CONN_MAX_AGE instead (docs/benchmarks.md).
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
@@ -156,7 +187,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "publish-due-posts": {"task": "social.tasks.publish_due_posts", "schedule": 15.0},
     "hold-new-outbound": {"task": "command.tasks.hold_new_outbound", "schedule": 15.0},
-    "requeue-stale-batches": {"task": "triage.tasks.requeue_stale_batches", "schedule": 30.0},
+    "requeue-stale-batches": {"task": "triage.tasks.requeue_stale_batches", "schedule": 5.0},
     "poll-reddit": {"task": "triage.tasks.poll_reddit", "schedule": env_int("REDDIT_POLL_SECONDS", 60)},
     "alert-sla-breaches": {"task": "triage.tasks.alert_sla_breaches", "schedule": 30.0},
     "release-idle-claims": {"task": "triage.tasks.release_idle_claims", "schedule": 30.0},
@@ -219,6 +250,9 @@ SPECTACULAR_SETTINGS = {
 # --- Product settings -------------------------------------------------------
 # A batch larger than this is refused with a 400; integrations split their pushes.
 INGEST_MAX_BATCH = env_int("INGEST_MAX_BATCH", 1000)
+# An accepted batch still pending this long after it was queued is queued again (its task was
+# lost with a killed worker or a Redis restart); one never queued (Redis was down) goes at once.
+BATCH_REQUEUE_AFTER_S = env_int("BATCH_REQUEUE_AFTER_S", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("INGEST_MAX_BYTES", 4 * 1024 * 1024)
 INFLUENCER_FOLLOWERS = env_int("INFLUENCER_FOLLOWERS", 1000)
 QUEUE_SNAPSHOT_SIZE = env_int("QUEUE_SNAPSHOT_SIZE", 200)
@@ -241,6 +275,9 @@ RETENTION_BATCH_PAUSE = float(env_str("RETENTION_BATCH_PAUSE", "0"))
 # SECRET_KEY does not split one author into two in the figures of later purges.
 RETENTION_KEY = env_str("RETENTION_KEY") or SECRET_KEY
 HUB_ROOT = Path(env_str("HUB_ROOT", str(VAR_DIR / "hub")))
+# The copy of the hub page every node takes its own from (hubpage.sync), and its key prefix.
+HUB_REDIS_URL = redis_url(1)
+HUB_REDIS_PREFIX = env_str("CHANNEL_PREFIX", "cc") + ":hub"
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Northline Rail")
 # Languages the hub page is published in; the first is the default (/hub/ without a match).
 HUB_LANGUAGES = env_list("HUB_LANGUAGES", ["en", "fr"])

@@ -2,17 +2,16 @@
 
 from django.contrib import admin
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 import command.urls
 import hubpage.urls
 from command.views import overview
+from core import health
 
-
-def healthz(request):
-    return JsonResponse({"ok": True})
+handler500 = "core.errors.server_error"
 
 
 def favicon(request):
@@ -38,6 +37,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    # Answered by core.health.ProbeMiddleware before any other middleware; named here for reverse().
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -203,6 +203,9 @@ def render_html(snapshot: HubSnapshot) -> str:
     return render_to_string("hubpage/hub.html", _context(snapshot))
 
 
+FEED_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
 def render_feed(snapshot: HubSnapshot) -> str:
     base, lang = snapshot.base_url, snapshot.lang
     feed = Atom1Feed(
@@ -214,6 +217,12 @@ def render_feed(snapshot: HubSnapshot) -> str:
         language=lang,
         author_name=snapshot.organisation,
     )
+    if not snapshot.updates:
+        # Without items Atom1Feed stamps <updated> with the clock: the same state must give the
+        # same bytes (and ETag) on every node and every publish (hubpage.sync compares digests).
+        moments = [snapshot.updated_at, *(p.ended or p.started for p in snapshot.past)]
+        stamp = max((m for m in moments if m), default=FEED_EPOCH)
+        feed.latest_post_date = lambda: stamp
     for update in snapshot.updates:
         feed.add_item(
             title=plain_text(update.html)[:90] or snapshot.title,

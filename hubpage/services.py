@@ -6,14 +6,10 @@ rename), so serving it needs no database and survives PostgreSQL or Redis being 
 
 from __future__ import annotations
 
-import gzip
+import json
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -22,7 +18,7 @@ from django.utils import timezone
 from playbooks import audit
 from playbooks.models import AuditKind, Crisis, Phase
 
-from . import selectors
+from . import selectors, sync
 from .models import FaqEntry, HubContent, HubPage, HubUpdate, HubUpdateRevision, ScenarioFaq, ScenarioHubText
 from .render import (
     FaqView,
@@ -198,37 +194,17 @@ def snapshot_for(crisis: Crisis | None, lang: str | None = None) -> HubSnapshot:
 
 
 # --- writing the files ---------------------------------------------------------------------
-def _write_atomically(path: Path, content: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        previous_mtime = int(path.stat().st_mtime)
-    except FileNotFoundError:
-        previous_mtime = 0
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content.encode() if isinstance(content, str) else content)
-        os.chmod(tmp, 0o644)
-        # nginx's ETag is mtime (seconds) and size: two publishes in one second must still differ.
-        mtime = os.stat(tmp).st_mtime
-        if int(mtime) <= previous_mtime:
-            os.utime(tmp, (previous_mtime + 1, previous_mtime + 1))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_snapshot(snapshot: HubSnapshot, audience: str, lang: str, *, also_root: bool = False) -> None:
+def snapshot_files(
+    snapshot: HubSnapshot, audience: str, lang: str, *, also_root: bool = False
+) -> dict[str, bytes]:
     """Files for one language under <audience>/<lang>/; the default language also at <audience>/."""
-    folders = [settings.HUB_ROOT / audience / lang] + ([settings.HUB_ROOT / audience] if also_root else [])
+    folders = [f"{audience}/{lang}"] + ([audience] if also_root else [])
+    files = {}
     for name, render in FILES.items():
         content = render(snapshot).encode()
-        # nginx's gzip_static serves the .gz copy with its own strong ETag (gzip on the fly weakens it).
-        packed = gzip.compress(content, compresslevel=9, mtime=0)
         for folder in folders:
-            _write_atomically(folder / f"{name}.gz", packed)
-            _write_atomically(folder / name, content)
+            files[f"{folder}/{name}"] = content
+    return files
 
 
 PUBLISH_LOCK = 0x4855_4250  # "HUBP": one publisher at a time, so an older state never lands last
@@ -239,23 +215,40 @@ def publish() -> None:
 
     Under a PostgreSQL advisory lock: two publishes (two updates posted at once) run one after the
     other, and the second reads the state after the first, so the files always end up current.
+    The page goes to this node's folder and, through Redis, to every other node (hubpage.sync).
     """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
         _publish_locked()
 
 
-def _publish_locked() -> None:
+def rendered_files() -> dict[str, bytes]:
     crisis = selectors.hub_crisis()
     drill = crisis is not None and crisis.is_drill
     default = selectors.default_language()
+    files: dict[str, bytes] = {}
     for lang in selectors.languages():
-        write_snapshot(snapshot_for(None if drill else crisis, lang), PUBLIC, lang, also_root=lang == default)
+        also_root = lang == default
+        files.update(
+            snapshot_files(snapshot_for(None if drill else crisis, lang), PUBLIC, lang, also_root=also_root)
+        )
         if drill:
-            write_snapshot(snapshot_for(crisis, lang), STAFF, lang, also_root=lang == default)
-    if not drill:
-        shutil.rmtree(settings.HUB_ROOT / STAFF, ignore_errors=True)
-    logger.info("hub page published (%s)", "drill" if drill else ("crisis" if crisis else "no incident"))
+            files.update(snapshot_files(snapshot_for(crisis, lang), STAFF, lang, also_root=also_root))
+    return files
+
+
+def _publish_locked() -> None:
+    files = rendered_files()
+    digest = sync.Bundle.of(files).digest
+    if digest == sync.local_state()[0] and sync.shared_digest_or_none() == digest:
+        return  # nothing changed: same files, same ETag on every node
+    bundle = sync.Bundle.of(files, not_before=sync.next_mtime())
+    sync.install(bundle)
+    sync.share(bundle)
+    mode = json.loads(files[f"{PUBLIC}/hub.json"]).get("mode", "")
+    logger.info(
+        "hub page published (%s, %s)", "drill" if STAFF + "/hub.json" in files else mode, bundle.digest[:12]
+    )
 
 
 def _publish_after_commit() -> None:

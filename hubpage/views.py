@@ -12,13 +12,16 @@ from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from redis.exceptions import RedisError
 
+from core.errors import Unavailable
 from core.roles import STAFF, has_role
 
-from . import selectors, services, subscriptions
+from . import selectors, services, subscriptions, sync
 from .labels import labels_for
 
 logger = logging.getLogger(__name__)
@@ -51,6 +54,20 @@ def _open(audience: str, lang: str | None, name: str):
     return open(folder / name, "rb")
 
 
+def _first_copy() -> None:
+    """A fresh node's empty folder: render from the database, or in an outage take the copy
+    every node shares through Redis (hubpage.sync)."""
+    try:
+        services.publish()
+        return
+    except DatabaseError as exc:
+        logger.warning("hub: no local copy and the database is unreachable (%s); using the shared copy", exc)
+    try:
+        sync.install_shared()
+    except (RedisError, OSError) as exc:
+        logger.error("hub: no local copy, no database, no shared copy (Redis: %s)", exc)
+
+
 def _serve(request: HttpRequest, name: str, lang: str | None = None) -> HttpResponse:
     audience = services.STAFF if _is_staff(request) else services.PUBLIC
     try:
@@ -60,8 +77,14 @@ def _serve(request: HttpRequest, name: str, lang: str | None = None) -> HttpResp
         try:
             handle = _open(audience, lang, name)
         except FileNotFoundError:
-            services.publish()  # first request after a fresh install
-            handle = _open(audience, lang, name)
+            _first_copy()
+            try:
+                handle = _open(audience, lang, name)
+            except FileNotFoundError:
+                raise Unavailable(
+                    gettext("The page is not published yet. Please try again shortly."),
+                    retry_after=settings.UNAVAILABLE_RETRY_AFTER,
+                ) from None
     with handle:
         stat = os.fstat(handle.fileno())
         # The same validators nginx sends for the same file: "<mtime hex>-<size hex>".

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core import events
+from core import events, locks
 from hubpage.models import HubPage
 from hubpage.selectors import hub_crisis, next_update_status
 from playbooks.selectors import active_crisis_id
@@ -98,13 +98,16 @@ def check_for_spike(now: datetime | None = None) -> SpikeCheck:
     now = now or timezone.now()
     if active_crisis_id() is not None:
         return SpikeCheck(None, "crisis mode is already on")
-    if Alert.objects.filter(kind=AlertKind.SPIKE, created_at__gt=now - SPIKE_QUIET).exists():
-        return SpikeCheck(None, "a spike was already reported in the last 30 minutes")
-    current, baseline = mention_windows(now, settings.SPIKE_BASELINE_HOURS)
-    spike = detect_spike(current, baseline, SpikeRules(min_mentions=settings.SPIKE_MIN_MENTIONS))
-    if spike is None:
-        return SpikeCheck(None, f"no spike: {current.total} mentions in the last 5 minutes")
     with transaction.atomic():
+        # Every node may run beat: the lock makes a second check wait and then see the first
+        # one's alert, so one rise raises one alert.
+        locks.xact_lock("triage.spike-check")
+        if Alert.objects.filter(kind=AlertKind.SPIKE, created_at__gt=now - SPIKE_QUIET).exists():
+            return SpikeCheck(None, "a spike was already reported in the last 30 minutes")
+        current, baseline = mention_windows(now, settings.SPIKE_BASELINE_HOURS)
+        spike = detect_spike(current, baseline, SpikeRules(min_mentions=settings.SPIKE_MIN_MENTIONS))
+        if spike is None:
+            return SpikeCheck(None, f"no spike: {current.total} mentions in the last 5 minutes")
         alert = Alert.objects.create(
             kind=AlertKind.SPIKE,
             created_at=now,

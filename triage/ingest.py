@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import RedisError
 
 from core import events
 from playbooks.selectors import active_crisis_id
@@ -238,7 +240,7 @@ def accept_batch(items: Any, *, source: str = "api", submitted_by=None) -> Menti
             items=items,
             item_count=len(items),
         )
-        transaction.on_commit(lambda: process_batch_task.delay(batch.pk), robust=True)
+        transaction.on_commit(lambda: enqueue_batches([batch.pk]), robust=True)
     return batch
 
 
@@ -473,7 +475,15 @@ def record_failure(batch_id: int, error: str, *, give_up: bool) -> None:
 TRANSIENT = (OperationalError, InterfaceError)
 
 
-@shared_task(name="triage.tasks.process_batch_task", bind=True, acks_late=True, max_retries=5)
+# acks_late with reject_on_worker_lost: a worker killed mid-batch hands the message back, and the
+# batch (still pending, its transaction rolled back) is processed once by the next worker.
+@shared_task(
+    name="triage.tasks.process_batch_task",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+)
 def process_batch_task(self, batch_id: int) -> dict | None:
     """Safe to run twice: a batch is processed only while it is still pending."""
     try:
@@ -493,3 +503,34 @@ def process_batch_task(self, batch_id: int) -> dict | None:
         return None
     logger.info("batch %s: %s stored, %s duplicates", batch_id, result.stored, result.duplicates)
     return {"stored": result.stored, "duplicates": result.duplicates}
+
+
+# What a publish raises with Redis unreachable (kombu wraps most, not all, of the client's errors).
+BROKER_ERRORS = (BrokerOperationalError, RedisError, OSError)
+
+
+def enqueue_batches(batch_ids: list[int]) -> int:
+    """Queue the processing of accepted batches; returns how many were sent.
+
+    With Redis down the publish fails after the short retry of CELERY_TASK_PUBLISH_RETRY_POLICY:
+    the batches stay stored, marked as not queued (queued_at NULL), and the sweep
+    (triage.tasks.requeue_stale_batches, every 5 s) sends them once Redis is back. The caller,
+    whose 202 is already decided, never fails.
+    """
+    sent = 0
+    for index, batch_id in enumerate(batch_ids):
+        try:
+            process_batch_task.delay(batch_id)
+        except BROKER_ERRORS as exc:
+            unsent = batch_ids[index:]
+            MentionBatch.objects.filter(pk__in=unsent, status=BatchStatus.PENDING).update(queued_at=None)
+            logger.warning(
+                "could not queue %s accepted batch(es) %s (%s: %s); the sweep will send them",
+                len(unsent),
+                unsent[:20],
+                type(exc).__name__,
+                exc,
+            )
+            break
+        sent += 1
+    return sent

@@ -1,9 +1,12 @@
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from core import locks
 from core.http import OutboundError
 from social.connectors import get_connector
 from social.connectors.reddit import RedditConnector
@@ -13,30 +16,36 @@ from .alerts import alert_missed_hub_update as check
 from .alerts import alert_new_breaches, check_for_spike
 from .inbound.csv_import import run_import
 from .inbound.reddit_poll import poll
-from .ingest import process_batch_task
+from .ingest import enqueue_batches
 from .models import BatchStatus, MentionBatch, QueueSettings
 from .services import release_idle_claims as release
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER_SECONDS = 60
 
-
-@shared_task
+@shared_task(ignore_result=True)
 def requeue_stale_batches() -> int:
-    """Re-queue batches whose task was lost (a worker died, Redis was flushed)."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=STALE_AFTER_SECONDS)
-    stale = list(
-        MentionBatch.objects.filter(status=BatchStatus.PENDING, queued_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )[:500]
-    )
-    MentionBatch.objects.filter(pk__in=stale).update(queued_at=timezone.now())
-    for batch_id in stale:
-        process_batch_task.delay(batch_id)
-    if stale:
-        logger.warning("re-queued %s stale mention batches", len(stale))
-    return len(stale)
+    """Queue accepted batches that are not queued: never sent (Redis was down when they were
+    accepted) or sent over a minute ago and still pending (a worker died, Redis lost the message).
+
+    Beat runs it every few seconds on every node: the row locks (SKIP LOCKED) and the conditional
+    update make each batch go to one sweep only.
+    """
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(seconds=settings.BATCH_REQUEUE_AFTER_S)
+    with transaction.atomic():
+        due = list(
+            MentionBatch.objects.filter(status=BatchStatus.PENDING)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
+            .order_by("received_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:500]
+        )
+        MentionBatch.objects.filter(pk__in=due).update(queued_at=now)
+    if due:
+        sent = enqueue_batches(due)
+        logger.warning("queued %s of %s accepted batches that were waiting", sent, len(due))
+    return len(due)
 
 
 @shared_task
@@ -70,11 +79,15 @@ def poll_reddit() -> int:
     connector = get_connector("reddit")
     if not isinstance(connector, RedditConnector):
         return 0
-    try:
-        result = poll(connector)
-    except OutboundError as exc:  # recorded on the health page; the next run tries again
-        logger.warning("reddit poll failed: %s", exc)
-        return 0
+    with locks.only_one("triage.poll-reddit") as mine:
+        if not mine:
+            logger.info("reddit poll skipped: another node is polling")
+            return 0
+        try:
+            result = poll(connector)
+        except OutboundError as exc:  # recorded on the health page; the next run tries again
+            logger.warning("reddit poll failed: %s", exc)
+            return 0
     logger.info("reddit poll: %s found, %s new or updated", result.found, result.accepted)
     return result.accepted
 

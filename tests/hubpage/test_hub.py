@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from command import flows
-from hubpage import selectors, services
+from hubpage import selectors, services, sync
 from hubpage.models import FaqTopic, HubPage, HubUpdate, ScenarioFaq, ScenarioHubText
 from playbooks.models import Phase
 from tests.conftest import api_for
@@ -277,12 +277,12 @@ def test_only_leads_post_updates(agent, lead, scenario):
 
 
 def test_two_publishes_in_one_second_still_change_the_etag(tmp_path):
-    target = tmp_path / "index.html"
-    services._write_atomically(target, "a" * 10)
-    first = int(target.stat().st_mtime)
-    services._write_atomically(target, "b" * 10)
-    assert int(target.stat().st_mtime) > first
-    assert time.time() + 5 > target.stat().st_mtime
+    first = sync.Bundle.of({"public/index.html": b"a" * 10})
+    assert sync.install(first, tmp_path)
+    second = sync.Bundle.of({"public/index.html": b"b" * 10}, not_before=first.mtime + 1)
+    assert sync.install(second, tmp_path)
+    assert int((tmp_path / "public/index.html").stat().st_mtime) > first.mtime
+    assert time.time() + 5 > (tmp_path / "public/index.html").stat().st_mtime
 
 
 @pytest.mark.django_db

@@ -67,8 +67,9 @@ def test_last_published_page_is_served_with_postgresql_and_redis_down(lead, scen
     services.post_update(body="Buses replace trains between A and B.", by=lead)
     services.publish()
     base = app_without_database
-    # The database really is gone for this server: anything that needs it fails.
-    assert fetch(f"{base}/api/v1/scenarios/", {"Authorization": "Token abc"})[0] == 500
+    # The database really is gone for this server: anything that needs it answers 503, never 500.
+    status, body, headers = fetch(f"{base}/api/v1/scenarios/", {"Authorization": "Token abc"})
+    assert status == 503 and headers["Retry-After"] == "5"
     for path in ("/hub/", "/hub/en/", "/hub/fr/"):
         status, body, _ = fetch(f"{base}{path}")
         assert status == 200, path

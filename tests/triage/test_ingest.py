@@ -157,7 +157,7 @@ def test_mentions_list_filters_and_ranks(agent, integration):
 
 def test_lost_batches_are_requeued(integration, monkeypatch):
     queued = []
-    monkeypatch.setattr(tasks.process_batch_task, "delay", queued.append)
+    monkeypatch.setattr(ingest.process_batch_task, "delay", queued.append)
     lost = ingest.accept_batch([mention_item("1")])
     fresh = ingest.accept_batch([mention_item("2")])
     MentionBatch.objects.filter(pk=lost.pk).update(queued_at=timezone.now() - timezone.timedelta(minutes=5))
