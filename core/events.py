@@ -195,8 +195,20 @@ class ReplyStatusEvent(TypedDict):
 
 
 class PresenceEvent(TypedDict):
+    """Everyone online at `seq`: what a page starts from, and resyncs to after a gap."""
+
     type: Literal["queue.presence"]
+    seq: int
     agents: list[dict[str, Any]]
+
+
+class PresenceDeltaEvent(TypedDict):
+    """Who came online and who went, as of `seq` (triage.presence numbers them)."""
+
+    type: Literal["queue.presence.delta"]
+    seq: int
+    joined: list[str]
+    left: list[str]
 
 
 def send_alert(alert: AlertEvent) -> None:
@@ -211,9 +223,17 @@ def send_reply_status(event: ReplyStatusEvent) -> None:
     transaction.on_commit(lambda: _group_send(TRIAGE_GROUP, dict(event)), robust=True)
 
 
-def send_presence(agents: list[dict[str, Any]]) -> None:
-    event: PresenceEvent = {"type": "queue.presence", "agents": agents}
-    transaction.on_commit(lambda: _group_send(TRIAGE_GROUP, dict(event)), robust=True)
+def presence_event(seq: int, online: list[str]) -> PresenceEvent:
+    return {"type": "queue.presence", "seq": seq, "agents": [{"user": name} for name in online]}
+
+
+def send_presence_delta(seq: int, joined: list[str], left: list[str]) -> None:
+    """One group message for a whole batch of joins and leaves, encoded once for every page.
+
+    Sent at once, not on commit: presence lives in Redis, outside any transaction.
+    """
+    event: PresenceDeltaEvent = {"type": "queue.presence.delta", "seq": seq, "joined": joined, "left": left}
+    _group_send(TRIAGE_GROUP, {"type": "queue.presence", "json": json.dumps(event, separators=(",", ":"))})
 
 
 def send_room_message(message: RoomMessagePayload) -> None:

@@ -1,30 +1,71 @@
 import asyncio
+import logging
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 
 from core import events
-from core.events import TRIAGE_GROUP, current_queue_seq
+from core.events import TRIAGE_GROUP
 from core.roles import LEADS, QUEUE_WORKERS, has_role, has_role_now
 from core.sockets import LiveConsumer
 
-from . import presence
-from .selectors import queue_stats, queue_top
+from . import presence, snapshots
+
+logger = logging.getLogger(__name__)
 
 FORBIDDEN = 4403
 # A delta goes out at once; the ones that follow within this long go as one frame
 # ("queue.deltas"): at 100 new mentions a second a page gets ten frames, not a hundred,
 # and a quiet queue pays no delay.
 FLUSH_SECONDS = 0.1
+# Joins and leaves in one websocket process go out together, at most this often: 200
+# agents opening the queue at once cost a handful of presence messages, not 200 x 200.
+PRESENCE_FLUSH_SECONDS = 0.5
+
+# Presence calls are Redis only: off the thread that serialises this process's ORM calls.
+_redis = sync_to_async(thread_sensitive=False)
 
 
-def _snapshot() -> dict:
-    seq = current_queue_seq()  # read before the rows: deltas up to seq are in them
-    return {"type": "queue.snapshot", "seq": seq, "mentions": queue_top(), "stats": queue_stats()}
+def _presence_message() -> dict:
+    return events.presence_event(*presence.snapshot())
 
 
-def _presence_changed(username: str, channel: str, joined: bool) -> None:
-    (presence.seen if joined else presence.left)(username, channel)
-    events.send_presence(presence.holding())
+def _publish_presence(usernames: set[str]) -> None:
+    events.send_presence_delta(*presence.states(usernames))
+
+
+class _PresenceBatch:
+    """The agents whose presence changed in this process since the last delta, one per loop."""
+
+    _by_loop: dict[asyncio.AbstractEventLoop, "_PresenceBatch"] = {}
+
+    def __init__(self) -> None:
+        self.changed: set[str] = set()
+        self.flusher: asyncio.Task | None = None
+
+    @classmethod
+    def here(cls) -> "_PresenceBatch":
+        loop = asyncio.get_running_loop()
+        for old in [other for other in cls._by_loop if other.is_closed()]:
+            del cls._by_loop[old]
+        return cls._by_loop.setdefault(loop, cls())
+
+    def add(self, *usernames: str) -> None:
+        self.changed.update(usernames)
+        if self.changed and (self.flusher is None or self.flusher.done()):
+            self.flusher = asyncio.ensure_future(self._flush_soon())
+
+    async def flush(self) -> None:
+        batch, self.changed = self.changed, set()
+        if batch:
+            try:
+                await _redis(_publish_presence)(batch)
+            except Exception:  # Redis away: the pages resync on their next gap or reconnect
+                logger.exception("presence delta for %d agents not sent", len(batch))
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(PRESENCE_FLUSH_SECONDS)
+        await self.flush()
 
 
 class TriageConsumer(LiveConsumer):
@@ -47,26 +88,32 @@ class TriageConsumer(LiveConsumer):
         await self.channel_layer.group_add(TRIAGE_GROUP, self.channel_name)
         await self.accept()
         self.username = user.get_username()
-        await self.send_json(await database_sync_to_async(_snapshot)())
-        await database_sync_to_async(_presence_changed)(self.username, self.channel_name, True)
+        await self.send(text_data=await database_sync_to_async(snapshots.snapshot_json)())
+        if await _redis(presence.joined)(self.username, self.channel_name):
+            _PresenceBatch.here().add(self.username)
+        await self.send_json(await _redis(_presence_message)())
         self.heartbeat = asyncio.ensure_future(self._keep_present())
 
     async def _keep_present(self):
         while True:
             await asyncio.sleep(presence.HEARTBEAT_SECONDS)
-            await database_sync_to_async(presence.seen)(self.username, self.channel_name)
+            await _redis(presence.seen)(self.username, self.channel_name)
+            # Agents whose websocket process died are only ever dropped here, by a live one.
+            _PresenceBatch.here().add(*await _redis(presence.prune)())
 
     async def disconnect(self, code):
         await self.channel_layer.group_discard(TRIAGE_GROUP, self.channel_name)
         for task in (self.flusher, self.heartbeat):
             if task:
                 task.cancel()
-        if self.username:
-            await database_sync_to_async(_presence_changed)(self.username, self.channel_name, False)
+        if self.username and await _redis(presence.left)(self.username, self.channel_name):
+            _PresenceBatch.here().add(self.username)
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "resync":
-            await self.send_json(await database_sync_to_async(_snapshot)())
+            await self.send(text_data=await database_sync_to_async(snapshots.snapshot_json)())
+        elif content.get("type") == "presence.resync":
+            await self.send_json(await _redis(_presence_message)())
 
     async def queue_delta(self, event):
         # Each delta arrives as JSON text, encoded once by core.events for every browser.
@@ -97,4 +144,5 @@ class TriageConsumer(LiveConsumer):
         await self.send_json(event)
 
     async def queue_presence(self, event):
-        await self.send_json(event)
+        # A presence delta, encoded once by core.events.
+        await self.send(text_data=event["json"])

@@ -118,7 +118,7 @@ def queue_stats(*, with_alerts: bool = False) -> dict[str, Any]:
     )
     oldest = unanswered["oldest"]
     per_minute_out = handled / 10
-    online = len(presence.online())
+    online = presence.online_count()
     sla = QueueSettings.load().sla_p2_minutes
     cap = capacity(
         Counts(

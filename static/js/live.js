@@ -1,16 +1,23 @@
-// A websocket that reconnects with backoff and tells its owner when it is (re)connected.
+// A websocket that reconnects with jittered backoff and tells its owner when it is (re)connected.
+// When the websocket server restarts every page loses its socket in the same instant: each waits a
+// random time below a ceiling that doubles with every failed attempt ("full jitter"), so two hundred
+// pages come back spread over seconds instead of all at once.
+export const RECONNECT_BASE_MS = 1000, RECONNECT_CAP_MS = 15000;
+export function reconnectDelay(attempt, random = Math.random) {
+  return Math.round(random() * Math.min(RECONNECT_CAP_MS, RECONNECT_BASE_MS * 2 ** attempt));
+}
+
 export function liveSocket(path, { onMessage, onOpen, onState }) {
-  let socket, delay = 500, closed = false;
+  let socket, attempt = 0, closed = false;
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
   function connect() {
     socket = new WebSocket(url);
-    socket.addEventListener("open", () => { delay = 500; onState?.("live"); onOpen?.(socket); });
+    socket.addEventListener("open", () => { attempt = 0; onState?.("live"); onOpen?.(socket); });
     socket.addEventListener("message", (e) => onMessage(JSON.parse(e.data)));
     socket.addEventListener("close", (e) => {
       onState?.("down");
       if (closed || e.code === 4403) return;  // 4403: not allowed, reconnecting will not help
-      setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 10000);
+      setTimeout(connect, reconnectDelay(attempt++));
     });
   }
   connect();
