@@ -26,7 +26,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-BENCHMARKS := $(filter-out bench/__init__.py bench/harness.py bench/bursts.py bench/naive_tasks.py,$(wildcard bench/*.py))
+BENCHMARKS := $(filter-out bench/__init__.py bench/harness.py bench/bursts.py bench/naive_tasks.py bench/naive_presence.py,$(wildcard bench/*.py))
 
 bench: install
 	@for b in $(BENCHMARKS); do echo "== $$b"; $(EMBEDDED) -- $(PY) $$b || exit 1; done

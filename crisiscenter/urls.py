@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 import command.urls
 import hubpage.urls
 from command.views import overview
+from core.metrics import metrics_view
 
 
 def healthz(request):
@@ -33,4 +34,5 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
 ]

@@ -7,6 +7,10 @@ class TriageConfig(AppConfig):
 
     def ready(self):
         # Its rows travel in the playbook file (playbooks/portable.py).
+        from core import metrics
+
+        from . import metrics as queue_metrics
         from . import portable
 
         portable.register()
+        metrics.register(queue_metrics.collect)

@@ -5,9 +5,9 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 
 from core import events
-from core.events import TRIAGE_GROUP
+from core.events import TRIAGE_FEED_GROUP, TRIAGE_GROUP
 from core.roles import LEADS, QUEUE_WORKERS, has_role, has_role_now
-from core.sockets import LiveConsumer
+from core.sockets import Fanout, FedConsumer
 
 from . import presence, snapshots
 
@@ -15,9 +15,9 @@ logger = logging.getLogger(__name__)
 
 FORBIDDEN = 4403
 # A delta goes out at once; the ones that follow within this long go as one frame
-# ("queue.deltas"): at 100 new mentions a second a page gets ten frames, not a hundred,
-# and a quiet queue pays no delay.
-FLUSH_SECONDS = 0.1
+# ("queue.deltas"): at 100 new mentions a second a page gets four frames, not a hundred,
+# and a quiet queue pays no delay. Read once per process, handed to every page (Fanout).
+FLUSH_SECONDS = 0.25
 # Joins and leaves in one websocket process go out together, at most this often: 200
 # agents opening the queue at once cost a handful of presence messages, not 200 x 200.
 PRESENCE_FLUSH_SECONDS = 0.5
@@ -68,30 +68,33 @@ class _PresenceBatch:
         await self.flush()
 
 
-class TriageConsumer(LiveConsumer):
+class TriageConsumer(FedConsumer):
     """/ws/triage/: a snapshot on connect or on request, then numbered deltas.
 
     Actions (claim, reply, ...) go through the HTTP API, which calls the services;
-    this consumer only delivers, and keeps the presence list.
+    this consumer only delivers, and keeps the presence list. Deltas and presence come
+    through the process's Fanout; alerts and reply states, per page, through the group.
     """
 
     async def connect(self):
         user = self.scope.get("user")
         self.username = None
-        self.outbox: list[str] = []
-        self.flusher: asyncio.Task | None = None
+        self.feed: Fanout | None = None
         self.heartbeat: asyncio.Task | None = None
+        self.hold_frames()
         if not await database_sync_to_async(has_role)(user, QUEUE_WORKERS):
             await self.close(code=FORBIDDEN)
             return
-        # Join before the snapshot so no delta falls between the two.
+        # Fed before the snapshot so no delta falls between the two; held until it is sent.
         await self.channel_layer.group_add(TRIAGE_GROUP, self.channel_name)
+        self.feed = await Fanout.join(TRIAGE_FEED_GROUP, self, hold=FLUSH_SECONDS)
         await self.accept()
         self.username = user.get_username()
         await self.send(text_data=await database_sync_to_async(snapshots.snapshot_json)())
         if await _redis(presence.joined)(self.username, self.channel_name):
             _PresenceBatch.here().add(self.username)
         await self.send_json(await _redis(_presence_message)())
+        self.release_frames()
         self.heartbeat = asyncio.ensure_future(self._keep_present())
 
     async def _keep_present(self):
@@ -103,9 +106,11 @@ class TriageConsumer(LiveConsumer):
 
     async def disconnect(self, code):
         await self.channel_layer.group_discard(TRIAGE_GROUP, self.channel_name)
-        for task in (self.flusher, self.heartbeat):
-            if task:
-                task.cancel()
+        if self.feed:
+            self.feed.leave(self)
+        self.stop_frames()
+        if self.heartbeat:
+            self.heartbeat.cancel()
         if self.username and await _redis(presence.left)(self.username, self.channel_name):
             _PresenceBatch.here().add(self.username)
 
@@ -114,22 +119,6 @@ class TriageConsumer(LiveConsumer):
             await self.send(text_data=await database_sync_to_async(snapshots.snapshot_json)())
         elif content.get("type") == "presence.resync":
             await self.send_json(await _redis(_presence_message)())
-
-    async def queue_delta(self, event):
-        # Each delta arrives as JSON text, encoded once by core.events for every browser.
-        if self.flusher is None or self.flusher.done():
-            await self.send(text_data=event["json"])
-            self.flusher = asyncio.ensure_future(self._hold_and_flush())
-        else:
-            self.outbox.append(event["json"])
-
-    async def _hold_and_flush(self):
-        while True:
-            await asyncio.sleep(FLUSH_SECONDS)
-            batch, self.outbox = self.outbox, []
-            if not batch:
-                return
-            await self.send(text_data='{"type":"queue.deltas","deltas":[' + ",".join(batch) + "]}")
 
     async def triage_alert(self, event):
         # Alerts are the comms lead's. Other agents get only a quiet nudge on a breach, to
@@ -142,7 +131,3 @@ class TriageConsumer(LiveConsumer):
 
     async def reply_status(self, event):
         await self.send_json(event)
-
-    async def queue_presence(self, event):
-        # A presence delta, encoded once by core.events.
-        await self.send(text_data=event["json"])

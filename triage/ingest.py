@@ -18,7 +18,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from core import events
+from core import events, metrics
+from core.logs import log_context
 from social.models import Platform
 
 from . import bulk
@@ -198,7 +199,15 @@ def accept_batch(items: Any, *, source: str = "api", submitted_by=None) -> Menti
             items=items,
             item_count=len(items),
         )
-        transaction.on_commit(lambda: process_batch_task.delay(batch.pk), robust=True)
+        with log_context(batch=batch.pk):
+            logger.info("batch accepted: %s mentions from %s (%s)", len(items), submitted_by or "-", source)
+
+        def queue() -> None:
+            with log_context(batch=batch.pk):
+                process_batch_task.delay(batch.pk)
+                logger.info("batch queued")
+
+        transaction.on_commit(queue, robust=True)
     return batch
 
 
@@ -387,6 +396,8 @@ def process_batch(batch_id: int) -> BatchResult | None:
         batch.duplicate_count = batch.item_count - len(inserted)
         batch.save(update_fields=["status", "processed_at", "stored_count", "duplicate_count"])
         events.send_queue_delta("new", [mention_payload(m) for m in inserted])
+    metrics.count("mentions_stored", batch.stored_count, source=batch.source)
+    metrics.observe("ingest_batch", (timezone.now() - batch.received_at).total_seconds())
     return BatchResult(batch.pk, batch.stored_count, batch.duplicate_count)
 
 

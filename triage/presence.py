@@ -136,6 +136,17 @@ def online_count() -> int:
         return 0
 
 
+def sockets_count() -> int:
+    """Open queue sockets, every tab of every agent online (for /metrics: O(agents online))."""
+    client = _client()
+    fresh = time.time() - STALE_SECONDS
+    names = client.zrangebyscore(USERS, fresh, "+inf")
+    pipe = client.pipeline(transaction=False)
+    for name in names:
+        pipe.zcount(user_key(name.decode()), fresh, "+inf")
+    return sum(pipe.execute()) if names else 0
+
+
 def snapshot() -> tuple[int, list[str]]:
     """(seq, everyone online at that seq): what a page starts from or resyncs to."""
     pipe = _client().pipeline(transaction=True)

@@ -6,6 +6,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from core.http import OutboundError
+from core.logs import log_context
 from social.connectors import get_connector
 from social.connectors.reddit import RedditConnector
 
@@ -23,15 +24,21 @@ STALE_AFTER_SECONDS = 60
 @shared_task(bind=True, acks_late=True, max_retries=5)
 def process_batch_task(self, batch_id: int) -> dict | None:
     """Safe to run twice: a batch is processed only while it is still pending."""
+    with log_context(batch=batch_id):
+        return _process_batch(self, batch_id)
+
+
+def _process_batch(task, batch_id: int) -> dict | None:
+    logger.info("batch taken by the worker (try %s)", task.request.retries + 1)
     try:
         result = ingest.process_batch(batch_id)
     except TRANSIENT as exc:
-        give_up = self.request.retries >= self.max_retries
+        give_up = task.request.retries >= task.max_retries
         ingest.record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=give_up)
         if give_up:
-            logger.error("batch %s failed for good after %s tries: %s", batch_id, self.request.retries, exc)
+            logger.error("batch %s failed for good after %s tries: %s", batch_id, task.request.retries, exc)
             raise
-        raise self.retry(exc=exc, countdown=2**self.request.retries + random.random()) from exc
+        raise task.retry(exc=exc, countdown=2**task.request.retries + random.random()) from exc
     except Exception as exc:
         logger.exception("batch %s cannot be processed", batch_id)
         ingest.record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=True)
