@@ -132,6 +132,16 @@ def _sync_publisher() -> tuple[RedisPubSubChannelLayer, redis.Redis, str] | None
     return layer, redis.Redis.from_url(address, socket_timeout=5), config.get("prefix", "asgi")
 
 
+def pubsub_channel(group: str) -> tuple[str, str] | None:
+    """(Redis address, channel name) on which the pub/sub layer carries `group`'s messages."""
+    publisher = _sync_publisher()
+    if publisher is None:
+        return None
+    hosts = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]
+    address = hosts[0]["address"] if isinstance(hosts[0], dict) else hosts[0]
+    return address, f"{publisher[2]}__group__{group}"
+
+
 def _on_commit(send: Callable[[], None], robust: bool = True) -> None:
     # Run with the log context of the change (core.logs): the broadcast line of a batch
     # names the batch even when the commit happens further out.

@@ -8,8 +8,12 @@ import contextlib
 import logging
 from typing import Protocol
 
+import redis
+import redis.asyncio
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
+
+from core import events
 
 logger = logging.getLogger(__name__)
 
@@ -91,15 +95,44 @@ class Fanout:
 
     async def _subscribe(self) -> None:
         layer = get_channel_layer()
-        channel = await layer.new_channel()
-        await layer.group_add(self.group, channel)
-        self.reader = asyncio.ensure_future(self._read(layer, channel))
+        direct = events.pubsub_channel(self.group)
+        if direct is None:  # another layer (tests' in-memory one): a channel of our own in the group
+            channel = await layer.new_channel()
+            await layer.group_add(self.group, channel)
+            self.reader = asyncio.ensure_future(self._read_layer(layer, channel))
+            return
+        # With the pub/sub layer, subscribe to the group's Redis channel ourselves: one
+        # connection that does nothing else, not a channel among the consumers' ones.
+        address, name = direct
+        pubsub = redis.asyncio.Redis.from_url(address).pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(name)
+        self.reader = asyncio.ensure_future(self._read_redis(layer, pubsub, address, name))
 
-    async def _read(self, layer, channel: str) -> None:
+    async def _read_layer(self, layer, channel: str) -> None:
         while True:
-            self.pending.append(await layer.receive(channel))
-            if self.flusher is None or self.flusher.done():
-                self.flusher = asyncio.ensure_future(self._flush())
+            self._take(await layer.receive(channel))
+
+    async def _read_redis(self, layer, pubsub, address: str, name: str) -> None:
+        while True:
+            try:
+                message = await pubsub.get_message(timeout=30)
+            except (redis.RedisError, OSError) as exc:
+                # Redis went away: pages see a gap in the numbers when it is back, and resync.
+                logger.warning("fan-out of %s lost Redis (%s); subscribing again", self.group, exc)
+                await asyncio.sleep(1)
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+                pubsub = redis.asyncio.Redis.from_url(address).pubsub(ignore_subscribe_messages=True)
+                with contextlib.suppress(redis.RedisError, OSError):
+                    await pubsub.subscribe(name)
+                continue
+            if message is not None and message["type"] == "message":
+                self._take(layer.deserialize(message["data"]))
+
+    def _take(self, message: dict) -> None:
+        self.pending.append(message)
+        if self.flusher is None or self.flusher.done():
+            self.flusher = asyncio.ensure_future(self._flush())
 
     async def _flush(self) -> None:
         # Hands out what is pending, then holds: what arrives meanwhile waits for the next round.

@@ -26,6 +26,15 @@ PRESENCE_FLUSH_SECONDS = 0.5
 _redis = sync_to_async(thread_sensitive=False)
 
 
+def _snapshot_for(user) -> str | None:
+    """The queue snapshot, if this user may see the queue."""
+    return snapshots.snapshot_json() if has_role(user, QUEUE_WORKERS) else None
+
+
+def _join_presence(username: str, channel: str) -> tuple[bool, dict]:
+    return presence.joined(username, channel), _presence_message()
+
+
 def _presence_message() -> dict:
     return events.presence_event(*presence.snapshot())
 
@@ -82,18 +91,22 @@ class TriageConsumer(FedConsumer):
         self.feed: Fanout | None = None
         self.heartbeat: asyncio.Task | None = None
         self.hold_frames()
-        if not await database_sync_to_async(has_role)(user, QUEUE_WORKERS):
-            await self.close(code=FORBIDDEN)
-            return
-        # Fed before the snapshot so no delta falls between the two; held until it is sent.
+        # Fed before the snapshot is read so no delta falls between the two; frames are held
+        # until it is sent, and never released to a page that is refused. Two hops in all, one
+        # to PostgreSQL and one to Redis: a join storm queues on them (docs/benchmarks.md).
         await self.channel_layer.group_add(TRIAGE_GROUP, self.channel_name)
         self.feed = await Fanout.join(TRIAGE_FEED_GROUP, self, hold=FLUSH_SECONDS)
+        snapshot = await database_sync_to_async(_snapshot_for)(user)
+        if snapshot is None:
+            await self.close(code=FORBIDDEN)
+            return
         await self.accept()
         self.username = user.get_username()
-        await self.send(text_data=await database_sync_to_async(snapshots.snapshot_json)())
-        if await _redis(presence.joined)(self.username, self.channel_name):
+        await self.send(text_data=snapshot)
+        newly_online, online = await _redis(_join_presence)(self.username, self.channel_name)
+        if newly_online:
             _PresenceBatch.here().add(self.username)
-        await self.send_json(await _redis(_presence_message)())
+        await self.send_json(online)
         self.release_frames()
         self.heartbeat = asyncio.ensure_future(self._keep_present())
 
