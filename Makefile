@@ -25,6 +25,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 BENCHMARKS := $(filter-out bench/__init__.py bench/harness.py bench/bursts.py bench/naive_tasks.py bench/naive_presence.py,$(wildcard bench/*.py))
 

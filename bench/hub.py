@@ -132,13 +132,13 @@ def wait_http(url: str, timeout: float = 30) -> None:
 def publish_realistic_hub() -> None:
     from django.contrib.auth import get_user_model
 
+    from command import flows
     from hubpage import services
     from hubpage.models import FaqTopic, ScenarioFaq, ScenarioHubText
-    from playbooks import services as playbooks
     from playbooks.models import Scenario
 
     lead, _ = get_user_model().objects.get_or_create(username="bench_hub_lead")
-    playbooks.deactivate(by=lead)
+    flows.deactivate(by=lead)
     scenario, _ = Scenario.objects.get_or_create(
         name="Bench: signal failure",
         defaults={
@@ -173,7 +173,7 @@ def publish_realistic_hub() -> None:
                     "order": order,
                 },
             )
-    playbooks.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     for i in range(12):
         services.post_update(
             body=f"Update {i + 1}: buses run every 10 minutes from the station forecourt. "

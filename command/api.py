@@ -4,8 +4,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from command import flows
 from core.roles import IsCommsLead, IsStaffMember
-from playbooks import review, services
 from playbooks.models import Crisis, Phase, Scenario
 from playbooks.selectors import active_crisis, active_crisis_id, crisis_state
 
@@ -80,7 +80,7 @@ class ActivateView(APIView):
         """Flip the switch. 201 when this call activated, 200 when a crisis was already on."""
         data = ActivateIn(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.activate(
+        result = flows.activate(
             scenario=data.validated_data["scenario"], by=request.user, drill=data.validated_data["drill"]
         )
         return Response(
@@ -93,7 +93,7 @@ class DeactivateView(APIView):
 
     @extend_schema(request=None, responses=CrisisStateOut)
     def post(self, request: Request) -> Response:
-        services.deactivate(by=request.user)
+        flows.deactivate(by=request.user)
         return Response(_state_body())
 
 
@@ -110,10 +110,7 @@ class PhaseView(APIView):
         body.is_valid(raise_exception=True)
         if not Crisis.objects.filter(pk=pk).exists():
             return Response({"detail": "No such crisis."}, status=status.HTTP_404_NOT_FOUND)
-        try:
-            crisis = services.move_phase(crisis_id=pk, to=body.validated_data["to"], by=request.user)
-        except (services.PhaseError, review.ReviewError) as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        crisis = flows.move_phase(crisis_id=pk, to=body.validated_data["to"], by=request.user)
         return Response(
             {
                 "crisis_id": crisis.pk,

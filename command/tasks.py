@@ -1,13 +1,23 @@
-"""Work that follows an activation, off the request: each task takes ids and is safe to run twice."""
+"""The steps that follow a crisis off the request (command.flows queues them after commit).
+
+Each takes ids, re-reads what it needs and is safe to run twice.
+"""
 
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 
-from command import drills
-from playbooks import notify
-from playbooks.models import AutomatedAction, Crisis
+from hubpage import services as hub_services
+from hubpage.services import NoActiveCrisis
+from playbooks import audit, notify
+from playbooks import services as crisis_services
+from playbooks.models import AuditKind, AutomatedAction, Crisis
+from playbooks.selectors import active_crisis, crisis_mode_on_shared_lock
+from social import outbound
+from social import services as outbound_services
+
+from . import drills
 
 logger = logging.getLogger(__name__)
 
@@ -26,22 +36,60 @@ def notify_departments(self, crisis_id: int) -> dict[str, int]:
 
 @shared_task(bind=True, acks_late=True, max_retries=3)
 def post_holding_statement(self, crisis_id: int) -> bool:
-    """Post the scenario's holding statement as the first hub update, once."""
-    from hubpage.services import NoActiveCrisis, post_update
-    from playbooks.services import complete_automated
-
+    """The scenario's holding statement as the first hub update, once; ticks its checklist item."""
     crisis = Crisis.objects.select_related("scenario", "activated_by").get(pk=crisis_id)
     text = crisis.scenario.holding_statement.strip()
     if not text or crisis.hub_updates.filter(body_markdown=text).exists():
         return False
     try:
-        post_update(body=text, by=crisis.activated_by)
+        hub_services.post_update(body=text, by=crisis.activated_by)
     except NoActiveCrisis:
         return False  # ended before the statement went up: nothing to post to
     except TRANSIENT as exc:
         raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
-    complete_automated(crisis_id=crisis_id, action=AutomatedAction.POST_HOLDING_STATEMENT)
+    crisis_services.complete_automated(crisis_id=crisis_id, action=AutomatedAction.POST_HOLDING_STATEMENT)
     return True
+
+
+@shared_task(acks_late=True)
+def pause_on_platforms(crisis_id: int) -> dict[str, int]:
+    """Reach the platforms for what the crisis holds (never for a drill), audit the run and tick
+    "pause ads" once every item is confirmed paused."""
+    crisis = Crisis.objects.filter(pk=crisis_id).first()
+    if crisis is None or crisis.is_drill:
+        return {"paused": 0, "failed": 0}
+    result = outbound_services.pause_campaigns_on_platforms(crisis_id=crisis_id)
+    if result["paused"] or result["failed"]:
+        _audit_platform_run(crisis, "pause", result["paused"], result["failed"])
+    if outbound_services.all_paused(crisis_id=crisis_id):
+        crisis_services.complete_automated(crisis_id=crisis_id, action=AutomatedAction.PAUSE_ADS)
+    logger.info("crisis %s: campaigns and native posts paused on platforms: %s", crisis_id, result)
+    return result
+
+
+@shared_task(acks_late=True)
+def resume_on_platforms(crisis_id: int) -> dict[str, int]:
+    """Resume on its platform what this crisis paused there and the lead released."""
+    crisis = Crisis.objects.filter(pk=crisis_id).first()
+    if crisis is None or crisis.is_drill:
+        return {"resumed": 0, "failed": 0}
+    result = outbound_services.resume_on_platforms(crisis_id=crisis_id)
+    if result["resumed"] or result["failed"]:
+        _audit_platform_run(crisis, "resume", result["resumed"], result["failed"])
+    logger.info("crisis %s: resumed on platforms: %s", crisis_id, result)
+    return result
+
+
+def _audit_platform_run(crisis: Crisis, action: outbound.Action, done: int, failed: int) -> None:
+    audit.record(
+        AuditKind.PLATFORM_PAUSE,
+        f"On the platforms: {done} {'paused' if action == 'pause' else 'resumed'}, {failed} failed",
+        crisis=crisis,
+        actor=None,
+        action=action,
+        **{"paused" if action == "pause" else "resumed": done, "failed": failed},
+        failures=outbound.failed_items(crisis.pk, action),
+    )
 
 
 @shared_task(acks_late=True)
@@ -52,3 +100,32 @@ def play_demo_stream(crisis_id: int, seconds: float) -> int:
         play_demo_stream.delay(crisis_id, left)
     logger.info("drill %s: %s demo mentions, %.0fs left", crisis_id, sent, left)
     return sent
+
+
+@shared_task(ignore_result=True)
+def hold_new_outbound() -> dict[str, int]:
+    """Beat, every few seconds: while crisis mode is on, hold what was scheduled or switched on
+    since the switch flipped (a post written during the crisis, one a failed send put back, an
+    ad campaign turned on) and reach the platforms for it. Nothing held publishes after the
+    crisis without the lead's decision (the release list in the crisis room)."""
+    with transaction.atomic():
+        if not crisis_mode_on_shared_lock():
+            return {"posts": 0, "campaigns": 0}
+        crisis = active_crisis()
+        held = outbound_services.hold_outbound(crisis=crisis)
+        if held.posts or held.campaigns:
+            audit.record(
+                AuditKind.OUTBOUND_HELD,
+                f"{held.posts} scheduled posts and {held.campaigns} ad campaigns held since activation",
+                crisis=crisis,
+                actor=None,
+                posts=held.posts,
+                campaigns=held.campaigns,
+            )
+            logger.warning(
+                "crisis %s: held %s new posts and %s campaigns", crisis.pk, held.posts, held.campaigns
+            )
+        if held.campaigns or held.native_posts:
+            crisis_id = crisis.pk
+            transaction.on_commit(lambda: pause_on_platforms.delay(crisis_id), robust=True)
+    return {"posts": held.posts, "campaigns": held.campaigns}

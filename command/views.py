@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
+from command import flows
 from command.crisis_room import views as room_views
 from core.roles import LEADS, STAFF, has_role, role_required
 from hubpage.selectors import hub_crisis, next_update_status
-from playbooks import services
 from playbooks.forms import ActivationForm
 from playbooks.models import Crisis, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, timeline
@@ -68,7 +68,7 @@ def switch(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         request.session["switch_opened_at"] = timezone.now().isoformat()
     if request.method == "POST" and form.is_valid():
-        result = services.activate(
+        result = flows.activate(
             scenario=form.cleaned_data["scenario"],
             by=request.user,
             drill=form.cleaned_data["drill"],
@@ -92,7 +92,7 @@ def switch(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*LEADS)
 def deactivate(request: HttpRequest) -> HttpResponse:
-    crisis = services.deactivate(by=request.user)
+    crisis = flows.deactivate(by=request.user)
     if crisis is None:
         messages.info(request, "There was no active crisis.")
     else:

@@ -1,9 +1,9 @@
-"""Who is calling, with their roles and roster limit, in one query.
+"""Who is calling, with their roles, in one query.
 
-Django reads the user, then every role check reads the groups and the roster again: for a
-claim that was three queries of five and most of its CPU (docs/benchmarks.md, claims).
-Here one query answers all three, for an API token and for a browser session alike, and
-roles_of() and is_first_line_only() find the answers cached on the user for the request.
+Django reads the user, then every role check reads the groups again: for a claim that was
+most of its queries and CPU (docs/benchmarks.md, claims). Here one query answers both, for
+an API token and for a browser session alike, and roles_of() finds the answer cached on the
+user for the request.
 """
 
 from __future__ import annotations
@@ -19,17 +19,15 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from .dbrows import columns, from_row
-from .roles import Role, remember_access
+from .roles import Role, remember_roles
 
 
 @cache
 def _user_sql(by: str) -> str:
-    """SELECT the user's columns, group names and outside-team flag; `by` is "token" or "id"."""
-    from playbooks.models import RosterEntry
-
+    """SELECT the user's columns and group names; `by` is "token" or "id"."""
     user_model = get_user_model()
     member = user_model.groups.through._meta
-    roster, users = RosterEntry._meta.db_table, user_model._meta.db_table
+    users = user_model._meta.db_table
     source = {
         "token": f"{Token._meta.db_table} t JOIN {users} u ON u.id = t.user_id WHERE t.key = %s",
         "id": f"{users} u WHERE u.id = %s",
@@ -37,23 +35,21 @@ def _user_sql(by: str) -> str:
     return (
         f"SELECT {columns(user_model, 'u')}, "
         f"ARRAY(SELECT g.name FROM {member.db_table} ug JOIN {Group._meta.db_table} g ON g.id = ug.group_id"
-        f" WHERE ug.user_id = u.id), "
-        f"EXISTS(SELECT 1 FROM {roster} r WHERE r.user_id = u.id AND r.outside_team <> '') "
+        f" WHERE ug.user_id = u.id) "
         f"FROM {source}"
     )
 
 
 def user_with_access(by: str, value: Any) -> Any | None:
-    """The user found by token key or id, with roles and roster limit remembered; None if none."""
+    """The user found by token key or id, with their roles remembered; None if none."""
     with connection.cursor() as cursor:
         cursor.execute(_user_sql(by), [value])
         row = cursor.fetchone()
     if row is None:
         return None
-    *values, group_names, outside_team = row
+    *values, group_names = row
     user = from_row(get_user_model(), values)
-    roles = frozenset(role for role in Role if role.value in group_names)
-    remember_access(user, roles, outside_team=outside_team)
+    remember_roles(user, frozenset(role for role in Role if role.value in group_names))
     return user
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -40,9 +41,9 @@ def roles_of(user: Any) -> frozenset[Role]:
     return cached
 
 
-def remember_access(user: Any, roles: frozenset[Role], *, outside_team: bool) -> None:
-    """What roles_of() and is_outside_team() would read, already read (core.auth)."""
-    user._crisis_roles, user._outside_team = roles, outside_team
+def remember_roles(user: Any, roles: frozenset[Role]) -> None:
+    """What roles_of() would read, already read (core.auth)."""
+    user._crisis_roles = roles
 
 
 def has_role(user: Any, roles: tuple[Role, ...]) -> bool:
@@ -51,32 +52,10 @@ def has_role(user: Any, roles: tuple[Role, ...]) -> bool:
 
 def has_role_now(user: Any, roles: tuple[Role, ...]) -> bool:
     """has_role against a fresh row: a socket outlives the roles and account it was opened with."""
-    from django.contrib.auth import get_user_model
 
     user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
     fresh = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
     return fresh is not None and has_role(fresh, roles)
-
-
-def is_outside_team(user: Any) -> bool:
-    """On the roster with an outside (agency, overseas) team: limited to first-line work."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    cached = getattr(user, "_outside_team", None)
-    if cached is None:
-        from playbooks.models import RosterEntry
-
-        cached = RosterEntry.objects.filter(user=user).exclude(outside_team="").exists()
-        user._outside_team = cached
-    return cached
-
-
-def is_first_line_only(user: Any) -> bool:
-    """Volunteers and outside teams take first-line work only (acknowledge, apologise, point to the hub)."""
-    held = roles_of(user)
-    if held & {Role.LEAD, Role.ADMIN}:
-        return False
-    return (Role.VOLUNTEER in held and Role.AGENT not in held) or (bool(held) and is_outside_team(user))
 
 
 def role_required(*roles: Role) -> Callable:

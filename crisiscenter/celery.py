@@ -18,7 +18,7 @@ app.autodiscover_tasks()
 def close_old_db_connections(**kwargs) -> None:
     """Keep a worker's database connection across tasks, as a web request would (CONN_MAX_AGE,
     CONN_HEALTH_CHECKS). Celery's own Django fixup would otherwise reconnect for every task."""
-    from django.db import close_old_connections
+    from django.db import close_old_connections  # noqa: PLC0415 - Django is set up only after this module loads
 
     close_old_connections()
 

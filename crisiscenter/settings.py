@@ -39,6 +39,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+# A platform without credentials: in the demo (DEBUG, tests) a stand-in connector logs what it
+# would do; in production it is "not connected" and every reply, post or pause to it fails with
+# that reason, so nothing is ever shown as done that did not happen.
+DEMO_CONNECTORS = env_bool("DEMO_CONNECTORS", DEBUG or TESTING)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -152,6 +156,7 @@ CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "publish-due-posts": {"task": "social.tasks.publish_due_posts", "schedule": 15.0},
+    "hold-new-outbound": {"task": "command.tasks.hold_new_outbound", "schedule": 15.0},
     "requeue-stale-batches": {"task": "triage.tasks.requeue_stale_batches", "schedule": 30.0},
     "poll-reddit": {"task": "triage.tasks.poll_reddit", "schedule": env_int("REDDIT_POLL_SECONDS", 60)},
     "alert-sla-breaches": {"task": "triage.tasks.alert_sla_breaches", "schedule": 30.0},

@@ -11,11 +11,10 @@ from .models import (
     ScenarioHubText,
     Subscriber,
 )
+from .services import publish
 
 
 def _publish_after_commit() -> None:
-    from .services import publish
-
     transaction.on_commit(publish, robust=True)
 
 

@@ -7,6 +7,6 @@ class HubpageConfig(AppConfig):
 
     def ready(self):
         # Its rows travel in the playbook file (playbooks/portable.py).
-        from . import portable
+        from . import portable  # noqa: PLC0415 - models may be imported only once apps are ready
 
         portable.register()

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from .render import markdown_to_safe_html
+
 
 class FaqTopic(models.TextChoices):
     REFUNDS = "refunds", "Refunds"
@@ -136,8 +138,6 @@ class HubUpdate(models.Model):
         return f"{self.posted_at:%H:%M} {self.body_markdown[:60]}"
 
     def save(self, *args, **kwargs):
-        from .render import markdown_to_safe_html
-
         self.body_html = markdown_to_safe_html(self.body_markdown)
         super().save(*args, **kwargs)
 

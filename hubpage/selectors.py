@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation.trans_real import parse_accept_lang_header
+
+from playbooks.models import Crisis, Phase
+from playbooks.selectors import active_crisis
+
+from .models import HubPage, HubUpdate, Subscriber
 
 
 def languages() -> tuple[str, ...]:
@@ -62,9 +69,6 @@ def update_audience(update):
     "Yet" means posted before this update, so every batch of one update has the same audience.
     A subscriber whose language is no longer published counts as one of the default language.
     """
-    from django.db.models import Q
-
-    from .models import HubUpdate, Subscriber
 
     default, langs = default_language(), {update.lang}
     if update.lang == default:
@@ -79,8 +83,6 @@ def update_audience(update):
 
 def hub_crisis():
     """The crisis the hub page is about: the active one, else one still in its aftermath."""
-    from playbooks.models import Crisis, Phase
-    from playbooks.selectors import active_crisis
 
     crisis = active_crisis()
     if crisis is None:
@@ -95,9 +97,6 @@ def next_update_status(crisis, now: datetime | None = None) -> tuple[datetime | 
     "by 18:00", so an update at 18:05 ends the overdue state. One posted before the time
     does not keep a promise that is still on the page.
     """
-    from django.utils import timezone
-
-    from .models import HubPage, HubUpdate
 
     if crisis is None:
         return None, False

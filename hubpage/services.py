@@ -19,7 +19,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from playbooks.models import Crisis, Phase
+from playbooks import audit
+from playbooks.models import AuditKind, Crisis, Phase
 
 from . import selectors
 from .models import FaqEntry, HubContent, HubPage, HubUpdate, HubUpdateRevision, ScenarioFaq, ScenarioHubText
@@ -36,6 +37,7 @@ from .render import (
     render_html,
     render_json,
 )
+from .tasks import notify_subscribers
 
 logger = logging.getLogger(__name__)
 
@@ -277,8 +279,6 @@ def _unpin_others(update: HubUpdate) -> None:
 
 
 def post_update(*, body: str, by, lang: str | None = None, pin: bool = False) -> HubUpdate:
-    from playbooks.services import record_hub_update
-
     body = body.strip()
     if not body:
         raise ValueError("an update needs some text")
@@ -293,11 +293,9 @@ def post_update(*, body: str, by, lang: str | None = None, pin: bool = False) ->
         )
         if pin:
             _unpin_others(update)
-        record_hub_update(crisis=crisis, by=by)
+        audit.record(AuditKind.HUB_UPDATE, "Hub page updated", crisis=crisis, actor=by)
         _publish_after_commit()
         if not crisis.is_drill:  # a drill never mails the public
-            from .tasks import notify_subscribers
-
             transaction.on_commit(lambda: notify_subscribers.delay(update.pk), robust=True)
     return update
 

@@ -10,8 +10,10 @@ subscription starts only when the link in that mail is followed and its button p
 from __future__ import annotations
 
 import hashlib
+import smtplib
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -25,6 +27,8 @@ from . import selectors
 from .labels import labels_for
 from .models import HubUpdate, Subscriber
 from .render import plain_text
+
+MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 CONFIRM_SALT, UNSUBSCRIBE_SALT = "hubpage.confirm", "hubpage.unsubscribe"
 CONFIRM_MAX_AGE = timedelta(days=7)
@@ -92,7 +96,6 @@ def request_subscription(*, email: str, lang: str | None, source: str) -> Subscr
         subscriber.lang, subscriber.confirm_sent_at = lang, now
         subscriber.confirmed_at = subscriber.unsubscribed_at = None
         subscriber.save()
-        from .tasks import send_confirmation
 
         transaction.on_commit(lambda: send_confirmation.delay(subscriber.pk), robust=True)
     return subscriber
@@ -183,3 +186,18 @@ def update_message(subscriber: Subscriber, *, update: HubUpdate, title: str) -> 
     )
     message.attach_alternative(render_to_string("hubpage/mail/update.html", context), "text/html")
     return message
+
+
+@shared_task(
+    name="hubpage.tasks.send_confirmation",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_confirmation(subscriber_id: int) -> bool:
+    subscriber = Subscriber.objects.filter(pk=subscriber_id, confirmed_at__isnull=True).first()
+    if subscriber is None:
+        return False  # confirmed meanwhile, or gone: nothing to send
+    confirmation_message(subscriber).send()
+    return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -11,20 +10,10 @@ from django.core.mail import get_connection
 from django.db import transaction
 
 from . import selectors
-from .models import HubUpdate, Subscriber
-from .subscriptions import confirmation_message, update_message
+from .models import HubUpdate
+from .subscriptions import MAIL_ERRORS, update_message
 
 logger = logging.getLogger(__name__)
-MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
-
-
-@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=8)
-def send_confirmation(subscriber_id: int) -> bool:
-    subscriber = Subscriber.objects.filter(pk=subscriber_id, confirmed_at__isnull=True).first()
-    if subscriber is None:
-        return False  # confirmed meanwhile, or gone: nothing to send
-    confirmation_message(subscriber).send()
-    return True
 
 
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=8)

@@ -3,8 +3,6 @@ from django.db import models
 from django.http import HttpResponse
 from django.urls import path
 
-from hubpage.admin import ScenarioFaqInline, ScenarioHubTextInline
-
 from . import admin_upload
 from .models import (
     AuditEntry,
@@ -16,7 +14,6 @@ from .models import (
     NotificationDelivery,
     PhaseChange,
     RosterEntry,
-    Scenario,
     TrainingLink,
     TrainingRecord,
 )
@@ -71,8 +68,9 @@ def download_playbooks(modeladmin, request, queryset):
     return response
 
 
-@admin.register(Scenario)
 class ScenarioAdmin(admin.ModelAdmin):
+    """Registered by command.admin with the inlines other apps add (the hub page's texts)."""
+
     list_display = ["name", "kind", "hub_title"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]
@@ -82,7 +80,7 @@ class ScenarioAdmin(admin.ModelAdmin):
         ("Hub page", {"fields": ["hub_title", "hub_summary", "holding_statement"]}),
         ("Triage", {"fields": ["topic_keywords"]}),
     ]
-    inlines = [ChecklistItemInline, TrainingLinkInline, ScenarioHubTextInline, ScenarioFaqInline]
+    inlines = [ChecklistItemInline, TrainingLinkInline]
     actions = [download_playbooks]
 
     def get_urls(self):

@@ -4,7 +4,8 @@ from core.events import STATE_GROUP, crisis_group
 from core.roles import LEADS, STAFF, has_role, has_role_now
 from core.sockets import LiveConsumer
 
-from .selectors import active_crisis, crisis_state
+from .models import ChecklistTask, Crisis
+from .selectors import active_crisis, crisis_state, task_payload
 
 FORBIDDEN = 4403
 
@@ -39,9 +40,6 @@ class StateConsumer(LiveConsumer):
 
 
 def _snapshot(crisis_id: int) -> dict | None:
-    from .models import ChecklistTask, Crisis
-    from .selectors import task_payload
-
     if not Crisis.objects.filter(pk=crisis_id).exists():
         return None
     tasks = list(ChecklistTask.objects.filter(crisis_id=crisis_id).select_related("done_by"))

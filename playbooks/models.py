@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .append_only import AppendOnlyModel
 
@@ -212,8 +213,6 @@ class ChecklistTask(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
-
         return self.done_at is None and self.due_at is not None and self.due_at < timezone.now()
 
 

@@ -13,8 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import events
-from core.http import request, with_retries
-from social.connectors.base import OutboundError
+from core.http import OutboundError, request, with_retries
 
 from .models import (
     AuditEntry,
@@ -26,6 +25,7 @@ from .models import (
     Department,
     NotificationDelivery,
 )
+from .services import complete_automated
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +133,6 @@ def deliver(delivery_id: int) -> str:
 
 def notify_departments(crisis_id: int) -> dict[str, int]:
     """Plan and send every delivery; when none is pending, the checklist item ticks itself."""
-    from .services import complete_automated
 
     crisis = Crisis.objects.select_related("scenario").get(pk=crisis_id)
     plan_deliveries(crisis)

@@ -14,8 +14,11 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import Conflict
+
 from . import audit
 from .models import ActionItem, AuditKind, Crisis, MeetingKind, Phase, Review, ReviewMeeting, Scenario
+from .services import PhaseError, advance_phase
 
 MEETING_FIELDS = ("held_at", "attendees", "worked", "did_not_work", "differently", "next_steps")
 AGENDA = (
@@ -27,7 +30,7 @@ AGENDA = (
 REVIEW_PHASES = (Phase.CLOSED, Phase.REVIEWED)
 
 
-class ReviewError(Exception):
+class ReviewError(Conflict):
     """The review cannot do that now, with the reason to show."""
 
 
@@ -183,8 +186,6 @@ def set_action_item_done(*, crisis_id: int, item_id: int, by, done: bool) -> Act
 
 def complete_review(*, crisis_id: int, by) -> Crisis:
     """Close the review: the crisis moves from `closed` to `reviewed`. Both meetings must be held."""
-    from .services import PhaseError, advance_phase
-
     with transaction.atomic():
         # No crisis row lock here: advance_phase takes the state row first, then the crisis.
         crisis = Crisis.objects.filter(pk=crisis_id).first()

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.events import CrisisState
+from core.roles import Role, roles_of
 
-from .models import AuditEntry, ChecklistTask, Crisis, OrganisationState
+from .models import AuditEntry, ChecklistTask, Crisis, OrganisationState, RosterEntry
 
 
 def active_crisis() -> Crisis | None:
@@ -32,6 +34,30 @@ def topic_keywords(crisis: Crisis | None = None) -> dict[str, list[str]]:
 def crisis_mode_on() -> bool:
     """True while a real (not drill) crisis is active: the publisher must stay silent."""
     return OrganisationState.objects.filter(pk=1, active_crisis__is_drill=False).exists()
+
+
+def crisis_mode_on_shared_lock() -> bool:
+    """crisis_mode_on(), holding a share lock on the state row until the transaction ends: the
+    switch (which locks the row for update) waits for whatever runs under it, and whatever
+    runs under it after the switch sees crisis mode on. Call inside a transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.is_drill FROM {OrganisationState._meta.db_table} s"
+            f" LEFT JOIN {Crisis._meta.db_table} c ON c.id = s.active_crisis_id"
+            " WHERE s.id = 1 FOR SHARE OF s"
+        )
+        row = cursor.fetchone()
+    return row is not None and row[0] is False
+
+
+def drill_running() -> bool:
+    """True while a drill is the active crisis: nothing may reach a platform."""
+    return OrganisationState.objects.filter(pk=1, active_crisis__is_drill=True).exists()
+
+
+def drill_crisis_ids(crisis_ids: set[int]) -> set[int]:
+    """Which of these crises are drills."""
+    return set(Crisis.objects.filter(pk__in=crisis_ids, is_drill=True).values_list("pk", flat=True))
 
 
 def crisis_state(crisis: Crisis | None) -> CrisisState:
@@ -81,3 +107,22 @@ def task_payload(task: ChecklistTask) -> dict[str, Any]:
         "done_by": done_by,
         "automated": bool(task.action),
     }
+
+
+def is_outside_team(user: Any) -> bool:
+    """On the roster with an outside (agency, overseas) team: limited to first-line work."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_outside_team", None)
+    if cached is None:
+        cached = RosterEntry.objects.filter(user=user).exclude(outside_team="").exists()
+        user._outside_team = cached
+    return cached
+
+
+def is_first_line_only(user: Any) -> bool:
+    """Volunteers and outside teams take first-line work only (acknowledge, apologise, point to the hub)."""
+    held = roles_of(user)
+    if held & {Role.LEAD, Role.ADMIN}:
+        return False
+    return (Role.VOLUNTEER in held and Role.AGENT not in held) or (bool(held) and is_outside_team(user))

@@ -65,8 +65,8 @@ def _tick(crisis, by, count: int) -> None:
 
 def seed_drill(scenario) -> int:
     """A drill run with a hub update and room messages, then closed (its drill report)."""
+    from command import flows
     from hubpage.services import post_update
-    from playbooks import services
     from playbooks.chat import services as rooms
     from playbooks.models import Crisis
 
@@ -74,7 +74,7 @@ def seed_drill(scenario) -> int:
     existing = Crisis.objects.filter(title=DRILL_TITLE).first()
     if existing:
         return existing.pk
-    drill = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    drill = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     Crisis.objects.filter(pk=drill.pk).update(title=DRILL_TITLE)
     time.sleep(3)  # the worker ticks the automated items
     _tick(drill, lead, 4)
@@ -83,7 +83,7 @@ def seed_drill(scenario) -> int:
         crisis_id=drill.pk, room="team", by=lead, body="Drill started. Agents, take P1s first."
     )
     rooms.post_message(crisis_id=drill.pk, room="team", by=agent, body="On it. Holding statement is out.")
-    services.advance_phase(crisis_id=drill.pk, to="closed", by=lead)
+    flows.move_phase(crisis_id=drill.pk, to="closed", by=lead)
     return drill.pk
 
 
@@ -154,8 +154,8 @@ def seed_live(scenario) -> int:
     """A real crisis on now: a stream of mentions, hub updates, ticks and room messages."""
     from django.utils import timezone
 
+    from command import flows
     from hubpage.services import ensure_content, post_update, set_page_options
-    from playbooks import services
     from playbooks.chat import services as rooms
     from playbooks.selectors import active_crisis
 
@@ -163,7 +163,7 @@ def seed_live(scenario) -> int:
     crisis = active_crisis()
     if crisis is not None:
         return crisis.pk
-    crisis = services.activate(scenario=scenario, by=lead).crisis
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
     subprocess.run(
         [sys.executable, "manage.py", "simulate_crisis", "--speed", "0", "--count", "900", "--seed", "3"],
         cwd=ROOT,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -85,9 +86,13 @@ def health_rows(now: datetime | None = None) -> list[HealthRow]:
 
 @role_required(Role.LEAD, Role.ADMIN)
 def health_page(request):
-    return render(request, "social/health.html", {"rows": health_rows(), "now": timezone.now()})
+    return render(request, "social/health.html", _context())
 
 
 @role_required(Role.LEAD, Role.ADMIN)
 def health_table(request):
-    return render(request, "social/_health_table.html", {"rows": health_rows(), "now": timezone.now()})
+    return render(request, "social/_health_table.html", _context())
+
+
+def _context() -> dict:
+    return {"rows": health_rows(), "now": timezone.now(), "demo_connectors": settings.DEMO_CONNECTORS}

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from playbooks.models import Crisis
+from playbooks.selectors import crisis_mode_on, crisis_mode_on_shared_lock
+
 from . import outbound
 from .connectors import OutboundError, get_connector
 from .models import AdCampaign, CampaignStatus, PauseState, PostStatus, ScheduledPost
@@ -48,86 +51,53 @@ def hold_outbound(*, crisis) -> HeldOutbound:
 def pause_campaigns_on_platforms(*, crisis_id: int) -> dict[str, int]:
     """Pause on its platform every campaign and native scheduled post this crisis holds,
     concurrently, each with bounded retries; record each result. Never for a drill."""
-    crisis = _crisis(crisis_id)
+    crisis = Crisis.objects.filter(pk=crisis_id).first()
     if crisis is None or crisis.is_drill:
         return {"paused": 0, "failed": 0}
     counts = outbound.run(crisis_id, "pause")
-    result = {"paused": counts["done"], "failed": counts["failed"]}
-    if counts["done"] or counts["failed"]:
-        _audit_platform_run(crisis, "pause", result)
-    if not outbound.pending_count(crisis_id) and not outbound.failed_items(crisis_id, "pause"):
-        # Everything is confirmed paused: the "pause ads" checklist item ticks itself.
-        from playbooks.services import complete_automated
+    return {"paused": counts["done"], "failed": counts["failed"]}
 
-        complete_automated(crisis_id=crisis_id, action="pause_ads")
-    return result
+
+def all_paused(*, crisis_id: int) -> bool:
+    """Every item this crisis holds on a platform is confirmed paused: none pending, none failed."""
+    return not outbound.pending_count(crisis_id) and not outbound.failed_items(crisis_id, "pause")
 
 
 def resume_on_platforms(*, crisis_id: int) -> dict[str, int]:
     """Resume on its platform what this crisis paused there and the lead released."""
-    crisis = _crisis(crisis_id)
+    crisis = Crisis.objects.filter(pk=crisis_id).first()
     if crisis is None or crisis.is_drill:
         return {"resumed": 0, "failed": 0}
     counts = outbound.run(crisis_id, "resume")
-    result = {"resumed": counts["done"], "failed": counts["failed"]}
-    if counts["done"] or counts["failed"]:
-        _audit_platform_run(crisis, "resume", result)
-    return result
+    return {"resumed": counts["done"], "failed": counts["failed"]}
 
 
-def _crisis(crisis_id: int):
-    from playbooks.models import Crisis
-
-    return Crisis.objects.filter(pk=crisis_id).first()
-
-
-def _audit_platform_run(crisis, action: outbound.Action, counts: dict[str, int]) -> None:
-    from playbooks.models import AuditEntry, AuditKind
-
-    done = next(iter(counts.values()))
-    verb = "paused" if action == "pause" else "resumed"
-    AuditEntry.objects.create(
-        at=timezone.now(),
-        crisis=crisis,
-        kind=AuditKind.PLATFORM_PAUSE,
-        description=f"On the platforms: {done} {verb}, {counts['failed']} failed",
-        details={"action": action, **counts, "failures": outbound.failed_items(crisis.pk, action)},
-    )
+@dataclass(frozen=True)
+class Retried:
+    pauses: int
+    resumes: int
 
 
-def queue_platform_pauses(crisis_id: int) -> None:
-    """After the activation commits: the task that reaches the platforms."""
-    from .tasks import pause_campaigns_on_platforms as task
-
-    transaction.on_commit(lambda: task.delay(crisis_id), robust=True)
-
-
-def retry_failed_pauses(*, crisis_id: int) -> int:
-    """Another platform attempt for the items whose pause (or resume) failed, and only
-    those; returns how many were queued."""
-    from .tasks import pause_campaigns_on_platforms as pause_task
-    from .tasks import resume_on_platforms as resume_task
-
-    paused = resumed = 0
+def retry_failed_pauses(*, crisis_id: int) -> Retried:
+    """Mark for another platform attempt the items whose pause (or resume) failed, and only
+    those; the caller queues the attempt after commit."""
+    pauses = resumes = 0
     with transaction.atomic():
         for _, queryset in outbound._querysets(crisis_id):
-            paused += queryset.filter(pause_state=PauseState.FAILED).update(
+            pauses += queryset.filter(pause_state=PauseState.FAILED).update(
                 pause_state=PauseState.PENDING, pause_started_at=None
             )
-            resumed += queryset.filter(pause_state=PauseState.RESUME_FAILED).update(
+            resumes += queryset.filter(pause_state=PauseState.RESUME_FAILED).update(
                 pause_state=PauseState.RESUMING, pause_started_at=None
             )
-    if paused:
-        transaction.on_commit(lambda: pause_task.delay(crisis_id), robust=True)
-    if resumed:
-        transaction.on_commit(lambda: resume_task.delay(crisis_id), robust=True)
-    return paused + resumed
+    return Retried(pauses, resumes)
 
 
 @dataclass(frozen=True)
 class Resumed:
     posts: int
     campaigns: int
+    on_platforms: int = 0  # items to resume on their platform: the caller queues that after commit
 
 
 def resume_outbound(
@@ -155,11 +125,7 @@ def resume_outbound(
         resumed_campaigns = paused_campaigns + campaigns.update(
             status=CampaignStatus.ACTIVE, pause_state=PauseState.NONE
         )
-        if native_posts or paused_campaigns:
-            from .tasks import resume_on_platforms as task
-
-            transaction.on_commit(lambda: task.delay(crisis_id), robust=True)
-    return Resumed(resumed_posts, resumed_campaigns)
+    return Resumed(resumed_posts, resumed_campaigns, native_posts + paused_campaigns)
 
 
 def discard_held_posts(*, crisis_id: int, post_ids: list[int] | None = None) -> int:
@@ -172,9 +138,12 @@ def discard_held_posts(*, crisis_id: int, post_ids: list[int] | None = None) -> 
 
 
 def publish_due_posts(*, limit: int = 100) -> int:
-    """Publish scheduled posts whose time has come. Never while crisis mode is on."""
-    from playbooks.selectors import active_crisis_id, crisis_mode_on
+    """Publish scheduled posts whose time has come. Never while crisis mode is on.
 
+    Each post is claimed and sent under a share lock on the organisation-state row: a switch
+    flipped meanwhile waits for the one post in flight (bounded by the platform call's
+    timeout) and everything after it sees crisis mode on, so nothing goes out once it is on.
+    """
     if crisis_mode_on():
         return 0
     due = list(
@@ -184,18 +153,15 @@ def publish_due_posts(*, limit: int = 100) -> int:
     )
     published = 0
     for post_id in due:
-        # The conditional UPDATE is the claim: an activation that held the post first wins.
-        if not ScheduledPost.objects.filter(pk=post_id, status=PostStatus.SCHEDULED).update(
-            status=PostStatus.PUBLISHING
-        ):
-            continue
-        post = ScheduledPost.objects.select_related("account").get(pk=post_id)
-        if crisis_mode_on():
-            ScheduledPost.objects.filter(pk=post_id).update(
-                status=PostStatus.HELD, held_by_id=active_crisis_id()
-            )
-            return published
-        published += _publish(post)
+        with transaction.atomic():
+            if crisis_mode_on_shared_lock():
+                return published
+            # The conditional UPDATE is the claim: an activation that held the post first wins.
+            if not ScheduledPost.objects.filter(pk=post_id, status=PostStatus.SCHEDULED).update(
+                status=PostStatus.PUBLISHING
+            ):
+                continue
+            published += _publish(ScheduledPost.objects.select_related("account").get(pk=post_id))
     return published
 
 

@@ -8,22 +8,29 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import OperationalError
 from django.test import TransactionTestCase
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.roles import Role, grant
-from playbooks.models import ChecklistItem, Department, Scenario
-from social.models import AdCampaign, PlatformAccount, ScheduledPost
+from core.roles import Role
+from crisiscenter.celery import app
+from playbooks.models import Scenario
+from tests.factories import (
+    AdCampaignFactory,
+    ChecklistItemFactory,
+    DepartmentFactory,
+    PlatformAccountFactory,
+    ScenarioFactory,
+    ScheduledPostFactory,
+    UserFactory,
+)
+from triage import presence, snapshots
 
 ROOT = Path(__file__).resolve().parent.parent
 # The local platform server (X, Meta) and fixture loaders for the connector tests.
@@ -32,9 +39,7 @@ pytest_plugins = ["tests.platforms"]
 
 # --- personas ----------------------------------------------------------------
 def make_user(username: str, *roles: Role):
-    user = get_user_model().objects.create_user(username=username, password="pw-" + username)
-    grant(user, *roles)
-    return user
+    return UserFactory(username=username, roles=roles)
 
 
 @pytest.fixture
@@ -75,20 +80,16 @@ def api_for(user) -> APIClient:
     return client
 
 
-# --- factories ---------------------------------------------------------------
+# --- fixtures built from tests/factories.py ---------------------------------
 @pytest.fixture
 def scenario(db) -> Scenario:
-    scenario = Scenario.objects.create(
-        name="Rail signal failure",
-        hub_title="Disruption on the main line",
-        hub_summary="A signalling fault has stopped trains. Passengers are safe.",
-    )
+    scenario = ScenarioFactory(name="Rail signal failure")
     for order, (dept, title, due) in enumerate(
         [("Social care", "Hold posts", 5), ("Comms", "Publish hub", 10), ("Legal", "Review statement", 30)]
     ):
-        department, _ = Department.objects.get_or_create(name=dept)
+        department = DepartmentFactory(name=dept)
         scenario.departments.add(department)
-        ChecklistItem.objects.create(
+        ChecklistItemFactory(
             scenario=scenario, department=department, title=title, due_minutes=due, order=order
         )
     return scenario
@@ -96,14 +97,10 @@ def scenario(db) -> Scenario:
 
 @pytest.fixture
 def outbound(db) -> dict:
-    account = PlatformAccount.objects.create(platform="x", handle="northlinerail")
-    soon = timezone.now() + timedelta(hours=1)
-    posts = [
-        ScheduledPost.objects.create(account=account, text=f"post {i}", scheduled_for=soon) for i in range(5)
-    ]
+    account = PlatformAccountFactory(platform="x", handle="northlinerail")
+    posts = [ScheduledPostFactory(account=account, text=f"post {i}") for i in range(5)]
     campaigns = [
-        AdCampaign.objects.create(account=account, name=f"campaign {i}", external_id=f"c{i}")
-        for i in range(3)
+        AdCampaignFactory(account=account, name=f"campaign {i}", external_id=f"c{i}") for i in range(3)
     ]
     return {"account": account, "posts": posts, "campaigns": campaigns}
 
@@ -176,7 +173,6 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    from crisiscenter.celery import app
 
     deadline = time.monotonic() + 60
     while not app.control.ping(timeout=0.5, destination=[worker_name()]):
@@ -251,17 +247,20 @@ def _worker_idle_before_flush(request):
     writing (a pause run ticking its checklist item) would deadlock with the flush of the
     test database that follows."""
     yield
-    if "celery_worker_process" not in request.fixturenames:
-        return
-    from crisiscenter.celery import app
+    if "celery_worker_process" in request.fixturenames:
+        worker_idle()
 
+
+def worker_idle(timeout: float = 20) -> bool:
+    """Wait until the test worker has no task running or reserved; False if it stays busy."""
     inspect = app.control.inspect(destination=[worker_name()], timeout=0.5)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         active, reserved = inspect.active() or {}, inspect.reserved() or {}
         if not any(active.values()) and not any(reserved.values()):
-            return
+            return True
         time.sleep(0.1)
+    return False
 
 
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, message: str = "condition"):
@@ -278,15 +277,11 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, message: 
 def _fresh_queue_snapshot():
     """The queue snapshot is kept per sequence number (triage.snapshots); a test's rolled-back
     rows never move the sequence, so the next test must not be handed them."""
-    from triage import snapshots
-
     snapshots.forget()
 
 
 def forget_presence() -> None:
     """Nobody online: sockets of an earlier test or run linger for STALE_SECONDS."""
-    from triage import presence
-
     client = presence._client()
     for key in client.scan_iter(f"{presence.PREFIX}:*"):
         client.delete(key)

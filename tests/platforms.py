@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from social import state
 from social.connectors import registry
-
-from .platform_server import PlatformServer
+from tests.platform_server import PlatformServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "platforms"
 
@@ -49,6 +47,5 @@ def platform(settings, monkeypatch):
         }.items():
             monkeypatch.setenv(name, value)
         registry.reset()
-        state.clear()
         yield server
     registry.reset()

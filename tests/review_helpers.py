@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from playbooks import services
+from command import flows
 from playbooks.models import Crisis, MeetingKind
 from playbooks.review import MeetingNotes, save_meeting
 
@@ -19,8 +19,8 @@ def logged_in(user) -> Client:
 
 
 def closed_drill(scenario, lead) -> Crisis:
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
-    services.deactivate(by=lead)
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
+    flows.deactivate(by=lead)
     crisis.refresh_from_db()
     return crisis
 

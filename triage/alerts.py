@@ -15,9 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import events
+from hubpage.models import HubPage
+from hubpage.selectors import hub_crisis, next_update_status
+from playbooks.selectors import active_crisis_id
 
 from .models import Alert, AlertKind, Band, Mention
-from .selectors import UNANSWERED
+from .sla import Sla
 from .spikes import SpikeRules, Window, detect_spike
 
 WINDOW = timedelta(minutes=5)
@@ -44,7 +47,7 @@ def alert_new_breaches(now: datetime | None = None) -> Alert | None:
     with transaction.atomic():
         # The conditional UPDATE is the claim: two beat runs at once cannot tell a breach twice.
         breached = list(
-            Mention.objects.filter(status__in=UNANSWERED, sla_due_at__lt=now, breach_alerted_at__isnull=True)
+            Mention.objects.filter(Sla.breached(now), breach_alerted_at__isnull=True)
             .select_for_update(skip_locked=True)
             .values_list("pk", "band")[:5000]
         )
@@ -92,8 +95,6 @@ class SpikeCheck:
 
 
 def check_for_spike(now: datetime | None = None) -> SpikeCheck:
-    from playbooks.selectors import active_crisis_id
-
     now = now or timezone.now()
     if active_crisis_id() is not None:
         return SpikeCheck(None, "crisis mode is already on")
@@ -122,8 +123,6 @@ def check_for_spike(now: datetime | None = None) -> SpikeCheck:
 
 def alert_missed_hub_update(now: datetime | None = None) -> Alert | None:
     """One alert when the hub page's promised next update time passes with no update posted."""
-    from hubpage.models import HubPage
-    from hubpage.selectors import hub_crisis, next_update_status
 
     now = now or timezone.now()
     crisis = hub_crisis()

@@ -1,15 +1,27 @@
-"""Sending a recorded reply through its platform's connector."""
+"""Sending a recorded reply through its platform's connector; in a drill, never."""
 
 import logging
 from collections.abc import Callable
 
+from celery import shared_task
 from django.utils import timezone
 
+from core import events
+from playbooks.selectors import drill_crisis_ids, drill_running
 from social.connectors import OutboundError, get_connector
-from triage.models import Reply, ReplyStatus
+from triage.models import Mention, Reply, ReplyStatus
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
+
+
+def initial_status(mentions: list[Mention]) -> dict[int, ReplyStatus]:
+    """Per mention id: DRILL while a drill runs or for a drill's demo mention (recorded, shown as
+    a drill, never sent), else SENDING."""
+    if drill_running():
+        return {m.pk: ReplyStatus.DRILL for m in mentions}
+    drills = drill_crisis_ids({m.crisis_id for m in mentions if m.crisis_id})
+    return {m.pk: ReplyStatus.DRILL if m.crisis_id in drills else ReplyStatus.SENDING for m in mentions}
 
 
 def send_reply(reply_id: int, *, attempt: int = 0, retry: Callable | None = None) -> Reply | None:
@@ -27,7 +39,6 @@ def send_reply(reply_id: int, *, attempt: int = 0, retry: Callable | None = None
             if retry is not None:
                 raise retry(exc=exc, countdown=countdown) from exc
             # Sent as part of a broadcast: this one reply retries on its own task.
-            from triage.tasks import send_reply_task
 
             send_reply_task.apply_async((reply_id,), countdown=countdown)
             return None
@@ -43,6 +54,29 @@ def send_reply(reply_id: int, *, attempt: int = 0, retry: Callable | None = None
 
 
 def _tell(reply_id: int) -> None:
-    from triage.replies import reply_status_event
-
     reply_status_event(Reply.objects.get(pk=reply_id))
+
+
+def reply_status_event(reply: Reply) -> None:
+    events.send_reply_status(
+        {
+            "type": "reply.status",
+            "reply": reply.pk,
+            "mention": reply.mention_id,
+            "status": reply.status,
+            "error": reply.error,
+        }
+    )
+
+
+@shared_task(name="triage.tasks.send_reply_task", bind=True, max_retries=4)
+def send_reply_task(self, reply_id: int) -> None:
+    send_reply(reply_id, attempt=self.request.retries, retry=self.retry)
+
+
+@shared_task(name="triage.tasks.send_replies_task")
+def send_replies_task(reply_ids: list[int]) -> None:
+    """A broadcast: one task for the batch; each reply is sent (or marked failed) on its own."""
+
+    for reply_id in reply_ids:
+        send_reply(reply_id)

@@ -8,24 +8,29 @@ commit. process_batch() does one insert and one broadcast for the whole batch.
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from core import events, metrics
 from core.logs import log_context
+from playbooks.selectors import active_crisis_id, topic_keywords
 from social.models import Platform
+from social.selectors import brand_handles
 
 from . import bulk
-from .models import Band, BatchStatus, Mention, MentionBatch, QueueSettings, WatchedAuthor
+from .models import BatchStatus, Mention, MentionBatch, QueueSettings, WatchedAuthor
 from .scoring import MentionSignals, ScoringRules, queue_key_offset, score_mention
 from .selectors import mention_payload
+from .sla import Sla
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +192,6 @@ def accept_batch(items: Any, *, source: str = "api", submitted_by=None) -> Menti
     """Validate the whole batch, store it raw, queue its processing. All or nothing."""
     items = without_nul(items)
     validate_batch(items)
-    from .tasks import process_batch_task
 
     now = timezone.now()
     with transaction.atomic():
@@ -223,25 +227,16 @@ def scoring_rules() -> ScoringRules:
     queue = QueueSettings.load()
     return ScoringRules(
         influencer_followers=settings.INFLUENCER_FOLLOWERS,
-        sla={
-            Band.P1: timedelta(minutes=queue.sla_p1_minutes),
-            Band.P2: timedelta(minutes=queue.sla_p2_minutes),
-            Band.P3: timedelta(minutes=queue.sla_p3_minutes),
-            Band.P4: timedelta(minutes=queue.sla_p4_minutes),
-        },
+        sla=Sla.configured(queue),
         team_languages=frozenset(lang.lower() for lang in settings.TEAM_LANGUAGES),
     )
 
 
 def _keywords() -> dict[str, tuple[str, ...]]:
-    from playbooks.selectors import topic_keywords
-
     return {topic: tuple(words) for topic, words in topic_keywords().items()}
 
 
 def _brand_handles() -> frozenset[str]:
-    from social.selectors import brand_handles
-
     return brand_handles()
 
 
@@ -313,7 +308,7 @@ def mention_fields(
         topic=score.topic,
         tier=score.tier,
         ingested_at=now,
-        sla_due_at=now + rules.sla[score.band],
+        sla_due_at=rules.sla.due_at(score.band, now),
         queue_key=now - queue_key_offset(score.total),
     )
 
@@ -358,7 +353,6 @@ def insert_new_mentions(mentions: list[Mention] | list[MentionRow]) -> list:
 
 def process_batch(batch_id: int) -> BatchResult | None:
     """Normalise, score and store one batch. None if it is gone or already done."""
-    from playbooks.selectors import active_crisis_id
 
     with transaction.atomic():
         batch = (
@@ -405,3 +399,34 @@ def record_failure(batch_id: int, error: str, *, give_up: bool) -> None:
     MentionBatch.objects.filter(pk=batch_id, status=BatchStatus.PENDING).update(
         error=error[:2000], status=BatchStatus.FAILED if give_up else BatchStatus.PENDING
     )
+
+
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@shared_task(name="triage.tasks.process_batch_task", bind=True, acks_late=True, max_retries=5)
+def process_batch_task(self, batch_id: int) -> dict | None:
+    """Safe to run twice: a batch is processed only while it is still pending."""
+    with log_context(batch=batch_id):  # every line of the worker's part names the batch
+        return _process_batch(self, batch_id)
+
+
+def _process_batch(task, batch_id: int) -> dict | None:
+    logger.info("batch taken by the worker (try %s)", task.request.retries + 1)
+    try:
+        result = process_batch(batch_id)
+    except TRANSIENT as exc:
+        give_up = task.request.retries >= task.max_retries
+        record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=give_up)
+        if give_up:
+            logger.error("batch %s failed for good after %s tries: %s", batch_id, task.request.retries, exc)
+            raise
+        raise task.retry(exc=exc, countdown=2**task.request.retries + random.random()) from exc
+    except Exception as exc:
+        logger.exception("batch %s cannot be processed", batch_id)
+        record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=True)
+        return None
+    if result is None:
+        return None
+    logger.info("batch %s: %s stored, %s duplicates", batch_id, result.stored, result.duplicates)
+    return {"stored": result.stored, "duplicates": result.duplicates}

@@ -46,6 +46,10 @@ class MentionStatus(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
 
 
+# Waiting for an answer: counted by the SLA and the queue's figures.
+UNANSWERED = [MentionStatus.NEW, MentionStatus.CLAIMED]
+
+
 OPEN_STATUSES = (MentionStatus.NEW, MentionStatus.CLAIMED, MentionStatus.REPLIED)
 
 
@@ -189,6 +193,7 @@ class ReplyStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    DRILL = "drill", "Drill: recorded, not sent"
 
 
 class Reply(models.Model):

@@ -10,13 +10,16 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from core import events
-from core.roles import is_first_line_only
+from hubpage.selectors import hub_url
+from playbooks.selectors import is_first_line_only
 
+from .delivery import initial_status, send_replies_task
 from .models import AuthorKind, Mention, MentionStatus, QueueSettings, Reply, ReplyStatus, ReplyTemplate, Tier
 from .selectors import fresh_payloads
 from .services import QueueError
@@ -26,10 +29,6 @@ MAX_BROADCAST = 200
 
 
 def fill(body: str, *, name: str, lang: str = "") -> str:
-    from django.conf import settings
-
-    from hubpage.selectors import hub_url
-
     # The hub's main page is in the site's language; other languages get their own page.
     lang = lang.split("-")[0].lower()
     lang = None if not lang or lang == settings.LANGUAGE_CODE.split("-")[0] else lang
@@ -139,7 +138,6 @@ def broadcast(*, mention_ids: list[int], agent, template: ReplyTemplate) -> Broa
 
     One transaction, one queue delta and one Celery task for the whole batch.
     """
-    from .tasks import send_replies_task
 
     if not mention_ids:
         raise ValueError("select at least one mention")
@@ -153,6 +151,7 @@ def broadcast(*, mention_ids: list[int], agent, template: ReplyTemplate) -> Broa
     with transaction.atomic():
         rows = list(Mention.objects.select_for_update().filter(pk__in=mention_ids).order_by("queue_key"))
         replies, skipped, taken = [], {}, []
+        statuses = initial_status(rows)
         for m in rows:
             if m.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
                 skipped[m.pk] = f"already {m.status}"
@@ -166,7 +165,15 @@ def broadcast(*, mention_ids: list[int], agent, template: ReplyTemplate) -> Broa
             variant = (first + len(replies)) % count
             text = fill(template.variants[variant], name=display_name(m), lang=m.lang)
             replies.append(
-                Reply(mention=m, author=agent, text=text, template=template, variant=variant, created_at=now)
+                Reply(
+                    mention=m,
+                    author=agent,
+                    text=text,
+                    template=template,
+                    variant=variant,
+                    created_at=now,
+                    status=statuses[m.pk],
+                )
             )
             taken.append(m.pk)
         Reply.objects.bulk_create(replies)
@@ -174,21 +181,10 @@ def broadcast(*, mention_ids: list[int], agent, template: ReplyTemplate) -> Broa
         Mention.objects.filter(pk__in=taken, claimed_at__isnull=True).update(claimed_at=now)
         if taken:
             events.send_queue_delta("replied", fresh_payloads(taken))
-            ids = [r.pk for r in replies]
-            transaction.on_commit(lambda: send_replies_task.delay(ids), robust=True)
+            ids = [r.pk for r in replies if r.status == ReplyStatus.SENDING]
+            if ids:
+                transaction.on_commit(lambda: send_replies_task.delay(ids), robust=True)
     return BroadcastResult([r.pk for r in replies], skipped)
-
-
-def reply_status_event(reply: Reply) -> None:
-    events.send_reply_status(
-        {
-            "type": "reply.status",
-            "reply": reply.pk,
-            "mention": reply.mention_id,
-            "status": reply.status,
-            "error": reply.error,
-        }
-    )
 
 
 __all__ = ["ReplyStatus", "broadcast", "draft", "fill", "similar_mentions", "templates_for"]

@@ -14,20 +14,14 @@ from datetime import timedelta
 
 from . import sentiment
 from .models import AuthorKind, Band, Tier, Topic
+from .sla import Sla
 
 
 @dataclass(frozen=True)
 class ScoringRules:
     influencer_followers: int = 1000
     band_floors: tuple[tuple[Band, int], ...] = ((Band.P1, 70), (Band.P2, 45), (Band.P3, 20))
-    sla: dict[Band, timedelta] = field(
-        default_factory=lambda: {
-            Band.P1: timedelta(minutes=15),
-            Band.P2: timedelta(hours=1),
-            Band.P3: timedelta(hours=4),
-            Band.P4: timedelta(hours=24),
-        }
-    )
+    sla: Sla = field(default_factory=Sla)
     # Languages the team answers in; a mention in another one says so in its breakdown.
     team_languages: frozenset[str] = frozenset({"en"})
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from . import presence
+from .alerts import recent_alerts as recent
 from .capacity import Counts, capacity
-from .models import Band, Mention, MentionStatus, QueueSettings
+from .models import UNANSWERED, Band, Mention, MentionStatus, Note, QueueSettings, Reply
+from .sla import Sla
 
 OPEN = [MentionStatus.NEW, MentionStatus.CLAIMED, MentionStatus.REPLIED]
-UNANSWERED = [MentionStatus.NEW, MentionStatus.CLAIMED]
 
 
 def mention_payload(m: Mention) -> dict[str, Any]:
@@ -101,7 +103,7 @@ def queue_stats(*, with_alerts: bool = False) -> dict[str, Any]:
     unanswered = Mention.objects.filter(status__in=UNANSWERED).aggregate(
         total=Count("id"),
         p1=Count("id", filter=Q(band=Band.P1)),
-        breaches=Count("id", filter=Q(sla_due_at__lt=now)),
+        breaches=Count("id", filter=Sla.breached(now)),
         oldest=Min("ingested_at"),
     )
     inflow = Mention.objects.filter(ingested_at__gte=now - window).count()
@@ -119,7 +121,7 @@ def queue_stats(*, with_alerts: bool = False) -> dict[str, Any]:
     oldest = unanswered["oldest"]
     per_minute_out = handled / 10
     online = presence.online_count()
-    sla = QueueSettings.load().sla_p2_minutes
+    sla = Sla.configured().minutes(Band.P2)  # the capacity panel plans against the P2 window
     cap = capacity(
         Counts(
             inflow=inflow,
@@ -147,14 +149,11 @@ def queue_stats(*, with_alerts: bool = False) -> dict[str, Any]:
 
 
 def recent_alerts(limit: int = 3) -> list[dict[str, Any]]:
-    from .alerts import recent_alerts as recent
-
     return recent(limit)
 
 
 def mention_context(m: Mention) -> dict[str, Any]:
     """What the detail pane shows beside the mention: the author card, the thread, notes, replies."""
-    from .models import Note, QueueSettings, Reply
 
     earlier = (
         Mention.objects.filter(platform=m.platform, author_handle=m.author_handle)
@@ -169,8 +168,6 @@ def mention_context(m: Mention) -> dict[str, Any]:
     pattern = QueueSettings.load().crm_url_pattern
     crm = ""
     if pattern:
-        from urllib.parse import quote
-
         crm = (
             pattern.replace("{handle}", quote(m.author_handle))
             .replace("{platform}", quote(m.platform))

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from core import events
 from core.dbrows import columns, from_row
-from core.roles import is_first_line_only
+from playbooks.selectors import is_first_line_only
 
-from .models import Mention, MentionStatus, Reply, ReplyTemplate, Tag, Tier
+from .delivery import initial_status, send_reply_task
+from .models import Mention, MentionStatus, Reply, ReplyStatus, ReplyTemplate, Tag, Tier
 from .selectors import fresh_payloads, mention_payload
 
 
@@ -125,11 +126,11 @@ def release(*, mention_id: int, agent) -> Mention:
 def reply(
     *, mention_id: int, agent, text: str, template: ReplyTemplate | None = None, variant: int = 0
 ) -> Reply:
-    """Record a reply (claiming the mention if it was free) and send it after commit."""
+    """Record a reply (claiming the mention if it was free) and send it after commit (in a drill:
+    recorded with the status drill, never sent)."""
     text = text.strip()
     if not text:
         raise ValueError("a reply needs some text")
-    from .tasks import send_reply_task
 
     with transaction.atomic():
         mention = _locked(mention_id)
@@ -140,14 +141,22 @@ def reply(
         now = timezone.now()
         if mention.tier == Tier.EXPERT and is_first_line_only(agent):
             raise OutsideTier()
+        status = initial_status([mention])[mention.pk]
         answer = Reply.objects.create(
-            mention=mention, author=agent, text=text, template=template, variant=variant, created_at=now
+            mention=mention,
+            author=agent,
+            text=text,
+            template=template,
+            variant=variant,
+            created_at=now,
+            status=status,
         )
         mention.status, mention.claimed_by = MentionStatus.REPLIED, agent
         mention.claimed_at = mention.claimed_at or now
         mention.save(update_fields=["status", "claimed_by", "claimed_at"])
         events.send_queue_delta("replied", [mention_payload(mention)])
-        transaction.on_commit(lambda: send_reply_task.delay(answer.pk), robust=True)
+        if status == ReplyStatus.SENDING:
+            transaction.on_commit(lambda: send_reply_task.delay(answer.pk), robust=True)
     return answer
 
 
@@ -170,10 +179,6 @@ def resolve(*, mention_id: int, agent) -> Mention:
 
 def dismiss(*, mention_id: int, agent) -> Mention:
     return _close(mention_id=mention_id, agent=agent, status=MentionStatus.DISMISSED)
-
-
-def fill_template(template: ReplyTemplate, *, name: str, hub_link: str) -> str:
-    return template.body.replace("{name}", name).replace("{hub_link}", hub_link)
 
 
 def dismiss_removed(*, platform: str, external_ids: list[str]) -> int:

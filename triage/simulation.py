@@ -13,7 +13,7 @@ import random
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from .simulation_texts import LANGUAGES, PRESS, STATIONS, TEXTS, TIMES
 
@@ -290,7 +290,3 @@ def make_mention(rng: random.Random, elapsed_minutes: float, now: datetime | Non
     """One mention of the story at this point (kept for bench/ingest.py and older callers)."""
     story = _DEFAULT.setdefault(id(rng), CrisisStory(rng))
     return story.mention(elapsed_minutes / 60, now or datetime.now(UTC))
-
-
-def story_time(start: datetime, hours: float) -> datetime:
-    return start + timedelta(hours=hours)

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import events
-from core.roles import QUEUE_WORKERS, has_role, is_first_line_only
+from core.roles import QUEUE_WORKERS, has_role
+from playbooks.selectors import is_first_line_only
 
 from .models import Mention, MentionStatus, Note, Tag, Tier
 from .selectors import fresh_payloads

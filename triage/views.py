@@ -1,7 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.roles import QUEUE_WORKERS, is_first_line_only, role_required
+from core.roles import QUEUE_WORKERS, role_required
+from playbooks.selectors import active_crisis, is_first_line_only
 
 from .models import Tag
 from .replies import templates_for
@@ -9,8 +10,6 @@ from .replies import templates_for
 
 @role_required(*QUEUE_WORKERS)
 def queue_page(request: HttpRequest) -> HttpResponse:
-    from playbooks.selectors import active_crisis
-
     crisis = active_crisis()
     scenario_id = crisis.scenario_id if crisis else None
     templates = templates_for(request.user, scenario_id=scenario_id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from playbooks.models import ChecklistTask, Contact, Crisis, Department, NotificationDelivery, Scenario
 
@@ -55,7 +56,6 @@ class PrintItem:
 
 def printable(scenario: Scenario, crisis: Crisis | None = None) -> dict[str, Any]:
     """The desk-drawer checklist: by department, due as an offset (or a clock time for a running crisis)."""
-    from django.utils import timezone
 
     groups: dict[str, list[PrintItem]] = {}
     if crisis is not None:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from command import drills
+from command import drills, flows
 from command.crisis_room import selectors as room
+from core.errors import DomainError
 from core.roles import LEADS, STAFF, has_role, role_required
-from playbooks import notify, review, services
+from playbooks import services
 from playbooks.models import Crisis, Phase, PhaseChange, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, task_payload
 from playbooks.templatetags.crisis_tags import phase_actions
-from social import services as social_services
 from social.models import PauseState
 from social.selectors import outbound_items
 
@@ -105,10 +105,10 @@ def crisis_list(request: HttpRequest) -> HttpResponse:
 @role_required(*LEADS)
 def change_phase(request: HttpRequest, crisis_id: int) -> HttpResponse:
     try:
-        crisis = services.move_phase(crisis_id=crisis_id, to=request.POST.get("to", ""), by=request.user)
+        crisis = flows.move_phase(crisis_id=crisis_id, to=request.POST.get("to", ""), by=request.user)
     except ValueError:
         messages.error(request, "Unknown phase.")
-    except (services.PhaseError, review.ReviewError) as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{crisis} is now in {crisis.get_phase_display().lower()}.")
@@ -118,7 +118,7 @@ def change_phase(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @require_POST
 @role_required(*LEADS)
 def retry_failed_pauses(request: HttpRequest, crisis_id: int) -> HttpResponse:
-    count = social_services.retry_failed_pauses(crisis_id=_crisis(crisis_id).pk)
+    count = flows.retry_failed_pauses(crisis_id=_crisis(crisis_id).pk)
     messages.success(request, f"Retrying {count} failed pause{'s' if count != 1 else ''} on the platforms.")
     return redirect("crisis_outbound", crisis_id=crisis_id)
 
@@ -138,13 +138,11 @@ def resume_outbound(request: HttpRequest, crisis_id: int) -> HttpResponse:
     action = request.POST.get("action")
     posts, campaigns = _ids(request, "post"), _ids(request, "campaign")
     if action == "resume_all":
-        result = services.resume_outbound(crisis=crisis, by=request.user)
+        result = flows.resume_outbound(crisis=crisis, by=request.user)
     elif action == "resume_selected" and (posts or campaigns):
-        result = services.resume_outbound(
-            crisis=crisis, by=request.user, post_ids=posts, campaign_ids=campaigns
-        )
+        result = flows.resume_outbound(crisis=crisis, by=request.user, post_ids=posts, campaign_ids=campaigns)
     elif action == "discard_selected" and posts:
-        discarded = services.discard_held_posts(crisis=crisis, by=request.user, post_ids=posts)
+        discarded = flows.discard_held_posts(crisis=crisis, by=request.user, post_ids=posts)
         messages.success(request, f"{discarded} held posts discarded; they are kept but never sent.")
         return redirect("crisis_outbound", crisis_id=crisis_id)
     else:
@@ -157,13 +155,7 @@ def resume_outbound(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @require_POST
 @role_required(*LEADS)
 def retry_deliveries(request: HttpRequest, crisis_id: int) -> HttpResponse:
-    from command.tasks import notify_departments
-
-    crisis = _crisis(crisis_id)
-    with transaction.atomic():
-        count = notify.retry_failed(crisis.pk)
-        if count:
-            transaction.on_commit(lambda: notify_departments.delay(crisis.pk), robust=True)
+    count = flows.retry_failed_notifications(crisis_id=_crisis(crisis_id).pk)
     messages.success(request, f"Sending {count} failed notification{'s' if count != 1 else ''} again.")
     return redirect("crisis_departments", crisis_id=crisis_id)
 
@@ -190,7 +182,5 @@ def toggle_task(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     nxt = request.POST.get("next")
     return bool(nxt) and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})

@@ -2,7 +2,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from core.roles import STAFF
-from playbooks.chat.services import MAX_LENGTH
 from playbooks.models import ActionItem, Scenario
 from playbooks.review import MeetingNotes
 
@@ -62,16 +61,3 @@ class ActionItemForm(forms.ModelForm):
         if not data.get("owner") and not (data.get("owner_name") or "").strip():
             raise forms.ValidationError("Every action item needs an owner: pick a user or type a name.")
         return data
-
-
-class RoomMessageForm(forms.Form):
-    body = forms.CharField(
-        label="Message",
-        max_length=MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_LENGTH}),
-        strip=True,
-        error_messages={
-            "required": "Write a message first.",
-            "max_length": f"Messages are limited to {MAX_LENGTH:,} characters.",
-        },
-    )

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from command.review.forms import RoomMessageForm
 from core.roles import STAFF, role_required
 from playbooks.chat import services as rooms
+from playbooks.chat.forms import RoomMessageForm
 from playbooks.models import Crisis, Room
 
 

@@ -17,6 +17,7 @@ import httpx
 from django.core.cache import cache
 
 from core import http
+from social import health
 
 from .base import OutboundError
 
@@ -261,8 +262,6 @@ class BlueskyConnector:
                     params=[("actors", d) for d in chunk],
                 )
             except OutboundError as exc:
-                from social import health
-
                 health.record_error(PLATFORM, f"profile look-up: {exc}")
                 continue
             for profile in response.json().get("profiles", []):

@@ -1,8 +1,11 @@
-"""Stands in for every platform until its real connector lands: logs what it would do."""
+"""Stand-ins for a platform without credentials: in the demo, one that logs what it would do;
+in production, one that refuses every outbound call with the reason."""
 
 import logging
 import uuid
 from typing import Any
+
+from core.http import OutboundError
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +39,38 @@ class DemoConnector:
 
     def resume_scheduled(self, *, external_id: str) -> None:
         logger.info("[%s demo] scheduled item %s released", self.platform, external_id)
+
+
+class NotConnected:
+    """A platform whose credentials are not set, outside the demo: nothing is sent, and every
+    attempt fails at once (not retried) saying what to configure."""
+
+    def __init__(self, platform: str):
+        self.platform = platform
+
+    def _refuse(self) -> OutboundError:
+        return OutboundError(
+            f"{self.platform} is not connected: its credentials are not set "
+            "(README: Connecting real platforms)"
+        )
+
+    def normalise(self, payload: Any) -> list[dict[str, Any]]:
+        return list(payload) if isinstance(payload, list) else [payload]
+
+    def publish(self, *, account_handle: str, text: str) -> str:
+        raise self._refuse()
+
+    def reply(self, *, in_reply_to: str, author_handle: str, text: str) -> str:
+        raise self._refuse()
+
+    def pause_campaign(self, *, external_id: str) -> None:
+        raise self._refuse()
+
+    def resume_campaign(self, *, external_id: str) -> None:
+        raise self._refuse()
+
+    def pause_scheduled(self, *, external_id: str) -> None:
+        raise self._refuse()
+
+    def resume_scheduled(self, *, external_id: str) -> None:
+        raise self._refuse()

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import os
 
-from social.credentials import secret
+from social.accounts import is_configured, keywords, listening_account
+from social.credentials import configured, secret
+
+from .bluesky import BlueskyConnector
+from .generic import ListeningToolConnector
+from .mastodon import MastodonConnector
+from .meta import MetaConnector
+from .reddit import RedditConnector
+from .x import XConnector
 
 
 def mastodon():
-    from social.accounts import is_configured, keywords, listening_account
-
-    from .mastodon import MastodonConnector
-
     if not is_configured("mastodon"):
         return None
     account = listening_account("mastodon")
@@ -28,10 +32,6 @@ def mastodon():
 
 
 def bluesky():
-    from social.accounts import is_configured, keywords, listening_account
-
-    from .bluesky import BlueskyConnector
-
     if not is_configured("bluesky"):
         return None
     account = listening_account("bluesky")
@@ -48,10 +48,6 @@ def bluesky():
 
 
 def reddit():
-    from social.accounts import is_configured, keywords, listening_account
-
-    from .reddit import RedditConnector
-
     if not is_configured("reddit"):
         return None
     account = listening_account("reddit")
@@ -66,27 +62,17 @@ def reddit():
 
 
 def x():
-    from social.credentials import configured
-
-    from .x import XConnector
-
     return XConnector() if configured("x", "consumer_secret") else None
 
 
 def meta(platform: str):
     def build():
-        from social.credentials import configured
-
-        from .meta import MetaConnector
-
         return MetaConnector(platform) if configured("meta", "page_access_token") else None
 
     return build
 
 
 def generic():
-    from .generic import ListeningToolConnector
-
     return ListeningToolConnector()
 
 

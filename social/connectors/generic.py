@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
+from social import receipts
 from social.connectors.base import OutboundError
-from social.models import WebhookReceipt
 
 HEADER = "X-CrisisCenter-Signature"
 TOLERANCE_SECONDS = 300
@@ -38,13 +33,6 @@ class DeliveryError(Exception):
     def __init__(self, reason: str, problems: dict | None = None):
         super().__init__(reason)
         self.reason, self.problems = reason, problems or {}
-
-
-@dataclass(frozen=True)
-class Delivery:
-    batch_id: int | None
-    accepted: int
-    replay: bool
 
 
 @dataclass(frozen=True)
@@ -86,40 +74,7 @@ def verify(header: str | None, body: bytes, secret: str, *, now: float | None = 
 def first_delivery(source: str, signed: Signed) -> bool:
     """Record the delivery; False if this exact signed delivery was already received. Call
     inside the transaction that stores the delivery, so a failed store can be retried."""
-    cutoff = timezone.now() - timedelta(seconds=2 * TOLERANCE_SECONDS)
-    WebhookReceipt.objects.filter(received_at__lt=cutoff).delete()
-    try:
-        with transaction.atomic():
-            WebhookReceipt.objects.create(
-                source=source, signature=signed.signature, received_at=timezone.now()
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
-def receive(body: bytes, header: str | None, secret: str, *, now: float | None = None) -> Delivery:
-    """Verify, parse and store one delivery (a JSON list of mentions in the API shape).
-    Raises SignatureError or DeliveryError; stores nothing unless everything is right."""
-    from social import health
-    from triage.ingest import IngestError, accept_batch
-
-    signed = verify(header, body, secret, now=now)
-    try:
-        items = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DeliveryError(f"the body is not JSON: {exc}") from exc
-    if isinstance(items, dict) and isinstance(items.get("mentions"), list):
-        items = items["mentions"]
-    with transaction.atomic():
-        if not first_delivery(SOURCE, signed):
-            return Delivery(batch_id=None, accepted=0, replay=True)
-        try:
-            batch = accept_batch(items, source=SOURCE)
-        except IngestError as exc:
-            raise DeliveryError(exc.message, exc.problems) from exc
-    health.record_events(SOURCE, batch.item_count)
-    return Delivery(batch_id=batch.pk, accepted=batch.item_count, replay=False)
+    return receipts.first_delivery(source, signed.signature, keep_seconds=2 * TOLERANCE_SECONDS)
 
 
 class ListeningToolConnector:

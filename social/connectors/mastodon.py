@@ -22,7 +22,7 @@ from core import http
 from social import health
 from social.models import HeldNativeSchedule
 
-from .base import OutboundError
+from .base import OutboundError, parse_or_report
 from .html_text import html_to_text
 
 logger = logging.getLogger(__name__)
@@ -113,8 +113,6 @@ def normalise(payload: Any) -> list[dict[str, Any]]:
 
 
 def _mention(status: dict[str, Any]) -> list[dict[str, Any]]:
-    from .base import parse_or_report
-
     return parse_or_report(PLATFORM, lambda s: [status_to_mention(s)], status, [])
 
 

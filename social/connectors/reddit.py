@@ -17,7 +17,7 @@ import httpx
 from core import http
 from social import health
 
-from .base import OutboundError
+from .base import OutboundError, parse_or_report
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +72,6 @@ def things(payload: Any) -> list[tuple[str, dict[str, Any]]]:
 
 
 def normalise(payload: Any) -> list[dict[str, Any]]:
-    from .base import parse_or_report
-
     return [
         m
         for kind, data in things(payload)

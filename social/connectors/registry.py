@@ -1,8 +1,11 @@
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
+
+from . import factories
 from .base import Connector
-from .demo import DemoConnector
+from .demo import DemoConnector, NotConnected
 
 logger = logging.getLogger(__name__)
 
@@ -20,13 +23,16 @@ def register(platform: str, factory: Callable[[], Connector | None]) -> None:
 def _build(platform: str) -> Connector:
     factory = _FACTORIES.get(platform)
     connector = factory() if factory else None
-    if connector is None:
+    if connector is None and settings.DEMO_CONNECTORS:
         logger.warning(
             "%s: no credentials configured, using the demo connector (it only logs, nothing "
-            "reaches the platform); see README 'Connecting the platforms'",
+            "reaches the platform); see README 'Connecting real platforms'",
             platform,
         )
         return DemoConnector(platform)
+    if connector is None:
+        logger.warning("%s: not connected (no credentials): replies, posts and pauses to it fail", platform)
+        return NotConnected(platform)
     logger.info("%s: using the real connector", platform)
     return connector
 
@@ -43,8 +49,6 @@ def reset() -> None:
 
 
 def _register_builtin() -> None:
-    from . import factories
-
     for platform, factory in factories.FACTORIES.items():
         register(platform, factory)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from command import flows
 from hubpage.demo import seed_hub_demo
-from playbooks import services as playbooks
 
 from .conftest import login
 
@@ -25,7 +25,7 @@ def test_lead_posts_with_live_preview_and_the_public_reads_the_page_without_java
     base = asgi_server
     shots = Path(os.environ.get("HUB_SCREENSHOT_DIR") or tmp_path)
     seed_hub_demo(scenario)
-    playbooks.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
 
     # The lead writes an update: the preview follows the typing, through the server's sanitiser.
     editor = login(browser, base, lead)

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from playbooks import services
+from command import flows
 from playbooks.models import Room, RoomMessage
 
 from .conftest import login
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_older_messages_load_in_place_over_the_socket(browser, asgi_server, lead, agent, scenario):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     RoomMessage.objects.bulk_create(
         RoomMessage(
             crisis=crisis, room=Room.CARE, author=agent, body=f"note {n}", posted_at=crisis.activated_at
@@ -32,7 +32,7 @@ def test_older_messages_load_in_place_over_the_socket(browser, asgi_server, lead
 
 
 def test_the_room_works_without_javascript(browser, asgi_server, lead, volunteer, scenario):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     context = browser.new_context(viewport={"width": 1366, "height": 768}, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{asgi_server}/accounts/login/")

@@ -4,8 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import mention_item, wait_for
+from tests.factories import ReplyTemplateFactory
 from tests.integration.conftest import http_post
-from triage.models import Mention, MentionStatus, Reply, ReplyTemplate
+from triage.models import Mention, MentionStatus, Reply
 
 from .conftest import login
 
@@ -25,7 +26,7 @@ def test_two_agents_never_hold_the_same_mention_one_by_keyboard_alone(
     browser, asgi_server, celery_worker_process, agent, other_agent, integration
 ):
     base = asgi_server
-    ReplyTemplate.objects.create(
+    ReplyTemplateFactory(
         name="Sorry", body="Hi {name}, sorry about today. Updates: {hub_link}\n---\nSorry {name}! {hub_link}"
     )
     items = [

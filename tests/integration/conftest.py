@@ -1,4 +1,5 @@
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -27,7 +28,6 @@ def receive(ws, timeout: float = 10.0) -> dict:
 
 def receive_until(ws, predicate, timeout: float = 10.0) -> dict:
     """The first message matching `predicate`, looking inside coalesced deltas ("queue.deltas")."""
-    import time
 
     deadline = time.monotonic() + timeout
     while True:

@@ -6,17 +6,17 @@ import pytest
 from django.db import connection
 from websockets.exceptions import InvalidStatus
 
+from command import flows
 from playbooks import services
 from playbooks.models import (
     AutomatedAction,
-    ChecklistItem,
-    Contact,
     Crisis,
     DeliveryState,
     Department,
     NotificationDelivery,
 )
 from tests.conftest import wait_for
+from tests.factories import ChecklistItemFactory, ContactFactory
 from tests.webhook_server import WebhookServer
 
 from .conftest import http_post, open_socket, receive, receive_until
@@ -41,12 +41,10 @@ def in_a_thread(work) -> None:
 
 def test_activation_notifies_departments_through_the_worker_and_ticks_automated_items(live, lead, scenario):
     legal = Department.objects.get(name="Legal")
-    Contact.objects.create(department=legal, name="Helen Park", email="legal.duty@example.org")
+    ContactFactory(department=legal, name="Helen Park", email="legal.duty@example.org")
     comms = Department.objects.get(name="Comms")
     for action in (AutomatedAction.NOTIFY_DEPARTMENTS, AutomatedAction.POST_HOLDING_STATEMENT):
-        ChecklistItem.objects.create(
-            scenario=scenario, title=f"auto {action}", department=comms, action=action
-        )
+        ChecklistItemFactory(scenario=scenario, title=f"auto {action}", department=comms, action=action)
     scenario.holding_statement = "We know trains are stopped. Everyone is safe."
     scenario.save()
     with WebhookServer(
@@ -86,7 +84,7 @@ def test_activation_notifies_departments_through_the_worker_and_ticks_automated_
 
 
 def test_ticks_reach_everyone_watching_the_checklist(live, lead, agent, scenario):
-    in_a_thread(lambda: services.activate(scenario=scenario, by=lead))
+    in_a_thread(lambda: flows.activate(scenario=scenario, by=lead))
     crisis = Crisis.objects.get()
     task = crisis.tasks.get(title="Review statement")
     with open_socket(live, f"/ws/crisis/{crisis.pk}/", agent) as ws:
@@ -101,7 +99,7 @@ def test_ticks_reach_everyone_watching_the_checklist(live, lead, agent, scenario
 
 @pytest.mark.parametrize("who", [None, "outsider"])
 def test_the_crisis_socket_is_for_staff_only(live, lead, outsider, scenario, who):
-    in_a_thread(lambda: services.activate(scenario=scenario, by=lead))
+    in_a_thread(lambda: flows.activate(scenario=scenario, by=lead))
     crisis = Crisis.objects.get()
     user = outsider if who else None
     with pytest.raises(InvalidStatus) as refused:

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
+from command import flows
 from hubpage.models import HubUpdate, Subscriber
-from playbooks import services as playbooks
 from tests.conftest import wait_for
 
 from .conftest import http_post
@@ -18,7 +18,7 @@ def test_posted_update_is_mailed_to_confirmed_subscribers_by_the_worker(live, le
         Subscriber.objects.create(email=f"s{i}@example.org", lang="en", created_at=now, confirmed_at=now)
     # Created last, so a batch that took her in would end at her id, not the last English one's.
     french = Subscriber.objects.create(email="fr@example.org", lang="fr", created_at=now, confirmed_at=now)
-    playbooks.activate(scenario=scenario, by=lead)
+    flows.activate(scenario=scenario, by=lead)
     # Once the French page has an update of its own, English ones are no longer mailed to her.
     status, body = http_post(
         live, "/api/v1/hub/updates/", {"body": "Bus toutes les 10 minutes.", "lang": "fr"}, lead

@@ -1,8 +1,11 @@
 """Through the real parts: uvicorn, a Celery worker, Redis and channels_redis."""
 
+import time
+
 import pytest
 from websockets.exceptions import InvalidStatus
 
+from social.models import PauseState
 from tests.conftest import mention_item, wait_for
 from triage.models import BatchStatus, Mention, MentionBatch
 
@@ -70,8 +73,6 @@ def test_claims_reach_other_agents_and_resync_matches_the_database(live, agent, 
 
 
 def test_crisis_switch_reaches_every_open_dashboard(live, lead, agent, volunteer, scenario):
-    import time
-
     with (
         open_socket(live, "/ws/state/", agent) as first,
         open_socket(live, "/ws/state/", volunteer) as second,
@@ -96,8 +97,6 @@ def test_sockets_refuse_anonymous_users_and_outsiders(live, outsider, integratio
 
 
 def test_platform_pauses_are_confirmed_by_the_worker(live, lead, scenario, outbound):
-    from social.models import PauseState
-
     http_post(live, "/api/v1/crisis/activate/", {"scenario": scenario.pk}, lead)
     wait_for(
         lambda: (

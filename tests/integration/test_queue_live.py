@@ -3,13 +3,16 @@
 import contextlib
 import json
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from command.flows import activate
 from core.events import next_queue_seq
 from core.roles import Role
+from hubpage.services import set_page_options
 from tests.conftest import forget_presence, make_user, mention_item, wait_for
 from triage import tasks
 from triage.models import Alert, Mention, MentionStatus
@@ -79,9 +82,6 @@ def test_a_spike_reaches_the_leads_state_socket_and_not_an_agents(live, lead, ag
 
 
 def test_a_missed_hub_update_reaches_the_lead_once_and_not_an_agent(live, lead, agent, scenario):
-    from hubpage.services import set_page_options
-    from playbooks.services import activate
-
     crisis = activate(scenario=scenario, by=lead, drill=True).crisis
     set_page_options(crisis=crisis, next_update_at=timezone.now() - timedelta(minutes=5), keep_public=False)
     with (
@@ -175,8 +175,6 @@ class Online:
 
 
 def test_presence_shows_who_has_the_queue_open(live):
-    import uuid
-
     forget_presence()  # sockets of an earlier run's server linger for 90 s
     # Names no other test uses: a socket another test just closed may still be signing off.
     suffix = uuid.uuid4().hex[:6]
@@ -198,8 +196,6 @@ def test_presence_shows_who_has_the_queue_open(live):
 def test_a_crowd_opening_the_queue_is_announced_in_a_few_deltas(live):
     """Ten agents open the queue at once: the page already open gets a couple of presence
     messages naming them all, not one (whole) list per join."""
-    import uuid
-
     forget_presence()
     suffix = uuid.uuid4().hex[:6]
     watcher = make_user(f"watch_{suffix}", Role.AGENT)
@@ -225,8 +221,6 @@ def test_a_crowd_opening_the_queue_is_announced_in_a_few_deltas(live):
 
 
 def test_a_page_that_missed_a_presence_delta_resyncs_to_the_whole_list(live):
-    import uuid
-
     forget_presence()
     suffix = uuid.uuid4().hex[:6]
     watcher, ann, ben = (make_user(f"{n}_{suffix}", Role.AGENT) for n in ("watch", "ann", "ben"))

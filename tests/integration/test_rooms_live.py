@@ -5,8 +5,8 @@ import json
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from command import flows
 from core.roles import Role
-from playbooks import services
 from playbooks.chat import services as rooms
 from playbooks.models import RoomMessage
 
@@ -24,7 +24,7 @@ def post(ws, body):
 
 
 def test_a_message_is_stored_and_reaches_everyone_in_the_room(asgi_server, scenario, lead, agent, volunteer):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     rooms.post_message(crisis_id=crisis.pk, room="care", by=lead, body="Refund script is in the FAQ")
     path = f"/ws/rooms/{crisis.pk}/care/"
     with open_socket(asgi_server, path, agent) as writer, open_socket(asgi_server, path, volunteer) as reader:
@@ -45,7 +45,7 @@ def test_a_message_is_stored_and_reaches_everyone_in_the_room(asgi_server, scena
 
 
 def test_rooms_are_separate(asgi_server, scenario, lead, agent):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     with (
         open_socket(asgi_server, f"/ws/rooms/{crisis.pk}/team/", agent) as team,
         open_socket(asgi_server, f"/ws/rooms/{crisis.pk}/care/", lead) as care,
@@ -60,7 +60,7 @@ def test_rooms_are_separate(asgi_server, scenario, lead, agent):
 
 
 def test_outsiders_and_anonymous_users_are_refused(asgi_server, scenario, lead, outsider, integration):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     for room in ("team", "care"):
         for user in (None, outsider, integration):
             with pytest.raises(InvalidStatus) as refused:
@@ -71,7 +71,7 @@ def test_outsiders_and_anonymous_users_are_refused(asgi_server, scenario, lead, 
 
 
 def test_a_user_who_loses_the_role_is_cut_off_at_the_next_message(asgi_server, scenario, lead, agent):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     with open_socket(asgi_server, f"/ws/rooms/{crisis.pk}/team/", agent) as ws:
         receive(ws)
         agent.groups.remove(agent.groups.get(name=Role.AGENT.value))
@@ -84,7 +84,7 @@ def test_a_user_who_loses_the_role_is_cut_off_at_the_next_message(asgi_server, s
 
 
 def test_abusive_input_gets_a_clear_error(asgi_server, scenario, lead, agent):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     with open_socket(asgi_server, f"/ws/rooms/{crisis.pk}/team/", agent) as ws:
         receive(ws)
         post(ws, "x" * 5000)
@@ -99,7 +99,7 @@ def test_abusive_input_gets_a_clear_error(asgi_server, scenario, lead, agent):
 
 
 def test_a_user_who_loses_the_role_stops_receiving_at_once(asgi_server, scenario, lead, agent):
-    crisis = services.activate(scenario=scenario, by=lead, drill=True).crisis
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
     path = f"/ws/rooms/{crisis.pk}/team/"
     with open_socket(asgi_server, path, agent) as reader, open_socket(asgi_server, path, lead) as writer:
         receive(reader), receive(writer)

@@ -9,7 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.roles import LEADS, IsCommsLead, IsStaffMember, has_role, is_first_line_only
+from core.roles import LEADS, IsCommsLead, IsStaffMember, has_role
+from playbooks.selectors import active_crisis, is_first_line_only
 from triage import replies, services, teamwork
 from triage.alerts import recent_alerts
 from triage.models import Mention, MentionStatus, ReplyTemplate, Tag
@@ -198,7 +199,6 @@ class TemplateListView(APIView):
     @extend_schema(responses={200: None})
     def get(self, request: Request) -> Response:
         """The reply templates you may use; the active scenario's first."""
-        from playbooks.selectors import active_crisis
 
         crisis = active_crisis()
         templates = replies.templates_for(request.user, scenario_id=crisis.scenario_id if crisis else None)

@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from social import health
+from social.models import ImportStatus, MentionImport
+from triage.ingest import accept_batch, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -220,8 +225,6 @@ def import_csv(
     batch_size: int = BATCH_SIZE,
 ) -> ImportResult:
     """Import a whole CSV text; on_progress is called after every batch."""
-    from social import health
-    from triage.ingest import accept_batch, normalise
 
     headers, rows = read_rows(text.lstrip("\ufeff"))
     mapping = column_map(headers, overrides)
@@ -259,9 +262,6 @@ def import_csv(
 def run_import(import_id: int) -> ImportResult | None:
     """Run one uploaded import (the Celery task calls this). Claimed with a conditional
     UPDATE, so a task delivered twice runs once; progress is saved after every batch."""
-    from django.utils import timezone
-
-    from social.models import ImportStatus, MentionImport
 
     if not MentionImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.RUNNING

@@ -9,10 +9,13 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import httpx
 from django.db import DatabaseError, transaction
 
 from social import health
+from social.connectors.base import OutboundError
 from social.cursors import save_cursor
+from triage.ingest import IngestError, accept_batch, normalise
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,7 +35,6 @@ def reconnect_delay(
 
 def valid_items(platform: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Items the ingest contract accepts; a bad one is logged and counted, never blocks the rest."""
-    from triage.ingest import normalise
 
     kept = []
     for item in items:
@@ -83,7 +85,6 @@ class BatchBuffer:
 
     def flush(self) -> int:
         """Accept what is buffered; returns how many mentions went in."""
-        from triage.ingest import IngestError, accept_batch
 
         if self.started is None:
             return 0
@@ -112,13 +113,12 @@ def run_with_reconnects(
     sleep: Callable[[float], None] = time.sleep,
     max_sessions: int | None = None,
     say: Callable[[str], None] = logger.info,
+    base: float = 1.0,
+    cap: float = 60.0,
 ) -> int:
     """Run session() (one connection, until it drops) again and again: backoff with jitter
     between attempts, the platform's Retry-After when it sent one, every drop reported to
     the health page. Returns how many sessions ran."""
-    import httpx
-
-    from social.connectors.base import OutboundError
 
     sessions = attempt = 0
     while not should_stop() and (max_sessions is None or sessions < max_sessions):
@@ -143,7 +143,7 @@ def run_with_reconnects(
             break
         if time.monotonic() - started > 60:
             attempt = 0  # it ran a good while: start the backoff again from the bottom
-        delay = reconnect_delay(attempt, retry_after=retry_after)
+        delay = reconnect_delay(attempt, base=base, cap=cap, retry_after=retry_after)
         attempt += 1
         health.record_reconnect(platform)
         say(f"{platform}: reconnecting in {delay:.1f}s")

@@ -9,17 +9,19 @@ The mentions of one delivery go to triage as one batch.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from social import credentials, health, state
+from social import credentials, health, receipts
 from social.connectors import OutboundError, get_connector
 from social.connectors import meta as meta_api
 from social.connectors import x as x_api
@@ -44,17 +46,42 @@ def _stale(seconds: list[float]) -> bool:
     return bool(seconds) and max(seconds) < time.time() - settings.WEBHOOK_MAX_AGE_S
 
 
-def _store(platform: str, body: bytes, mentions: list[dict[str, Any]], *, hook: str) -> JsonResponse:
-    if mentions:
-        try:
-            batch = ingest.accept_batch(mentions, source=f"webhook:{platform}")
-        except ingest.IngestError as exc:
-            return _refuse(platform, 400, f"payload did not make valid mentions: {exc.message}")
-        health.record_events(platform, len(mentions))
-        state.remember_delivery(hook, body)
-        return JsonResponse({"accepted": len(mentions), "batch": batch.pk})
-    state.remember_delivery(hook, body)
-    return JsonResponse({"accepted": 0})
+def _first_delivery(hook: str, body: bytes) -> bool:
+    """The same bytes again are a replay (call inside the transaction that stores them)."""
+    digest = hashlib.sha256(body).hexdigest()
+    return receipts.first_delivery(hook, digest, keep_seconds=max(settings.WEBHOOK_MAX_AGE_S, 60))
+
+
+def _store(
+    platform: str,
+    body: bytes,
+    mentions: list[dict[str, Any]],
+    *,
+    hook: str,
+    removed: list[str] = (),
+    removed_platform: str = "",
+) -> JsonResponse:
+    """One transaction: the receipt, the dismissals and the batch commit together, so a replay
+    stores nothing and a failed store leaves no receipt behind (the platform's retry is taken)."""
+    try:
+        with transaction.atomic():
+            if not _first_delivery(hook, body):
+                return JsonResponse({"accepted": 0, "duplicate": True})
+            if removed:
+                dismissed = dismiss_removed(platform=removed_platform or platform, external_ids=removed)
+                logger.info(
+                    "%s: %s posts removed by their authors, %s mentions dismissed",
+                    platform,
+                    len(removed),
+                    dismissed,
+                )
+            batch = ingest.accept_batch(mentions, source=f"webhook:{platform}") if mentions else None
+    except ingest.IngestError as exc:
+        return _refuse(platform, 400, f"payload did not make valid mentions: {exc.message}")
+    if batch is None:
+        return JsonResponse({"accepted": 0})
+    health.record_events(platform, len(mentions))
+    return JsonResponse({"accepted": len(mentions), "batch": batch.pk})
 
 
 @csrf_exempt
@@ -74,8 +101,6 @@ def x_webhook(request: HttpRequest) -> HttpResponse:
         return _refuse("x", 401, f"{x_api.SIGNATURE_HEADER} header is missing")
     if not x_api.signature_valid(body, header, secret):
         return _refuse("x", 403, "signature does not match the body")
-    if state.delivery_seen("x", body):
-        return JsonResponse({"accepted": 0, "duplicate": True})
     try:
         payload = _parse(body)
         if _stale([ms / 1000 for ms in x_api.event_times_ms(payload)]):
@@ -84,10 +109,7 @@ def x_webhook(request: HttpRequest) -> HttpResponse:
         removed = x_api.deleted_ids(payload)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         return _refuse("x", 400, f"malformed X delivery: {exc.__class__.__name__}: {exc}")
-    if removed:
-        dismissed = dismiss_removed(platform="x", external_ids=removed)
-        logger.info("x: %s posts deleted by their authors, %s mentions dismissed", len(removed), dismissed)
-    return _store("x", body, mentions, hook="x")
+    return _store("x", body, mentions, hook="x", removed=removed)
 
 
 def _instagram_lookups(payload: Any) -> list[dict[str, Any]]:
@@ -130,8 +152,6 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
         return _refuse("facebook", 401, f"{meta_api.SIGNATURE_HEADER} header is missing")
     if not meta_api.signature_valid(body, header, secret):
         return _refuse("facebook", 403, "signature does not match the body")
-    if state.delivery_seen("meta", body):
-        return JsonResponse({"accepted": 0, "duplicate": True})
     try:
         payload = _parse(body)
         if not isinstance(payload, dict) or payload.get("object") not in ("page", "instagram"):
@@ -143,9 +163,6 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
         removed = meta_api.removed_comments(payload)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         return _refuse("facebook", 400, f"malformed Meta delivery: {exc.__class__.__name__}: {exc}")
-    if removed:
-        dismissed = dismiss_removed(platform="facebook", external_ids=removed)
-        logger.info("facebook: %s comments removed, %s mentions dismissed", len(removed), dismissed)
     mentions += _instagram_lookups(payload)
     platform = "facebook" if payload["object"] == "page" else "instagram"
-    return _store(platform, body, mentions, hook="meta")
+    return _store(platform, body, mentions, hook="meta", removed=removed, removed_platform="facebook")

@@ -11,7 +11,7 @@ percentile_cont), computed here over the few thousand replies a crisis has.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -21,16 +21,19 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import Lower, RowNumber, TruncDay, TruncHour
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from playbooks.models import AuditEntry, Crisis, Phase
 from triage.models import Band, Mention, MentionStatus, Reply, ReplyStatus
+from triage.sla import Sla
 
 # Mentions with no crisis that arrive this long after a crisis closed still belong to its
 # report: the aftermath peak comes days later (DESIGN.md, playbook rule 5).
 AFTERMATH_WINDOW = timedelta(days=7)
 TOP_MENTIONS = 10
 HOURLY_LIMIT = timedelta(days=4)  # longer periods are charted per day
-ANSWERING = (ReplyStatus.SENDING, ReplyStatus.SENT)
+# A drill's replies count as answers in its own report: they were written, only never sent.
+ANSWERING = (ReplyStatus.SENDING, ReplyStatus.SENT, ReplyStatus.DRILL)
 
 
 @dataclass(frozen=True)
@@ -221,14 +224,14 @@ def figures(
     total = sum(statuses.values())
     first = _first_replies(mentions)
     seconds = [(r["created_at"] - r["mention__ingested_at"]).total_seconds() for r in first]
-    met = sum(1 for r in first if r["created_at"] <= r["mention__sla_due_at"])
+    met = sum(1 for r in first if Sla.met(r["created_at"], r["mention__sla_due_at"]))
     answered_late = len(first) - met
     # unanswered: not closed and no reply that went out (a failed reply leaves it unanswered)
     waiting = mentions.exclude(status__in=[MentionStatus.RESOLVED, MentionStatus.DISMISSED]).exclude(
         pk__in=Reply.objects.filter(status__in=ANSWERING).values("mention_id")
     )
     unanswered = waiting.count()
-    overdue = waiting.filter(sla_due_at__lt=now).count()
+    overdue = waiting.filter(sla_due_at__lt=now).count()  # waiting: unanswered by this report's rule
     by_hour = _volume(mentions, TruncHour, start, end, timedelta(hours=1))
     day_start = floor_day(start)
     day_end = max(end, day_start + timedelta(days=1))
@@ -320,14 +323,6 @@ def period_figures(start: datetime, end: datetime) -> CrisisFigures:
     return replace(figures(mentions, start, end, marks=sorted(marks, key=lambda m: m.at)), title="")
 
 
-def band_words() -> dict[int, str]:
-    return {b.value: b.label for b in Band}
-
-
-def topic_counts_sorted(fig: CrisisFigures) -> list[tuple[str, int]]:
-    return sorted(Counter(fig.topics).items(), key=lambda kv: (-kv[1], kv[0]))
-
-
 class PeriodError(ValueError):
     """A from/to that makes no report; the message says why, for a 400 or a form error."""
 
@@ -337,8 +332,6 @@ DEFAULT_PERIOD = timedelta(days=7)
 
 
 def _bound(raw: str, name: str, *, end: bool) -> datetime:
-    from django.utils.dateparse import parse_date, parse_datetime
-
     try:  # parse_datetime takes a bare date as midnight: look for a date first
         day = parse_date(raw)
         at = None if day else parse_datetime(raw)

@@ -1,3 +1,4 @@
+import os
 import secrets
 from datetime import timedelta
 
@@ -36,8 +37,6 @@ class Command(BaseCommand):
     help = "Load the demo organisation: scenarios, outbound content, templates and a user per role."
 
     def handle(self, **options):
-        import os
-
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
         with transaction.atomic():
             ensure_role_groups()
