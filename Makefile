@@ -33,7 +33,7 @@ audit: install
 	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
 	$(VENV)/bin/bandit -c pyproject.toml -r core crisiscenter playbooks social triage hubpage command -x '*/migrations/*' -q
 
-BENCHMARKS := $(filter-out bench/__init__.py bench/harness.py bench/bursts.py bench/naive_tasks.py,$(wildcard bench/*.py))
+BENCHMARKS := $(filter-out bench/__init__.py bench/harness.py bench/bursts.py bench/naive_tasks.py bench/naive_presence.py,$(wildcard bench/*.py))
 
 bench: install
 	@for b in $(BENCHMARKS); do echo "== $$b"; $(EMBEDDED) -- $(PY) $$b || exit 1; done

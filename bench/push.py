@@ -70,9 +70,11 @@ def p99(samples: list[float]) -> float:
 
 
 # --- the websocket server and its clients ---------------------------------------------
-def start_ws(procs: Processes, env: dict[str, str], options: list[str]) -> int:
+def start_ws(
+    procs: Processes, env: dict[str, str], options: list[str], app: str = "crisiscenter.asgi:application"
+) -> int:
     port = free_port()
-    command = [PY, "-m", "uvicorn", "crisiscenter.asgi:application", "--host", "127.0.0.1",
+    command = [PY, "-m", "uvicorn", app, "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "warning", "--no-access-log", *options]  # fmt: skip
     procs.start_http("ws", command, env, port)
     return port

@@ -6,8 +6,10 @@ also the websocket message type the JavaScript switches on.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
+from collections.abc import Callable
 from functools import cache
 from typing import Any, Literal, TypedDict
 
@@ -22,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 STATE_GROUP = "state"
 TRIAGE_GROUP = "triage"
+# The queue's deltas and presence: the same text for every page, read once per websocket
+# process and handed to its pages (core.sockets.Fanout), never dispatched page by page.
+TRIAGE_FEED_GROUP = "triage.feed"
 
 QueueDeltaKind = Literal["new", "claimed", "released", "replied", "resolved", "dismissed", "updated"]
 
@@ -127,6 +132,23 @@ def _sync_publisher() -> tuple[RedisPubSubChannelLayer, redis.Redis, str] | None
     return layer, redis.Redis.from_url(address, socket_timeout=5), config.get("prefix", "asgi")
 
 
+def pubsub_channel(group: str) -> tuple[str, str] | None:
+    """(Redis address, channel name) on which the pub/sub layer carries `group`'s messages."""
+    publisher = _sync_publisher()
+    if publisher is None:
+        return None
+    hosts = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]
+    address = hosts[0]["address"] if isinstance(hosts[0], dict) else hosts[0]
+    return address, f"{publisher[2]}__group__{group}"
+
+
+def _on_commit(send: Callable[[], None], robust: bool = True) -> None:
+    # Run with the log context of the change (core.logs): the broadcast line of a batch
+    # names the batch even when the commit happens further out.
+    context = contextvars.copy_context()
+    transaction.on_commit(lambda: context.run(send), robust=robust)
+
+
 def _group_send(group: str, event: dict[str, Any]) -> None:
     # async_to_sync(group_send) starts an event loop and a Redis connection on every call:
     # about 4 ms of CPU per claim or delta (docs/benchmarks.md). A PUBLISH of the same bytes
@@ -141,7 +163,7 @@ def _group_send(group: str, event: dict[str, Any]) -> None:
 
 def send_crisis_state(state: CrisisState) -> None:
     event: CrisisStateEvent = {"type": "crisis.state", "state": state}
-    transaction.on_commit(lambda: _group_send(STATE_GROUP, dict(event)), robust=True)
+    _on_commit(lambda: _group_send(STATE_GROUP, dict(event)), robust=True)
 
 
 def send_queue_delta(kind: QueueDeltaKind, mentions: list[dict[str, Any]]) -> None:
@@ -158,18 +180,20 @@ def send_queue_delta(kind: QueueDeltaKind, mentions: list[dict[str, Any]]) -> No
         }
         # Encoded once here, not once per connected browser: with 50 agents online the
         # websocket process spent its CPU re-encoding the same delta (docs/benchmarks.md).
-        _group_send(TRIAGE_GROUP, {"type": "queue.delta", "json": json.dumps(event, separators=(",", ":"))})
+        text = json.dumps(event, separators=(",", ":"))
+        _group_send(TRIAGE_FEED_GROUP, {"type": "queue.delta", "json": text, "merge": "queue.deltas"})
+        logger.info("queue delta %s sent: %s, %s mentions", event["seq"], kind, len(mentions))
 
-    transaction.on_commit(send, robust=True)
+    _on_commit(send, robust=True)
 
 
 def send_checklist(event: ChecklistEvent) -> None:
     """Ticks (by a person or an automated action) to everyone watching the crisis."""
-    transaction.on_commit(lambda: _group_send(crisis_group(event["crisis_id"]), dict(event)), robust=True)
+    _on_commit(lambda: _group_send(crisis_group(event["crisis_id"]), dict(event)), robust=True)
 
 
 def send_delivery(event: DeliveryEvent) -> None:
-    transaction.on_commit(lambda: _group_send(crisis_group(event["crisis_id"]), dict(event)), robust=True)
+    _on_commit(lambda: _group_send(crisis_group(event["crisis_id"]), dict(event)), robust=True)
 
 
 class AlertEvent(TypedDict):
@@ -195,8 +219,20 @@ class ReplyStatusEvent(TypedDict):
 
 
 class PresenceEvent(TypedDict):
+    """Everyone online at `seq`: what a page starts from, and resyncs to after a gap."""
+
     type: Literal["queue.presence"]
+    seq: int
     agents: list[dict[str, Any]]
+
+
+class PresenceDeltaEvent(TypedDict):
+    """Who came online and who went, as of `seq` (triage.presence numbers them)."""
+
+    type: Literal["queue.presence.delta"]
+    seq: int
+    joined: list[str]
+    left: list[str]
 
 
 def send_alert(alert: AlertEvent) -> None:
@@ -204,19 +240,28 @@ def send_alert(alert: AlertEvent) -> None:
         _group_send(STATE_GROUP, dict(alert))
         _group_send(TRIAGE_GROUP, dict(alert))
 
-    transaction.on_commit(send, robust=True)
+    _on_commit(send, robust=True)
 
 
 def send_reply_status(event: ReplyStatusEvent) -> None:
-    transaction.on_commit(lambda: _group_send(TRIAGE_GROUP, dict(event)), robust=True)
+    _on_commit(lambda: _group_send(TRIAGE_GROUP, dict(event)), robust=True)
 
 
-def send_presence(agents: list[dict[str, Any]]) -> None:
-    event: PresenceEvent = {"type": "queue.presence", "agents": agents}
-    transaction.on_commit(lambda: _group_send(TRIAGE_GROUP, dict(event)), robust=True)
+def presence_event(seq: int, online: list[str]) -> PresenceEvent:
+    return {"type": "queue.presence", "seq": seq, "agents": [{"user": name} for name in online]}
+
+
+def send_presence_delta(seq: int, joined: list[str], left: list[str]) -> None:
+    """One group message for a whole batch of joins and leaves, encoded once for every page.
+
+    Sent at once, not on commit: presence lives in Redis, outside any transaction.
+    """
+    event: PresenceDeltaEvent = {"type": "queue.presence.delta", "seq": seq, "joined": joined, "left": left}
+    text = json.dumps(event, separators=(",", ":"))
+    _group_send(TRIAGE_FEED_GROUP, {"type": "queue.presence", "json": text})
 
 
 def send_room_message(message: RoomMessagePayload) -> None:
     event: RoomMessageEvent = {"type": "room.message", "message": message}
     group = room_group(message["crisis_id"], message["room"])
-    transaction.on_commit(lambda: _group_send(group, dict(event)), robust=True)
+    _on_commit(lambda: _group_send(group, dict(event)), robust=True)

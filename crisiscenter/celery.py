@@ -1,9 +1,12 @@
 import os
+import time
 
 import redis
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
 from kombu.transport import redis as kombu_redis
+
+from core import metrics
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crisiscenter.settings")
 
@@ -37,3 +40,16 @@ def close_old_db_connections(**kwargs) -> None:
     from django.db import close_old_connections  # noqa: PLC0415 - Django is set up only after this module loads
 
     close_old_connections()
+
+
+@task_prerun.connect
+def start_task_clock(task=None, **kwargs) -> None:
+    task.request.started_monotonic = time.monotonic()
+
+
+@task_postrun.connect
+def record_task_duration(task=None, state=None, **kwargs) -> None:
+    """crisiscenter_task_seconds{task, state}: in Redis, so every worker process adds to one figure."""
+    started = getattr(task.request, "started_monotonic", None)
+    if started is not None:
+        metrics.observe("task", time.monotonic() - started, task=task.name, state=str(state))

@@ -10,6 +10,7 @@ import command.urls
 import hubpage.urls
 from command.views import overview
 from core import health
+from core.metrics import metrics_view
 
 handler500 = "core.errors.server_error"
 
@@ -41,4 +42,5 @@ urlpatterns = [
     # Answered by core.health.ProbeMiddleware before any other middleware; named here for reverse().
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
 ]

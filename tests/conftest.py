@@ -30,6 +30,7 @@ from tests.factories import (
     ScheduledPostFactory,
     UserFactory,
 )
+from triage import presence, snapshots
 
 ROOT = Path(__file__).resolve().parent.parent
 # The local platform server (X, Meta) and fixture loaders for the connector tests.
@@ -270,3 +271,17 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, message: 
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_queue_snapshot():
+    """The queue snapshot is kept per sequence number (triage.snapshots); a test's rolled-back
+    rows never move the sequence, so the next test must not be handed them."""
+    snapshots.forget()
+
+
+def forget_presence() -> None:
+    """Nobody online: sockets of an earlier test or run linger for STALE_SECONDS."""
+    client = presence._client()
+    for key in client.scan_iter(f"{presence.PREFIX}:*"):
+        client.delete(key)

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from core import metrics
+
 
 class TriageConfig(AppConfig):
     name = "triage"
@@ -7,6 +9,8 @@ class TriageConfig(AppConfig):
 
     def ready(self):
         # Its rows travel in the playbook file (playbooks/portable.py).
+        from . import metrics as queue_metrics  # noqa: PLC0415 - models may be imported only once apps are ready
         from . import portable  # noqa: PLC0415 - models may be imported only once apps are ready
 
         portable.register()
+        metrics.register(queue_metrics.collect)

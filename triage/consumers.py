@@ -1,88 +1,137 @@
 import asyncio
+import logging
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 
 from core import events
-from core.events import TRIAGE_GROUP, current_queue_seq
+from core.events import TRIAGE_FEED_GROUP, TRIAGE_GROUP
 from core.roles import LEADS, QUEUE_WORKERS, has_role, has_role_now
-from core.sockets import LiveConsumer
+from core.sockets import Fanout, FedConsumer
 
-from . import presence
-from .selectors import queue_stats, queue_top
+from . import presence, snapshots
+
+logger = logging.getLogger(__name__)
 
 FORBIDDEN = 4403
 # A delta goes out at once; the ones that follow within this long go as one frame
-# ("queue.deltas"): at 100 new mentions a second a page gets ten frames, not a hundred,
-# and a quiet queue pays no delay.
-FLUSH_SECONDS = 0.1
+# ("queue.deltas"): at 100 new mentions a second a page gets four frames, not a hundred,
+# and a quiet queue pays no delay. Read once per process, handed to every page (Fanout).
+FLUSH_SECONDS = 0.25
+# Joins and leaves in one websocket process go out together, at most this often: 200
+# agents opening the queue at once cost a handful of presence messages, not 200 x 200.
+PRESENCE_FLUSH_SECONDS = 0.5
+
+# Presence calls are Redis only: off the thread that serialises this process's ORM calls.
+_redis = sync_to_async(thread_sensitive=False)
 
 
-def _snapshot() -> dict:
-    seq = current_queue_seq()  # read before the rows: deltas up to seq are in them
-    return {"type": "queue.snapshot", "seq": seq, "mentions": queue_top(), "stats": queue_stats()}
+def _snapshot_for(user) -> str | None:
+    """The queue snapshot, if this user may see the queue."""
+    return snapshots.snapshot_json() if has_role(user, QUEUE_WORKERS) else None
 
 
-def _presence_changed(username: str, channel: str, joined: bool) -> None:
-    (presence.seen if joined else presence.left)(username, channel)
-    events.send_presence(presence.holding())
+def _join_presence(username: str, channel: str) -> tuple[bool, dict]:
+    return presence.joined(username, channel), _presence_message()
 
 
-class TriageConsumer(LiveConsumer):
+def _presence_message() -> dict:
+    return events.presence_event(*presence.snapshot())
+
+
+def _publish_presence(usernames: set[str]) -> None:
+    events.send_presence_delta(*presence.states(usernames))
+
+
+class _PresenceBatch:
+    """The agents whose presence changed in this process since the last delta, one per loop."""
+
+    _by_loop: dict[asyncio.AbstractEventLoop, "_PresenceBatch"] = {}
+
+    def __init__(self) -> None:
+        self.changed: set[str] = set()
+        self.flusher: asyncio.Task | None = None
+
+    @classmethod
+    def here(cls) -> "_PresenceBatch":
+        loop = asyncio.get_running_loop()
+        for old in [other for other in cls._by_loop if other.is_closed()]:
+            del cls._by_loop[old]
+        return cls._by_loop.setdefault(loop, cls())
+
+    def add(self, *usernames: str) -> None:
+        self.changed.update(usernames)
+        if self.changed and (self.flusher is None or self.flusher.done()):
+            self.flusher = asyncio.ensure_future(self._flush_soon())
+
+    async def flush(self) -> None:
+        batch, self.changed = self.changed, set()
+        if batch:
+            try:
+                await _redis(_publish_presence)(batch)
+            except Exception:  # Redis away: the pages resync on their next gap or reconnect
+                logger.exception("presence delta for %d agents not sent", len(batch))
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(PRESENCE_FLUSH_SECONDS)
+        await self.flush()
+
+
+class TriageConsumer(FedConsumer):
     """/ws/triage/: a snapshot on connect or on request, then numbered deltas.
 
     Actions (claim, reply, ...) go through the HTTP API, which calls the services;
-    this consumer only delivers, and keeps the presence list.
+    this consumer only delivers, and keeps the presence list. Deltas and presence come
+    through the process's Fanout; alerts and reply states, per page, through the group.
     """
 
     async def connect(self):
         user = self.scope.get("user")
         self.username = None
-        self.outbox: list[str] = []
-        self.flusher: asyncio.Task | None = None
+        self.feed: Fanout | None = None
         self.heartbeat: asyncio.Task | None = None
-        if not await database_sync_to_async(has_role)(user, QUEUE_WORKERS):
+        self.hold_frames()
+        # Fed before the snapshot is read so no delta falls between the two; frames are held
+        # until it is sent, and never released to a page that is refused. Two hops in all, one
+        # to PostgreSQL and one to Redis: a join storm queues on them (docs/benchmarks.md).
+        await self.channel_layer.group_add(TRIAGE_GROUP, self.channel_name)
+        self.feed = await Fanout.join(TRIAGE_FEED_GROUP, self, hold=FLUSH_SECONDS)
+        snapshot = await database_sync_to_async(_snapshot_for)(user)
+        if snapshot is None:
             await self.close(code=FORBIDDEN)
             return
-        # Join before the snapshot so no delta falls between the two.
-        await self.channel_layer.group_add(TRIAGE_GROUP, self.channel_name)
         await self.accept()
         self.username = user.get_username()
-        await self.send_json(await database_sync_to_async(_snapshot)())
-        await database_sync_to_async(_presence_changed)(self.username, self.channel_name, True)
+        await self.send(text_data=snapshot)
+        newly_online, online = await _redis(_join_presence)(self.username, self.channel_name)
+        if newly_online:
+            _PresenceBatch.here().add(self.username)
+        await self.send_json(online)
+        self.release_frames()
         self.heartbeat = asyncio.ensure_future(self._keep_present())
 
     async def _keep_present(self):
         while True:
             await asyncio.sleep(presence.HEARTBEAT_SECONDS)
-            await database_sync_to_async(presence.seen)(self.username, self.channel_name)
+            await _redis(presence.seen)(self.username, self.channel_name)
+            # Agents whose websocket process died are only ever dropped here, by a live one.
+            _PresenceBatch.here().add(*await _redis(presence.prune)())
 
     async def disconnect(self, code):
         await self.channel_layer.group_discard(TRIAGE_GROUP, self.channel_name)
-        for task in (self.flusher, self.heartbeat):
-            if task:
-                task.cancel()
-        if self.username:
-            await database_sync_to_async(_presence_changed)(self.username, self.channel_name, False)
+        if self.feed:
+            self.feed.leave(self)
+        self.stop_frames()
+        if self.heartbeat:
+            self.heartbeat.cancel()
+        if self.username and await _redis(presence.left)(self.username, self.channel_name):
+            _PresenceBatch.here().add(self.username)
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "resync":
-            await self.send_json(await database_sync_to_async(_snapshot)())
-
-    async def queue_delta(self, event):
-        # Each delta arrives as JSON text, encoded once by core.events for every browser.
-        if self.flusher is None or self.flusher.done():
-            await self.send(text_data=event["json"])
-            self.flusher = asyncio.ensure_future(self._hold_and_flush())
-        else:
-            self.outbox.append(event["json"])
-
-    async def _hold_and_flush(self):
-        while True:
-            await asyncio.sleep(FLUSH_SECONDS)
-            batch, self.outbox = self.outbox, []
-            if not batch:
-                return
-            await self.send(text_data='{"type":"queue.deltas","deltas":[' + ",".join(batch) + "]}")
+            await self.send(text_data=await database_sync_to_async(snapshots.snapshot_json)())
+        elif content.get("type") == "presence.resync":
+            await self.send_json(await _redis(_presence_message)())
 
     async def triage_alert(self, event):
         # Alerts are the comms lead's. Other agents get only a quiet nudge on a breach, to
@@ -94,7 +143,4 @@ class TriageConsumer(LiveConsumer):
             await self.send_json(nudge)
 
     async def reply_status(self, event):
-        await self.send_json(event)
-
-    async def queue_presence(self, event):
         await self.send_json(event)

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import RedisError
 
-from core import events
+from core import events, metrics
+from core.logs import log_context
 from playbooks.selectors import active_crisis_id
 from social import health
 from social.models import Platform
@@ -240,6 +241,8 @@ def accept_batch(items: Any, *, source: str = "api", submitted_by=None) -> Menti
             items=items,
             item_count=len(items),
         )
+        with log_context(batch=batch.pk):
+            logger.info("batch accepted: %s mentions from %s (%s)", len(items), submitted_by or "-", source)
         transaction.on_commit(lambda: enqueue_batches([batch.pk]), robust=True)
     return batch
 
@@ -463,6 +466,8 @@ def process_batch(batch_id: int) -> BatchResult | None:
         batch.duplicate_count = batch.item_count - len(inserted)
         batch.save(update_fields=["status", "processed_at", "stored_count", "duplicate_count"])
         events.send_queue_delta("new", [mention_payload(m) for m in inserted])
+    metrics.count("mentions_stored", batch.stored_count, source=batch.source)
+    metrics.observe("ingest_batch", (timezone.now() - batch.received_at).total_seconds())
     return BatchResult(batch.pk, batch.stored_count, batch.duplicate_count)
 
 
@@ -486,15 +491,21 @@ TRANSIENT = (OperationalError, InterfaceError)
 )
 def process_batch_task(self, batch_id: int) -> dict | None:
     """Safe to run twice: a batch is processed only while it is still pending."""
+    with log_context(batch=batch_id):  # every line of the worker's part names the batch
+        return _process_batch(self, batch_id)
+
+
+def _process_batch(task, batch_id: int) -> dict | None:
+    logger.info("batch taken by the worker (try %s)", task.request.retries + 1)
     try:
         result = process_batch(batch_id)
     except TRANSIENT as exc:
-        give_up = self.request.retries >= self.max_retries
+        give_up = task.request.retries >= task.max_retries
         record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=give_up)
         if give_up:
-            logger.error("batch %s failed for good after %s tries: %s", batch_id, self.request.retries, exc)
+            logger.error("batch %s failed for good after %s tries: %s", batch_id, task.request.retries, exc)
             raise
-        raise self.retry(exc=exc, countdown=2**self.request.retries + random.random()) from exc
+        raise task.retry(exc=exc, countdown=2**task.request.retries + random.random()) from exc
     except Exception as exc:
         logger.exception("batch %s cannot be processed", batch_id)
         record_failure(batch_id, f"{type(exc).__name__}: {exc}", give_up=True)
@@ -520,7 +531,9 @@ def enqueue_batches(batch_ids: list[int]) -> int:
     sent = 0
     for index, batch_id in enumerate(batch_ids):
         try:
-            process_batch_task.delay(batch_id)
+            with log_context(batch=batch_id):
+                process_batch_task.delay(batch_id)
+                logger.info("batch queued")
         except BROKER_ERRORS as exc:
             unsent = batch_ids[index:]
             MentionBatch.objects.filter(pk__in=unsent, status=BatchStatus.PENDING).update(queued_at=None)

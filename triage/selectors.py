@@ -167,7 +167,7 @@ def queue_stats(*, with_alerts: bool = False) -> dict[str, Any]:
     )
     oldest = unanswered["oldest"]
     per_minute_out = handled / 10
-    online = len(presence.online())
+    online = presence.online_count()
     sla = Sla.configured().minutes(Band.P2)  # the capacity panel plans against the P2 window
     cap = capacity(
         Counts(

@@ -1,25 +1,31 @@
-// A websocket that reconnects with backoff and jitter and tells its owner when it is (re)connected.
-// State: "live", "down" (reconnecting) or "offline" (the browser says the network is gone). When the
-// network comes back (the browser's `online` event) it reconnects at once instead of waiting out the backoff.
+// A websocket that reconnects with jittered backoff and tells its owner when it is (re)connected.
+// State: "live", "down" (reconnecting) or "offline" (the browser says the network is gone).
+// When the websocket server restarts every page loses its socket in the same instant: each waits a
+// random time below a ceiling that doubles with every failed attempt ("full jitter"), so two hundred
+// pages come back spread over seconds instead of all at once. When the network comes back (the
+// browser's `online` event) it reconnects at once instead of waiting out the backoff.
+export const RECONNECT_BASE_MS = 1000, RECONNECT_CAP_MS = 15000;
+export function reconnectDelay(attempt, random = Math.random) {
+  return Math.round(random() * Math.min(RECONNECT_CAP_MS, RECONNECT_BASE_MS * 2 ** attempt));
+}
+
 export function liveSocket(path, { onMessage, onOpen, onState }) {
-  let socket, delay = 500, closed = false, timer = null;
+  let socket, attempt = 0, closed = false, timer = null;
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
   function connect() {
     clearTimeout(timer); timer = null;
     socket = new WebSocket(url);
-    socket.addEventListener("open", () => { delay = 500; onState?.("live"); onOpen?.(socket); });
+    socket.addEventListener("open", () => { attempt = 0; onState?.("live"); onOpen?.(socket); });
     socket.addEventListener("message", (e) => onMessage(JSON.parse(e.data)));
     socket.addEventListener("close", (e) => {
       onState?.(navigator.onLine === false ? "offline" : "down");
       if (closed || e.code === 4403) return;  // 4403: not allowed, reconnecting will not help
-      // Full jitter: a server restart must not bring every open dashboard back in the same instant.
-      timer = setTimeout(connect, delay / 2 + Math.random() * delay / 2);
-      delay = Math.min(delay * 2, 10000);
+      timer = setTimeout(connect, reconnectDelay(attempt++));
     });
   }
   addEventListener("online", () => {
     if (closed || socket?.readyState === WebSocket.OPEN || socket?.readyState === WebSocket.CONNECTING) return;
-    delay = 500;
+    attempt = 0;
     connect();
   });
   addEventListener("offline", () => {

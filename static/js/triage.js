@@ -22,7 +22,10 @@ let buffered = [];            // deltas that arrived ahead of a gap
 let gapTimer = null;
 let selectedId = null;
 let stats = {};
-let presence = [];
+let presence = [];            // [{user}], as of presenceSeq
+let presenceSeq = null;
+let presenceAhead = [];       // presence deltas that arrived ahead of a gap
+let presenceGapTimer = null;
 let frame = null;
 let rowsDirty = true;         // false while only the "new" bar and the figures changed
 window.triageRenders = 0;     // how often the rows were redrawn (the burst test reads it)
@@ -129,6 +132,24 @@ function drainBuffer() {
   // A gap: deltas from two workers can cross on the way; give the missing one a
   // moment, then ask for a fresh snapshot.
   if (buffered.length) gapTimer = setTimeout(() => socket.send({ type: "resync" }), 800);
+}
+
+// Presence: the whole list on connect, then numbered deltas (who came online, who went). A missing
+// number gets the same grace as the queue's, then the whole list again.
+function onPresence(msg) {
+  if (msg.type === "queue.presence") { presence = msg.agents; presenceSeq = msg.seq; }
+  else if (presenceSeq !== null && msg.seq > presenceSeq) presenceAhead.push(msg);
+  presenceAhead = presenceAhead.filter((d) => d.seq > presenceSeq).sort((a, b) => a.seq - b.seq);
+  while (presenceAhead.length && presenceAhead[0].seq === presenceSeq + 1) {
+    const d = presenceAhead.shift();
+    const gone = new Set([...d.joined, ...d.left]);
+    presence = [...presence.filter((p) => !gone.has(p.user)), ...d.joined.map((user) => ({ user }))]
+      .sort((a, b) => a.user.localeCompare(b.user));
+    presenceSeq = d.seq;
+  }
+  clearTimeout(presenceGapTimer);
+  if (presenceAhead.length) presenceGapTimer = setTimeout(() => socket.send({ type: "presence.resync" }), 800);
+  schedule(false);
 }
 
 // ---- rendering (at most once a frame) ----------------------------------------
@@ -497,10 +518,11 @@ socket = liveSocket("/ws/triage/", {
     if (msg.type === "queue.snapshot") applySnapshot(msg);
     else if (msg.type === "queue.delta") { onDelta(msg); drainBuffer(); schedule(false); }
     else if (msg.type === "queue.deltas") { for (const d of msg.deltas) onDelta(d); drainBuffer(); schedule(false); }
-    else if (msg.type === "queue.presence") { presence = msg.agents; schedule(false); }
+    else if (msg.type === "queue.presence" || msg.type === "queue.presence.delta") onPresence(msg);
     else if (msg.type === "reply.status") detail.replyStatus(msg);
     else if (msg.type === "triage.alert") refreshStats();  // the banner itself is the state bar's (statebar.js)
   },
 });
-window.triageState = () => ({ seq, shown: mentions.size, pending: pending.size, selectedId, chosen: [...chosen] });
+window.triageState = () => ({ seq, shown: mentions.size, pending: pending.size, selectedId, chosen: [...chosen],
+  presenceSeq, online: presence.map((p) => p.user) });
 

@@ -1,5 +1,6 @@
 """The live queue through the real parts: uvicorn, a Celery worker, Redis and channels_redis."""
 
+import contextlib
 import json
 import threading
 import uuid
@@ -12,8 +13,8 @@ from command.flows import activate
 from core.events import next_queue_seq
 from core.roles import Role
 from hubpage.services import set_page_options
-from tests.conftest import make_user, mention_item, wait_for
-from triage import presence, tasks
+from tests.conftest import forget_presence, make_user, mention_item, wait_for
+from triage import tasks
 from triage.models import Alert, Mention, MentionStatus
 
 from .conftest import http_post, open_socket, receive, receive_until
@@ -156,26 +157,85 @@ def test_a_burst_reaches_the_page_in_few_frames_with_every_delta_in_order(live, 
     assert frames < 20  # coalesced: the page never gets one frame per batch under load
 
 
+class Online:
+    """Who a page shows online: the whole list, then the numbered deltas applied in order."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.seq: int | None = None
+
+    def see(self, message: dict) -> set[str]:
+        if message["type"] == "queue.presence":
+            self.names, self.seq = {a["user"] for a in message["agents"]}, message["seq"]
+        elif message["type"] == "queue.presence.delta" and self.seq is not None:
+            assert message["seq"] == self.seq + 1, "one server: no gap"
+            self.names = (self.names - set(message["left"])) | set(message["joined"])
+            self.seq = message["seq"]
+        return self.names
+
+
 def test_presence_shows_who_has_the_queue_open(live):
-    presence._client().delete(presence.KEY)  # sockets of an earlier run's server linger for 90 s
+    forget_presence()  # sockets of an earlier run's server linger for 90 s
     # Names no other test uses: a socket another test just closed may still be signing off.
     suffix = uuid.uuid4().hex[:6]
     agent = make_user(f"pres_agent_{suffix}", Role.AGENT)
     volunteer = make_user(f"pres_vol_{suffix}", Role.VOLUNTEER)
 
     # Pages other tests left open on this server may be online too: look for these two.
-    def names(message):
-        return {a["user"] for a in message["agents"]} if message["type"] == "queue.presence" else set()
-
+    shown = Online()
     with open_socket(live, "/ws/triage/", agent) as first:
-        receive(first)
         with open_socket(live, "/ws/triage/", volunteer) as second:
-            receive(second)
-            receive_until(first, lambda m: {agent.username, volunteer.username} <= names(m))
-        # The volunteer's page often closes while its own "joined" event is still being
-        # forwarded to it: its consumer must sign off all the same (crisiscenter/sockets.py).
-        left = receive_until(first, lambda m: names(m) and volunteer.username not in names(m))
-    assert agent.username in names(left)
+            receive_until(second, lambda m: m["type"] == "queue.presence")
+            receive_until(first, lambda m: {agent.username, volunteer.username} <= shown.see(m))
+        # The volunteer's page often closes while an event is still being forwarded to it:
+        # its consumer must sign off all the same (core/sockets.py).
+        receive_until(first, lambda m: volunteer.username not in shown.see(m))
+    assert agent.username in shown.names
+
+
+def test_a_crowd_opening_the_queue_is_announced_in_a_few_deltas(live):
+    """Ten agents open the queue at once: the page already open gets a couple of presence
+    messages naming them all, not one (whole) list per join."""
+    forget_presence()
+    suffix = uuid.uuid4().hex[:6]
+    watcher = make_user(f"watch_{suffix}", Role.AGENT)
+    crowd = [make_user(f"crowd{i}_{suffix}", Role.VOLUNTEER) for i in range(10)]
+    with open_socket(live, "/ws/triage/", watcher) as page:
+        shown = Online()
+        receive_until(page, lambda m: watcher.username in shown.see(m) and m["type"].endswith("delta"))
+        frames = []
+        with contextlib.ExitStack() as stack:
+            for user in crowd:
+                stack.enter_context(open_socket(live, "/ws/triage/", user))
+            receive_until(
+                page,
+                lambda m: (
+                    (frames.append(m) if m["type"].startswith("queue.presence") else None)
+                    or {u.username for u in crowd} <= shown.see(m)
+                ),
+            )
+        assert 1 <= len(frames) <= 4
+        assert all(set(f) == {"type", "seq", "joined", "left"} for f in frames)  # names, not lists
+        receive_until(page, lambda m: not ({u.username for u in crowd} & shown.see(m)))
+    assert shown.names >= {watcher.username}
+
+
+def test_a_page_that_missed_a_presence_delta_resyncs_to_the_whole_list(live):
+    forget_presence()
+    suffix = uuid.uuid4().hex[:6]
+    watcher, ann, ben = (make_user(f"{n}_{suffix}", Role.AGENT) for n in ("watch", "ann", "ben"))
+    with open_socket(live, "/ws/triage/", watcher) as page:
+        receive_until(page, lambda m: m["type"] == "queue.presence")
+        receive_until(page, lambda m: watcher.username in m.get("joined", ()))  # its own join
+        with open_socket(live, "/ws/triage/", ann):
+            missed = receive_until(page, lambda m: ann.username in m.get("joined", ()))  # "lost"
+            with open_socket(live, "/ws/triage/", ben):
+                after = receive_until(page, lambda m: ben.username in m.get("joined", ()))
+                assert after["seq"] > missed["seq"]  # a gap for a page that lost `missed`
+                page.send(json.dumps({"type": "presence.resync"}))
+                whole = receive_until(page, lambda m: m["type"] == "queue.presence")
+    assert whole["seq"] >= after["seq"]
+    assert {a["user"] for a in whole["agents"]} >= {watcher.username, ann.username, ben.username}
 
 
 def test_a_reply_shows_sending_then_sent_on_every_open_queue(live, agent, other_agent, integration):

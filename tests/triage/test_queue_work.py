@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from command import flows
 from core import events
-from tests.conftest import api_for, mention_item
+from tests.conftest import api_for, forget_presence, mention_item
 from tests.factories import ReplyTemplateFactory
 from tests.triage.test_queue import load as load_ranked
-from triage import alerts, delivery, presence, replies, services, tasks
+from triage import alerts, consumers, delivery, presence, replies, services, tasks
 from triage.consumers import TriageConsumer
 from triage.models import Alert, AlertKind, Mention, MentionStatus, QueueSettings, Reply, ReplyTemplate
 from triage.reasons import explained
@@ -264,28 +264,42 @@ def test_quotes_and_the_active_scenarios_keywords_are_scored_at_ingest(agent, le
 
 
 def test_an_agent_whose_socket_died_without_closing_drops_out_of_presence():
-    client = presence._client()
-    client.delete(presence.KEY)
-    presence.seen("ade", "chan-1")
-    presence.seen("ade", "chan-2")  # two tabs: one agent
-    client.zadd(presence.KEY, {"ghost|chan-3": time.time() - presence.STALE_SECONDS - 1})
+    forget_presence()
+    assert presence.joined("ade", "chan-1")
+    assert not presence.joined("ade", "chan-2")  # two tabs: one agent, announced once
+    presence.joined("ghost", "chan-3", now=time.time() - presence.STALE_SECONDS - 1)
+    assert presence.online() == ["ade"] and presence.online_count() == 1
+    assert presence.prune() == ["ghost"]  # a live process tells the pages the ghost is gone
+    assert not presence.left("ade", "chan-1")
     assert presence.online() == ["ade"]
-    presence.left("ade", "chan-1")
-    assert presence.online() == ["ade"]
-    presence.left("ade", "chan-2")
+    assert presence.left("ade", "chan-2")
     assert presence.online() == []
+
+
+def test_a_presence_delta_states_each_agent_as_of_its_number():
+    forget_presence()
+    presence.joined("ade", "chan-1")
+    presence.joined("bo", "chan-2")
+    first_seq, joined, left = presence.states({"ade", "bo"})
+    assert (joined, left) == (["ade", "bo"], [])
+    presence.left("bo", "chan-2")
+    seq, joined, left = presence.states({"bo", "cy"})
+    assert seq == first_seq + 1 and (joined, left) == ([], ["bo", "cy"])
+    assert presence.snapshot() == (seq, ["ade"])
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monkeypatch):
-    """The browser closes the queue as its own "joined" event is being forwarded to it. The
-    server refuses that send with an OSError (uvicorn: ClientDisconnected), websocket.disconnect
-    already queued; the consumer must still sign the agent off and tell the other pages."""
+    """The browser closes the queue as an event is being forwarded to it. The server refuses
+    that send with an OSError (uvicorn: ClientDisconnected), websocket.disconnect already
+    queued; the consumer must still sign the agent off and tell the other pages."""
 
-    presence._client().delete(presence.KEY)
+    forget_presence()
     told = []
-    send_presence = events.send_presence
-    monkeypatch.setattr(events, "send_presence", lambda agents: (told.append(agents), send_presence(agents)))
+    send_delta = events.send_presence_delta
+    monkeypatch.setattr(
+        events, "send_presence_delta", lambda *delta: (told.append(delta), send_delta(*delta))
+    )
 
     async def open_then_close() -> list[dict]:
         inbox: asyncio.Queue = asyncio.Queue()
@@ -301,6 +315,7 @@ def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monke
         scope = {"type": "websocket", "path": "/ws/triage/", "headers": [], "user": agent}
         try:
             await asyncio.wait_for(TriageConsumer.as_asgi()(scope, inbox.get, server_send), timeout=10)
+            await asyncio.sleep(consumers.PRESENCE_FLUSH_SECONDS + 0.5)  # the batch goes out
         finally:
             await sync_to_async(connections.close_all)()  # the consumer's thread, or the test db lingers
         return delivered
@@ -309,8 +324,9 @@ def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monke
         accept, snapshot = thread.submit(asyncio.run, open_then_close()).result()
     assert accept["type"] == "websocket.accept" and '"queue.snapshot"' in snapshot["text"]
     assert agent.username not in presence.online()
-    joined, left = ({a["user"] for a in agents} for agents in told)
-    assert agent.username in joined and agent.username not in left
+    # Opened and closed within one batch: the other pages get one delta, saying he is gone.
+    ((_seq, joined, left),) = told
+    assert agent.username in left and agent.username not in joined
 
 
 @pytest.mark.django_db(transaction=True)
@@ -318,7 +334,7 @@ def test_a_queue_consumer_that_fails_still_signs_off(agent, monkeypatch):
     """Any error inside the consumer ends it (the server closes with 1011), but the agent is
     signed off first: the other pages must not show them online for the next 90 s."""
 
-    presence._client().delete(presence.KEY)
+    forget_presence()
 
     async def open_then_fail() -> None:
         inbox: asyncio.Queue = asyncio.Queue()

@@ -1,0 +1,61 @@
+"""What a queue page is sent when it opens: built once per change, not once per page.
+
+Two hundred agents opening the queue at once (a restart of the websocket server, the start
+of a shift) used to cost two hundred top-N queries, two hundred JSON encodings and two
+hundred rounds of whole-table counts for the capacity figures. Here:
+
+- the snapshot is keyed by the queue's sequence number: pages that open while no delta
+  has gone out get the same encoded text (one query and one encoding per process per
+  change, for at most SNAPSHOT_SECONDS, as waiting time alone reorders the queue).
+  Reusing it is as safe as building it: a change whose delta is not numbered yet gets a
+  number above the snapshot's, and the page, already in the group, receives it;
+- the counts behind the figures are taken at most every STATS_SECONDS per process (the
+  page refreshes them over HTTP every 30 s anyway), and one thread takes them while the
+  others wait for the result instead of all counting at once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+from core.events import current_queue_seq
+
+from .selectors import queue_stats, queue_top
+
+STATS_SECONDS = 5.0
+SNAPSHOT_SECONDS = 1.0
+
+_lock = threading.Lock()
+_snapshot: tuple[int, float, str] | None = None  # (seq, monotonic time built, the encoded message)
+_stats: tuple[float, dict[str, Any]] | None = None  # (monotonic time taken, the figures)
+
+
+def shared_stats() -> dict[str, Any]:
+    """queue_stats() (no alerts) no older than STATS_SECONDS, taken by one thread at a time."""
+    global _stats
+    with _lock:
+        if _stats is None or time.monotonic() - _stats[0] > STATS_SECONDS:
+            _stats = (time.monotonic(), queue_stats())
+        return _stats[1]
+
+
+def snapshot_json() -> str:
+    """The `queue.snapshot` message as JSON text, the same for every page at this seq."""
+    global _snapshot
+    seq = current_queue_seq()  # read before the rows: deltas up to seq are in them
+    cached = _snapshot
+    if cached is not None and cached[0] == seq and time.monotonic() - cached[1] < SNAPSHOT_SECONDS:
+        return cached[2]
+    message = {"type": "queue.snapshot", "seq": seq, "mentions": queue_top(), "stats": shared_stats()}
+    text = json.dumps(message, separators=(",", ":"))
+    _snapshot = (seq, time.monotonic(), text)
+    return text
+
+
+def forget() -> None:
+    """Drop what is kept (tests that change the queue behind the sequence's back)."""
+    global _snapshot, _stats
+    _snapshot = _stats = None
