@@ -15,6 +15,7 @@ from hubpage.selectors import hub_crisis, next_update_status
 from playbooks.forms import ActivationForm
 from playbooks.models import Crisis, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, timeline
+from social.broadcast import postable_accounts
 from social.selectors import outbound_state, outbound_to_hold
 from triage.selectors import queue_stats
 
@@ -74,6 +75,7 @@ def switch(request: HttpRequest) -> HttpResponse:
             drill=form.cleaned_data["drill"],
             demo_stream_minutes=form.cleaned_data["demo_stream_minutes"] or 0,
             switch_opened_at=_opened_at(request),
+            broadcast=form.cleaned_data["broadcast"],
         )
         if result.created:
             messages.success(request, f"{'Drill' if result.crisis.is_drill else 'Crisis mode'} is on.")
@@ -85,6 +87,7 @@ def switch(request: HttpRequest) -> HttpResponse:
         "outbound": outbound_to_hold(),
         "scenarios": Scenario.objects.prefetch_related("checklist_items__department", "departments"),
         "hub_url": f"{settings.PUBLIC_BASE_URL}/hub/",
+        "broadcast_accounts": postable_accounts().count(),
     }
     return render(request, "playbooks/switch.html", context, status=400 if form.errors else 200)
 

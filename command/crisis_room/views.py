@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from command import drills, flows
@@ -16,7 +17,8 @@ from playbooks import services
 from playbooks.models import Crisis, Phase, PhaseChange, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, task_payload
 from playbooks.templatetags.crisis_tags import phase_actions
-from social.models import PauseState
+from social import broadcast as social_broadcast
+from social.models import BroadcastStatus, PauseState
 from social.selectors import outbound_items
 
 
@@ -54,7 +56,17 @@ def crisis_outbound(request: HttpRequest, crisis_id: int) -> HttpResponse:
     items = outbound_items(crisis.pk)
     can_resume = has_role(request.user, LEADS) and crisis.phase != Phase.ACTIVE and not crisis.is_drill
     failed = sum(1 for c in items["campaigns"] if c.pause_state == PauseState.FAILED)
-    context = _context(request, crisis, "outbound", items=items, can_resume=can_resume, failed=failed)
+    broadcasts = social_broadcast.for_crisis(crisis.pk)
+    context = _context(
+        request,
+        crisis,
+        "outbound",
+        items=items,
+        can_resume=can_resume,
+        failed=failed,
+        broadcasts=broadcasts,
+        broadcast_failed=sum(1 for b in broadcasts if b.status == BroadcastStatus.FAILED),
+    )
     return render(request, "playbooks/room_outbound.html", context)
 
 
@@ -113,6 +125,22 @@ def change_phase(request: HttpRequest, crisis_id: int) -> HttpResponse:
     else:
         messages.success(request, f"{crisis} is now in {crisis.get_phase_display().lower()}.")
     return redirect("crisis_checklist", crisis_id=crisis_id)
+
+
+@require_POST
+@role_required(*LEADS)
+def retry_broadcast(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    count = flows.retry_failed_broadcast(crisis_id=_crisis(crisis_id).pk)
+    messages.success(
+        request,
+        ngettext(
+            "Sending the holding post again on %(n)d account.",
+            "Sending the holding post again on %(n)d accounts.",
+            count,
+        )
+        % {"n": count},
+    )
+    return redirect("crisis_outbound", crisis_id=crisis_id)
 
 
 @require_POST
