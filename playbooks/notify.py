@@ -11,10 +11,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import events
 from core.http import OutboundError, request, with_retries
 
+from . import huddle
 from .models import (
     AuditEntry,
     AuditKind,
@@ -76,15 +78,27 @@ def _body(crisis: Crisis, dept: Department) -> str:
     return "\n".join(lines)
 
 
+def _huddle_lines(delivery: NotificationDelivery) -> str:
+    call = delivery.crisis.scenario.huddle_call_url
+    return "\n".join(
+        [
+            *([gettext("Kick-off huddle: %(url)s") % {"url": call}] if call else []),
+            gettext("Acknowledge (tells the comms lead you are on it): %(url)s")
+            % {"url": huddle.ack_url(delivery)},
+        ]
+    )
+
+
 def _send(delivery: NotificationDelivery) -> None:
     crisis, dept = delivery.crisis, delivery.department
+    body = f"{_body(crisis, dept)}\n{_huddle_lines(delivery)}"
     if delivery.channel == Channel.EMAIL:
-        send_mail(_subject(crisis), _body(crisis, dept), None, [delivery.target], fail_silently=False)
+        send_mail(_subject(crisis), body, None, [delivery.target], fail_silently=False)
         delivery.attempts += 1
         return
     if not dept.chat_webhook_url:
         raise OutboundError("the department no longer has a webhook URL")
-    text = f"{_subject(crisis)}\n{_body(crisis, dept)}"
+    text = f"{_subject(crisis)}\n{body}"
 
     def post() -> None:
         delivery.attempts += 1

@@ -13,7 +13,7 @@ from command import drills, flows
 from command.crisis_room import selectors as room
 from core.errors import DomainError
 from core.roles import LEADS, STAFF, has_role, role_required
-from playbooks import services
+from playbooks import huddle, services
 from playbooks.models import Crisis, Phase, PhaseChange, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, task_payload
 from playbooks.templatetags.crisis_tags import phase_actions
@@ -41,7 +41,13 @@ def _context(request: HttpRequest, crisis: Crisis, tab: str, **extra) -> dict:
 
 
 def checklist_tab(request: HttpRequest, crisis: Crisis) -> HttpResponse:
-    context = _context(request, crisis, "checklist", groups=room.checklist_by_department(crisis))
+    context = _context(
+        request,
+        crisis,
+        "checklist",
+        groups=room.checklist_by_department(crisis),
+        huddle=huddle.card(crisis) if crisis.phase == Phase.ACTIVE else None,
+    )
     return render(request, "playbooks/room_checklist.html", context)
 
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def contacts(scenario):
     legal = Department.objects.get(name="Legal")
     ContactFactory(department=legal, name="Helen Park", email="legal.duty@example.org", on_call=True)
-    ContactFactory(department=legal, name="No Email")
+    ContactFactory(department=legal, name="No Email", email="")
     comms = Department.objects.get(name="Comms")
     ContactFactory(department=comms, name="Priya Shah", email="priya@example.org")
     ChecklistItemFactory(
