@@ -12,9 +12,11 @@ from command import flows
 from command.crisis_room import views as room_views
 from core.roles import LEADS, STAFF, has_role, role_required
 from hubpage.selectors import hub_crisis, next_update_status
+from playbooks import practice
 from playbooks.forms import ActivationForm
 from playbooks.models import Crisis, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, timeline
+from social import health
 from social.broadcast import postable_accounts
 from social.selectors import outbound_state, outbound_to_hold
 from triage.selectors import queue_stats
@@ -25,8 +27,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     crisis = active_crisis()
     outbound = outbound_state(crisis.pk if crisis else None)
     due, overdue = next_update_status(hub_crisis())
+    is_lead = has_role(request.user, LEADS)
     context = {
-        "queue": queue_stats(with_alerts=has_role(request.user, LEADS)),
+        "queue": queue_stats(with_alerts=is_lead),
+        # External hiccups (rule 4): a platform or connector down is said here, for everyone.
+        "outages": health.outages(),
+        # Practising the plan (rules 1 and 6): plans never drilled, drills missed, plans gone
+        # stale, reviews due once the team has rested; the lead's to act on.
+        "plan_flags": practice.plan_flags() if is_lead else [],
         # The hub panel's "next update due in N min" / "overdue by N min" (aware datetime or None).
         "hub_next_update": due,
         "hub_next_update_overdue": overdue,

@@ -158,6 +158,7 @@ CELERY_BEAT_SCHEDULE = {
     "release-idle-claims": {"task": "triage.tasks.release_idle_claims", "schedule": 30.0},
     "detect-spike": {"task": "triage.tasks.detect_spike", "schedule": 60.0},
     "alert-missed-hub-update": {"task": "triage.tasks.alert_missed_hub_update", "schedule": 60.0},
+    "send-drill-reminders": {"task": "playbooks.tasks.send_drill_reminders", "schedule": 3600.0},
 }
 
 CHANNEL_LAYERS = {
@@ -214,6 +215,11 @@ TEAM_LANGUAGES = env_list("TEAM_LANGUAGES", ["en"])
 # Spike detection: 5-minute windows against the median of the previous hours.
 SPIKE_BASELINE_HOURS = env_int("SPIKE_BASELINE_HOURS", 3)
 SPIKE_MIN_MENTIONS = env_int("SPIKE_MIN_MENTIONS", 30)
+# Practising the plan: a plan not updated for this long is flagged to the lead; reminders go
+# this many days before a planned drill; the review is due once the team has rested this long.
+PLAN_STALE_DAYS = env_int("PLAN_STALE_DAYS", 180)
+DRILL_REMIND_DAYS = env_int("DRILL_REMIND_DAYS", 7)
+REVIEW_REST_DAYS = env_int("REVIEW_REST_DAYS", 3)
 HUB_ROOT = Path(env_str("HUB_ROOT", str(VAR_DIR / "hub")))
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Northline Rail")
 # Languages the hub page is published in; the first is the default (/hub/ without a match).
