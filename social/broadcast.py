@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 # Listening-tool rows are not accounts we post from.
 NOT_POSTABLE = (Platform.GENERIC,)
+# Where the platform's API lets us pin our own post (the demo connector pins only where the
+# real one would).
+PINNABLE = frozenset({Platform.MASTODON, Platform.DEMO})
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def _publish(post: BroadcastPost) -> bool:
 
 def _pin(post: BroadcastPost) -> int:
     pin = getattr(get_connector(post.account.platform), "pin", None)
-    if pin is None:
+    if pin is None or post.account.platform not in PINNABLE:
         BroadcastPost.objects.filter(pk=post.pk).update(pin_state=PinState.UNSUPPORTED)
         return 0
     try:
