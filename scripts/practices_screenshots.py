@@ -91,7 +91,9 @@ def shoot(base: str, ids: dict, password: str, out: Path) -> None:
         "plan-print": f"/playbooks/scenarios/{ids['scenario']}/print/",
     }
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
         for sfx, (w, h) in SIZES.items():
             context = browser.new_context(viewport={"width": w, "height": h})
             page = context.new_page()
