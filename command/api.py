@@ -48,6 +48,9 @@ ErrorOut = inline_serializer("PhaseError", {"detail": serializers.CharField()})
 class ActivateIn(serializers.Serializer):
     scenario = serializers.PrimaryKeyRelatedField(queryset=Scenario.objects.all())
     drill = serializers.BooleanField(default=False)
+    broadcast = serializers.BooleanField(
+        default=True, help_text="Publish the scenario's holding post on our own accounts (broadcast mode)."
+    )
 
 
 def _state_body() -> dict:
@@ -81,7 +84,10 @@ class ActivateView(APIView):
         data = ActivateIn(data=request.data)
         data.is_valid(raise_exception=True)
         result = flows.activate(
-            scenario=data.validated_data["scenario"], by=request.user, drill=data.validated_data["drill"]
+            scenario=data.validated_data["scenario"],
+            by=request.user,
+            drill=data.validated_data["drill"],
+            broadcast=data.validated_data["broadcast"],
         )
         return Response(
             _state_body(), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK

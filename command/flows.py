@@ -16,11 +16,13 @@ from datetime import datetime
 
 from django.db import transaction
 
+from hubpage import selectors as hub_selectors
 from hubpage import services as hub_services
 from playbooks import audit, notify, review
 from playbooks import services as crisis_services
 from playbooks.models import AuditKind, AutomatedAction, Crisis, Phase, Scenario
 from playbooks.selectors import active_crisis_id
+from social import broadcast as social_broadcast
 from social import services as outbound_services
 from social.selectors import outbound_to_hold
 
@@ -45,6 +47,7 @@ def activate(
     drill: bool = False,
     demo_stream_minutes: int = 0,
     switch_opened_at: datetime | None = None,
+    broadcast: bool = True,
 ) -> Activation:
     """Flip into crisis mode (or a drill). Idempotent: while a crisis is on, returns it; a real
     activation while a drill runs ends the drill and activates.
@@ -52,7 +55,9 @@ def activate(
     One transaction holding the organisation-state lock: the crisis, the held posts and
     campaigns, the checklist run and the audit entries commit together or not at all. After
     commit: the hub page is published, the platforms are reached, departments are told, the
-    holding statement goes up and a drill's stream starts.
+    holding statement goes up, the scenario's holding post is broadcast on our own accounts
+    (broadcast mode, unless the lead unticked it; a drill records it and sends nothing) and a
+    drill's stream starts.
     """
     with transaction.atomic():
         opened = crisis_services.open_crisis(
@@ -89,6 +94,8 @@ def activate(
         _after_commit(tasks.notify_departments.delay, crisis.pk)
         if scenario.holding_statement.strip():
             _after_commit(tasks.post_holding_statement.delay, crisis.pk)
+        if broadcast and scenario.broadcast_text.strip():
+            _prepare_broadcast(crisis, by)
         if drill and demo_stream_minutes:
             _after_commit(tasks.play_demo_stream.delay, crisis.pk, demo_stream_minutes * 60)
     return Activation(
@@ -98,6 +105,37 @@ def activate(
         campaigns_paused=held.campaigns,
         ended_drill=opened.ended_drill,
     )
+
+
+def broadcast_text(scenario: Scenario) -> str:
+    """The holding post as it goes out: the scenario's words and the hub page link."""
+    return f"{scenario.broadcast_text.strip()}\n{hub_selectors.hub_url()}"
+
+
+def _prepare_broadcast(crisis: Crisis, by) -> None:
+    prepared = social_broadcast.prepare(crisis=crisis, text=broadcast_text(crisis.scenario))
+    if not prepared.accounts:
+        return
+    audit.record(
+        AuditKind.BROADCAST,
+        f"Holding post {'recorded (drill, not sent)' if crisis.is_drill else 'queued'} "
+        f"for {prepared.accounts} accounts",
+        crisis=crisis,
+        actor=by,
+        accounts=prepared.accounts,
+        drill=crisis.is_drill,
+    )
+    if not crisis.is_drill:
+        _after_commit(tasks.send_broadcast.delay, crisis.pk)
+
+
+def retry_failed_broadcast(*, crisis_id: int) -> int:
+    """Another attempt for the holding posts that failed, and only those."""
+    with transaction.atomic():
+        count = social_broadcast.retry_failed(crisis_id=crisis_id)
+        if count:
+            _after_commit(tasks.send_broadcast.delay, crisis_id)
+    return count
 
 
 def move_phase(*, crisis_id: int, to: str, by) -> Crisis:

@@ -14,6 +14,7 @@ from playbooks import audit, notify
 from playbooks import services as crisis_services
 from playbooks.models import AuditKind, AutomatedAction, Crisis
 from playbooks.selectors import active_crisis, crisis_mode_on_shared_lock
+from social import broadcast as social_broadcast
 from social import outbound
 from social import services as outbound_services
 
@@ -49,6 +50,25 @@ def post_holding_statement(self, crisis_id: int) -> bool:
         raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
     crisis_services.complete_automated(crisis_id=crisis_id, action=AutomatedAction.POST_HOLDING_STATEMENT)
     return True
+
+
+@shared_task(acks_late=True)
+def send_broadcast(crisis_id: int) -> dict[str, int]:
+    """Broadcast mode: publish the crisis's holding post on each own account and pin it where
+    the platform allows (never for a drill: its rows stay `drill`)."""
+    sent = social_broadcast.send(crisis_id=crisis_id)
+    if sent.published or sent.failed:
+        crisis = Crisis.objects.get(pk=crisis_id)
+        audit.record(
+            AuditKind.BROADCAST,
+            f"Holding post: {sent.published} published ({sent.pinned} pinned), {sent.failed} failed",
+            crisis=crisis,
+            actor=None,
+            published=sent.published,
+            pinned=sent.pinned,
+            failed=sent.failed,
+        )
+    return {"published": sent.published, "failed": sent.failed, "pinned": sent.pinned}
 
 
 @shared_task(acks_late=True)

@@ -16,6 +16,11 @@ urlpatterns = [
     path(
         "crises/<int:crisis_id>/outbound/retry/", room_views.retry_failed_pauses, name="crisis_retry_pauses"
     ),
+    path(
+        "crises/<int:crisis_id>/outbound/broadcast/retry/",
+        room_views.retry_broadcast,
+        name="crisis_retry_broadcast",
+    ),
     path("crises/<int:crisis_id>/outbound/resume/", room_views.resume_outbound, name="crisis_resume"),
     path("crises/<int:crisis_id>/departments/", room_views.crisis_departments, name="crisis_departments"),
     path(

@@ -12,9 +12,12 @@ from command import flows
 from command.crisis_room import views as room_views
 from core.roles import LEADS, STAFF, has_role, role_required
 from hubpage.selectors import hub_crisis, next_update_status
+from playbooks import practice
 from playbooks.forms import ActivationForm
 from playbooks.models import Crisis, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, timeline
+from social import health
+from social.broadcast import postable_accounts
 from social.selectors import holding_crisis_ids, outbound_state, outbound_to_hold
 from triage.selectors import queue_stats
 
@@ -24,9 +27,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     crisis = active_crisis()
     outbound = outbound_state(crisis.pk if crisis else None)
     due, overdue = next_update_status(hub_crisis())
+    is_lead = has_role(request.user, LEADS)
     context = {
         "crisis": crisis,
-        "queue": queue_stats(with_alerts=has_role(request.user, LEADS)),
+        "queue": queue_stats(with_alerts=is_lead),
+        # External hiccups (rule 4): a platform or connector down is said here, for everyone.
+        "outages": health.outages(),
+        # Practising the plan (rules 1 and 6): plans never drilled, drills missed, plans gone
+        # stale, reviews due once the team has rested; the lead's to act on.
+        "plan_flags": practice.plan_flags() if is_lead else [],
         # The hub panel's "next update due in N min" / "overdue by N min" (aware datetime or None).
         "hub_next_update": due,
         "hub_next_update_overdue": overdue,
@@ -77,6 +86,7 @@ def switch(request: HttpRequest) -> HttpResponse:
             drill=form.cleaned_data["drill"],
             demo_stream_minutes=form.cleaned_data["demo_stream_minutes"] or 0,
             switch_opened_at=_opened_at(request),
+            broadcast=form.cleaned_data["broadcast"],
         )
         if result.created:
             messages.success(request, f"{'Drill' if result.crisis.is_drill else 'Crisis mode'} is on.")
@@ -88,6 +98,7 @@ def switch(request: HttpRequest) -> HttpResponse:
         "outbound": outbound_to_hold(),
         "scenarios": Scenario.objects.prefetch_related("checklist_items__department", "departments"),
         "hub_url": f"{settings.PUBLIC_BASE_URL}/hub/",
+        "broadcast_accounts": postable_accounts().count(),
     }
     return render(request, "playbooks/switch.html", context, status=400 if form.errors else 200)
 

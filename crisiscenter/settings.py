@@ -202,6 +202,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "triage.tasks.purge_expired_mentions",
         "schedule": float(env_int("RETENTION_RUN_SECONDS", 3600)),
     },
+    "send-drill-reminders": {"task": "playbooks.tasks.send_drill_reminders", "schedule": 3600.0},
 }
 
 CHANNEL_LAYERS = {
@@ -279,6 +280,11 @@ RETENTION_BATCH_PAUSE = float(env_str("RETENTION_BATCH_PAUSE", "0"))
 # Keys the hash an anonymised handle becomes; set it apart from SECRET_KEY so that rotating
 # SECRET_KEY does not split one author into two in the figures of later purges.
 RETENTION_KEY = env_str("RETENTION_KEY") or SECRET_KEY
+# Practising the plan: a plan not updated for this long is flagged to the lead; reminders go
+# this many days before a planned drill; the review is due once the team has rested this long.
+PLAN_STALE_DAYS = env_int("PLAN_STALE_DAYS", 180)
+DRILL_REMIND_DAYS = env_int("DRILL_REMIND_DAYS", 7)
+REVIEW_REST_DAYS = env_int("REVIEW_REST_DAYS", 3)
 HUB_ROOT = Path(env_str("HUB_ROOT", str(VAR_DIR / "hub")))
 # The copy of the hub page every node takes its own from (hubpage.sync), and its key prefix.
 HUB_REDIS_URL = redis_url(1)

@@ -84,6 +84,9 @@ class ScenarioAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "kind", "description", "departments"]}),
         ("Hub page", {"fields": ["hub_title", "hub_summary", "holding_statement"]}),
         ("Triage", {"fields": ["topic_keywords"]}),
+        ("Broadcast mode", {"fields": ["broadcast_text"]}),
+        ("Kick-off huddle", {"fields": ["huddle_call_url", "huddle_agenda"]}),
+        ("Drills", {"fields": ["drill_every_days", "next_drill_at"]}),
     ]
     inlines = [ChecklistItemInline, TrainingLinkInline]
     actions = [download_playbooks]

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Scenario
 
@@ -17,4 +18,13 @@ class ActivationForm(forms.Form):
         initial=0,
         label="Play the demo mention stream for (minutes, drills only)",
         help_text="Feeds realistic demo mentions into the queue so the team can practise; 0 for none.",
+    )
+    broadcast = forms.BooleanField(
+        required=False,
+        initial=True,
+        label=_("Publish the scenario's holding post on our own accounts (broadcast mode)"),
+        help_text=_(
+            "One post per account, linking the hub page, pinned where the platform allows; "
+            "the only post that goes out in crisis mode. In a drill it is recorded, never sent."
+        ),
     )

@@ -107,6 +107,30 @@ class Scenario(models.Model):
         blank=True,
         help_text='Extra triage keywords per topic while this scenario is on, e.g. {"refund": ["voucher"]}.',
     )
+    broadcast_text = models.TextField(
+        blank=True,
+        max_length=260,
+        help_text=(
+            "Broadcast mode: the one holding post published on every one of our own accounts at "
+            "activation (the hub page link is added). Empty: no post."
+        ),
+    )
+    huddle_call_url = models.URLField(
+        blank=True,
+        max_length=500,
+        help_text="Kick-off huddle: the standing call link (video or phone bridge).",
+    )
+    huddle_agenda = models.TextField(
+        blank=True, help_text="Kick-off huddle agenda, one point per line (shown on the huddle card)."
+    )
+    drill_every_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Drill this scenario every N days; empty: no schedule."
+    )
+    next_drill_at = models.DateTimeField(
+        null=True, blank=True, help_text="The next planned drill; reminders go to the leads before it."
+    )
+    drill_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -255,6 +279,8 @@ class AuditKind(models.TextChoices):
     NOTIFIED = "notified", "Departments notified"
     RESUMED = "resumed", "Held outbound resumed"
     DISCARDED = "discarded", "Held posts discarded"
+    BROADCAST = "broadcast", "Holding post broadcast"
+    ACKNOWLEDGED = "acknowledged", "Notification acknowledged"
 
 
 class AuditEntry(AppendOnlyModel):
@@ -324,6 +350,8 @@ class NotificationDelivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Kick-off huddle: the recipient opened the signed link in the message they got.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["department__order", "department__name", "channel", "target"]

@@ -10,7 +10,7 @@ anything else gets generic JSON: the same `text` plus the crisis as fields.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,11 +19,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from core import events
 from core.http import OutboundError, request, with_retries
 
+from . import huddle
 from .models import (
     AuditEntry,
     AuditKind,
@@ -251,15 +253,29 @@ def chat_payload(chat_format: str, n: Notice) -> dict[str, Any]:
     return PAYLOADS.get(chat_format, generic_payload)(n)
 
 
+def _huddle_lines(delivery: NotificationDelivery) -> str:
+    call = delivery.crisis.scenario.huddle_call_url
+    return "\n".join(
+        [
+            *([gettext("Kick-off huddle: %(url)s") % {"url": call}] if call else []),
+            gettext("Acknowledge (tells the comms lead you are on it): %(url)s")
+            % {"url": huddle.ack_url(delivery)},
+        ]
+    )
+
+
 def _send(delivery: NotificationDelivery) -> None:
     crisis, dept = delivery.crisis, delivery.department
+    told = notice(crisis, dept)
+    # The huddle's call link and this delivery's acknowledge link, in every format.
+    told = replace(told, summary=f"{told.summary}\n\n{_huddle_lines(delivery)}".strip())
     if delivery.channel == Channel.EMAIL:
-        send_mail(_subject(crisis), _body(crisis, dept), None, [delivery.target], fail_silently=False)
+        send_mail(told.subject, plain_text(told), None, [delivery.target], fail_silently=False)
         delivery.attempts += 1
         return
     if not dept.chat_webhook_url:
         raise OutboundError("the department no longer has a webhook URL")
-    payload = chat_payload(dept.chat_format, notice(crisis, dept))
+    payload = chat_payload(dept.chat_format, told)
 
     def post() -> None:
         delivery.attempts += 1

@@ -89,3 +89,32 @@ def set_aside(platform: str, *, source: str, reason: str, item: Any) -> None:
 
 def recently_set_aside(limit: int = 20) -> list[SetAsideItem]:
     return list(SetAsideItem.objects.all()[:limit])
+
+
+# A connector whose last error is this recent, and newer than its last event, counts as down.
+DOWN_WINDOW = timedelta(minutes=15)
+
+
+def outages(now: datetime | None = None) -> list[dict[str, object]]:
+    """Platforms that are down or rate limited right now (the overview's external hiccups):
+    label, reason, since when, and until when a rate limit lasts."""
+    now = now or timezone.now()
+    found = []
+    for row in ConnectorHealth.objects.all():
+        limited = row.rate_limited_until is not None and row.rate_limited_until > now
+        failing = (
+            row.last_error_at is not None
+            and row.last_error_at > now - DOWN_WINDOW
+            and (row.last_event_at is None or row.last_error_at > row.last_event_at)
+        )
+        if limited or failing:
+            found.append(
+                {
+                    "platform": row.platform,
+                    "label": row.get_platform_display(),
+                    "reason": row.last_error if failing else "",
+                    "since": row.last_error_at if failing else None,
+                    "limited_until": row.rate_limited_until if limited else None,
+                }
+            )
+    return found

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Platform(models.TextChoices):
@@ -126,6 +127,46 @@ class AdCampaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BroadcastStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    DRILL = "drill", _("Drill: recorded, not sent")
+
+
+class PinState(models.TextChoices):
+    NONE = "", "—"
+    PINNED = "pinned", _("Pinned to the profile")
+    UNSUPPORTED = "unsupported", _("Not pinned: the platform offers no pin")
+    FAILED = "failed", _("Pin failed")
+
+
+class BroadcastPost(models.Model):
+    """Broadcast mode: the one holding post a crisis publishes on one of our own accounts, and
+    what happened to it there. The only post that goes out while crisis mode is on."""
+
+    crisis = models.ForeignKey("playbooks.Crisis", on_delete=models.CASCADE, related_name="broadcasts")
+    account = models.ForeignKey(PlatformAccount, on_delete=models.CASCADE, related_name="broadcasts")
+    text = models.TextField()
+    status = models.CharField(max_length=10, choices=BroadcastStatus.choices, default=BroadcastStatus.PENDING)
+    external_id = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    pin_state = models.CharField(max_length=12, choices=PinState.choices, default="", blank=True)
+    pin_error = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["account__platform", "account__handle"]
+        # One holding post per account per crisis: a second activation run cannot post twice.
+        unique_together = [("crisis", "account")]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.get_status_display()}"
 
 
 class ConnectorHealth(models.Model):

@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from playbooks import practice
 from playbooks.models import ChecklistTask, Contact, Crisis, Department, NotificationDelivery, Scenario
+from social.models import Platform, PlatformAccount
 
 
 @dataclass(frozen=True)
@@ -85,4 +87,15 @@ def printable(scenario: Scenario, crisis: Crisis | None = None) -> dict[str, Any
             groups.items(), key=lambda kv: (order[kv[0]].order if kv[0] in order else 10**6, kv[0])
         ),
         "contacts": [(d.name, d.contacts.all()[:2]) for d in departments],
+        # When this system is down (rule 4): every department's people by phone, on-call first,
+        # so the sheet in the drawer still says who calls whom.
+        "fallback_tree": [
+            (d, list(d.contacts.all()))
+            for d in Department.objects.prefetch_related(
+                Prefetch("contacts", queryset=Contact.objects.order_by("-on_call", "name"))
+            )
+        ],
+        # Learning (rule 6): what past reviews left open, and every account the organisation runs.
+        "lessons": practice.lessons(scenario),
+        "accounts": list(PlatformAccount.objects.exclude(platform=Platform.GENERIC)),
     }

@@ -7,17 +7,19 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from command import drills, flows
 from command.crisis_room import selectors as room
 from core.errors import DomainError
 from core.roles import LEADS, STAFF, has_role, role_required
-from playbooks import services
+from playbooks import huddle, services
 from playbooks.models import Crisis, Phase, PhaseChange, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, task_payload
 from playbooks.templatetags.crisis_tags import phase_actions
-from social.models import PauseState
+from social import broadcast as social_broadcast
+from social.models import BroadcastStatus, PauseState
 from social.selectors import outbound_items
 
 
@@ -40,7 +42,13 @@ def _context(request: HttpRequest, crisis: Crisis, tab: str, **extra) -> dict:
 
 
 def checklist_tab(request: HttpRequest, crisis: Crisis) -> HttpResponse:
-    context = _context(request, crisis, "checklist", groups=room.checklist_by_department(crisis))
+    context = _context(
+        request,
+        crisis,
+        "checklist",
+        groups=room.checklist_by_department(crisis),
+        huddle=huddle.card(crisis) if crisis.phase == Phase.ACTIVE else None,
+    )
     return render(request, "playbooks/room_checklist.html", context)
 
 
@@ -55,7 +63,17 @@ def crisis_outbound(request: HttpRequest, crisis_id: int) -> HttpResponse:
     items = outbound_items(crisis.pk)
     can_resume = has_role(request.user, LEADS) and crisis.phase != Phase.ACTIVE and not crisis.is_drill
     failed = sum(1 for c in items["campaigns"] if c.pause_state == PauseState.FAILED)
-    context = _context(request, crisis, "outbound", items=items, can_resume=can_resume, failed=failed)
+    broadcasts = social_broadcast.for_crisis(crisis.pk)
+    context = _context(
+        request,
+        crisis,
+        "outbound",
+        items=items,
+        can_resume=can_resume,
+        failed=failed,
+        broadcasts=broadcasts,
+        broadcast_failed=sum(1 for b in broadcasts if b.status == BroadcastStatus.FAILED),
+    )
     return render(request, "playbooks/room_outbound.html", context)
 
 
@@ -127,6 +145,22 @@ def _phase_message(crisis: Crisis) -> str:
             "release them on the Outbound tab."
         ) % {"crisis": crisis}
     return _("%(crisis)s is marked reviewed.") % {"crisis": crisis}
+
+
+@require_POST
+@role_required(*LEADS)
+def retry_broadcast(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    count = flows.retry_failed_broadcast(crisis_id=_crisis(crisis_id).pk)
+    messages.success(
+        request,
+        ngettext(
+            "Sending the holding post again on %(n)d account.",
+            "Sending the holding post again on %(n)d accounts.",
+            count,
+        )
+        % {"n": count},
+    )
+    return redirect("crisis_outbound", crisis_id=crisis_id)
 
 
 @require_POST

@@ -28,6 +28,9 @@ class DemoConnector:
         logger.info("[%s demo] reply to @%s (%s): %s", self.platform, author_handle, in_reply_to, text[:80])
         return self._id()
 
+    def pin(self, *, external_id: str) -> None:
+        logger.info("[%s demo] post %s pinned", self.platform, external_id)
+
     def pause_campaign(self, *, external_id: str) -> None:
         logger.info("[%s demo] campaign %s paused", self.platform, external_id)
 

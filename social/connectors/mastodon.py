@@ -257,6 +257,12 @@ class MastodonConnector:
         status = http.with_retries(lambda: self._post("/api/v1/statuses", data, idempotency=key))
         return str(status["id"])
 
+    def pin(self, *, external_id: str) -> None:
+        """Pin one of our statuses to the profile (broadcast mode's holding post); Mastodon
+        keeps at most five pins and says so in its error."""
+        url = f"{self.base_url}/api/v1/statuses/{external_id}/pin"
+        http.with_retries(lambda: http.request(self.client, "POST", url, headers=self._headers))
+
     def pause_campaign(self, *, external_id: str) -> None:
         raise OutboundError("Mastodon has no ad campaigns")
 

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from social.models import AdCampaign, PauseState
+from social.models import AdCampaign, BroadcastPost, BroadcastStatus, PauseState, PinState
 from tests.conftest import free_port, mention_item, wait_for, worker_idle
 from tests.factories import AdCampaignFactory, PlatformAccountFactory
 from tests.platform_server import Answer, PlatformServer
@@ -21,6 +21,7 @@ PORT = free_port()
 os.environ["META_GRAPH_BASE"] = f"http://127.0.0.1:{PORT}"
 os.environ["META_PAGE_ACCESS_TOKEN"] = "worker-page-token"
 os.environ["SOCIAL_PLATFORM_BASE_DELAY"] = "0.05"
+os.environ["META_PAGE_ID"] = "889083480945134"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,3 +66,36 @@ def test_a_drill_reaches_no_platform_through_the_worker(live, lead, agent, integ
     assert Reply.objects.get(mention=mention).status == ReplyStatus.DRILL
     assert platform.requests == []  # no reply, no pause reached the platform
     assert AdCampaign.objects.get(external_id="23840").pause_state == PauseState.NONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_holding_post_goes_out_once_through_the_worker_and_a_drill_sends_none(live, lead, scenario):
+    """Broadcast mode: the switch (API) queues the holding post after commit; the worker posts it
+    on the Facebook Page once, linking the hub page; Facebook gives no pin. A drill sends none."""
+    scenario.broadcast_text = "Trains are stopped near Leeds. Everyone is safe. We are sorry."
+    scenario.save()
+    PlatformAccountFactory(platform="facebook", handle="northlinerail")
+    with PlatformServer(port=PORT) as platform:
+        feed = r"/v[\d.]+/889083480945134/feed"
+        platform.script("POST", feed, Answer(200, {"id": "889083480945134_42"}))
+        status, body = http_post(live, "/api/v1/crisis/activate/", {"scenario": scenario.pk}, lead)
+        assert status == 201, body
+        post = wait_for(
+            lambda: BroadcastPost.objects.filter(status=BroadcastStatus.PUBLISHED).first(),
+            timeout=20,
+            message="the holding post published",
+        )
+        assert worker_idle()
+        (call,) = platform.calls("POST", feed)
+        assert call.form()["message"].startswith("Trains are stopped near Leeds.")
+        assert call.form()["message"].endswith("/hub/")
+        assert post.external_id == "889083480945134_42" and post.pin_state == PinState.UNSUPPORTED
+
+        assert http_post(live, "/api/v1/crisis/deactivate/", {}, lead)[0] == 200
+        status, body = http_post(
+            live, "/api/v1/crisis/activate/", {"scenario": scenario.pk, "drill": True}, lead
+        )
+        assert status == 201 and body["mode"] == "drill", body
+        assert worker_idle()
+    assert len(platform.calls("POST", feed)) == 1  # the drill's post is recorded, never sent
+    assert BroadcastPost.objects.filter(status=BroadcastStatus.DRILL).count() == 1
