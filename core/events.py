@@ -244,7 +244,9 @@ def send_alert(alert: AlertEvent) -> None:
 
 
 def send_reply_status(event: ReplyStatusEvent) -> None:
-    _on_commit(lambda: _group_send(TRIAGE_GROUP, dict(event)), robust=True)
+    """To every open queue, through the per-process feed like the deltas (encoded once)."""
+    text = json.dumps(event, separators=(",", ":"))
+    _on_commit(lambda: _group_send(TRIAGE_FEED_GROUP, {"type": "reply.status", "json": text}), robust=True)
 
 
 def presence_event(seq: int, online: list[str]) -> PresenceEvent:

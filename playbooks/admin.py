@@ -79,7 +79,14 @@ class ScenarioAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
     # Checkboxes rather than filter_horizontal: its widget carries ARIA that axe flags, and a scenario
     # has a handful of departments.
-    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+        # One labelled input (the admin's split date and time fields carry no label each).
+        models.DateTimeField: {
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        },
+    }
     fieldsets = [
         (None, {"fields": ["name", "kind", "description", "departments"]}),
         ("Hub page", {"fields": ["hub_title", "hub_summary", "holding_statement"]}),

@@ -141,6 +141,3 @@ class TriageConsumer(FedConsumer):
         elif event["kind"] == "sla_breach":
             nudge = {"type": "triage.alert", "id": event["id"], "kind": "sla_breach", "quiet": True}
             await self.send_json(nudge)
-
-    async def reply_status(self, event):
-        await self.send_json(event)

@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from core import logs, metrics, telemetry
 from tests.conftest import ROOT, _test_env, forget_presence, mention_item
-from triage import ingest, presence, tasks
+from triage import ingest, presence
 from triage.models import Mention
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +167,7 @@ def test_every_log_line_of_a_batch_carries_its_id(json_log, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         batch = ingest.accept_batch([mention_item("1"), mention_item("2")], source="api")
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.process_batch_task(batch.pk)
+        ingest.process_batch_task(batch.pk)
     lines = [json.loads(line) for line in json_log.getvalue().splitlines()]
     ours = [line for line in lines if line["logger"].startswith(("triage", "core"))]
     said = " | ".join(line["message"] for line in ours)

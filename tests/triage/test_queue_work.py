@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -12,7 +13,8 @@ from django.utils import timezone
 
 from command import flows
 from core import events
-from tests.conftest import api_for, forget_presence, mention_item
+from core.roles import Role
+from tests.conftest import api_for, forget_presence, make_user, mention_item
 from tests.factories import ReplyTemplateFactory
 from tests.triage.test_queue import load as load_ranked
 from triage import alerts, consumers, delivery, presence, replies, services, tasks
@@ -289,10 +291,13 @@ def test_a_presence_delta_states_each_agent_as_of_its_number():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monkeypatch):
+def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(monkeypatch):
     """The browser closes the queue as an event is being forwarded to it. The server refuses
     that send with an OSError (uvicorn: ClientDisconnected), websocket.disconnect already
     queued; the consumer must still sign the agent off and tell the other pages."""
+    # A name no other test uses: a page another test left open on the live server may still be
+    # refreshing the shared agent's presence while this one runs.
+    agent = make_user(f"closer_{uuid.uuid4().hex[:6]}", Role.AGENT)
 
     forget_presence()
     told = []
@@ -330,9 +335,12 @@ def test_a_page_closed_while_an_event_is_on_its_way_still_signs_off(agent, monke
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_queue_consumer_that_fails_still_signs_off(agent, monkeypatch):
+def test_a_queue_consumer_that_fails_still_signs_off(monkeypatch):
     """Any error inside the consumer ends it (the server closes with 1011), but the agent is
     signed off first: the other pages must not show them online for the next 90 s."""
+    # A name no other test uses: a page another test left open on the live server may still be
+    # refreshing the shared agent's presence while this one runs.
+    agent = make_user(f"closer_{uuid.uuid4().hex[:6]}", Role.AGENT)
 
     forget_presence()
 
