@@ -30,7 +30,11 @@ def start_batch_then(stack: Stack, web: str, integration, external_id: str, kill
     with mentions_table_locked():
         status, body = http_post(web, "/api/v1/mentions/", [mention_item(external_id)], integration)
         assert status == 202
-        wait_until(lambda: batches_received(stack) > seen, 20, "the worker to start the batch")
+        try:
+            wait_until(lambda: batches_received(stack) > seen, 60, "the worker to start the batch")
+        except AssertionError as timeout:
+            tails = {name: stack.log(name)[-3000:] for name in ("worker", "web")}
+            raise AssertionError(f"{timeout}\n{tails['worker']}\n--- web ---\n{tails['web']}") from None
         time.sleep(0.5)
         kill()
     return body["batch"]
