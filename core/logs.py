@@ -81,5 +81,11 @@ def logging_config(*, level: str, fmt: str) -> dict[str, Any]:
             "console": {"class": "logging.StreamHandler", "formatter": "default", "filters": ["context"]}
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.db.backends": {"level": "WARNING"}},
+        # httpx logs every request's full URL at INFO, and a webhook URL is a credential:
+        # our own lines name outbound URLs redacted (core.netguard), theirs stay quiet.
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "httpx": {"level": "WARNING"},
+            "httpcore": {"level": "WARNING"},
+        },
     }

@@ -15,6 +15,8 @@ from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.redis import RedisIntegration
 
+from core import netguard
+
 STRIPPED = "[stripped]"
 # Keys under which mention content travels: the ingest payload, the model, the API.
 MENTION_KEYS = frozenset(
@@ -46,6 +48,18 @@ def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str
     return event
 
 
+def redact_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:
+    """before_breadcrumb: an outbound call's URL as scheme and host only (a webhook URL is a
+    credential; the httpx integration records the path)."""
+    data = crumb.get("data")
+    if isinstance(data, dict):
+        if "url" in data:
+            data["url"] = netguard.redact_url(data["url"])
+        for key in ("http.query", "http.fragment"):
+            data.pop(key, None)
+    return crumb
+
+
 def init(*, dsn: str, environment: str, release: str, traces_sample_rate: float) -> None:
     sentry_sdk.init(
         dsn=dsn,
@@ -57,4 +71,5 @@ def init(*, dsn: str, environment: str, release: str, traces_sample_rate: float)
         max_request_body_size="never",
         traces_sample_rate=traces_sample_rate,
         before_send=scrub,
+        before_breadcrumb=redact_breadcrumb,
     )

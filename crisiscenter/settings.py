@@ -309,6 +309,9 @@ X_ADS_API_BASE = env_str("X_ADS_API_BASE", "https://ads-api.x.com").rstrip("/")
 X_ADS_API_VERSION = env_str("X_ADS_API_VERSION", "12")
 META_GRAPH_BASE = env_str("META_GRAPH_BASE", "https://graph.facebook.com").rstrip("/")
 META_GRAPH_VERSION = env_str("META_GRAPH_VERSION", "v25.0")
+# Outbound calls (webhooks, platforms) reach public addresses only (core.netguard). On only
+# where the platforms are stand-ins on this machine: the test suite and the benchmarks.
+OUTBOUND_ALLOW_PRIVATE_HOSTS = env_bool("OUTBOUND_ALLOW_PRIVATE_HOSTS", False)
 
 # --- i18n, static -----------------------------------------------------------
 LANGUAGE_CODE = "en"

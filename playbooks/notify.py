@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from core import events
-from core.http import OutboundError, request, with_retries
+from core import events, netguard
+from core.http import OutboundError, guarded_client, request, with_retries
 
 from . import huddle
 from .models import (
@@ -279,8 +279,10 @@ def _send(delivery: NotificationDelivery) -> None:
 
     def post() -> None:
         delivery.attempts += 1
-        with httpx.Client(timeout=WEBHOOK_TIMEOUT) as client:
-            request(client, "POST", dept.chat_webhook_url, json=payload)
+        # The URL is the secret (Slack and Teams keep it in the path): it goes to its own host
+        # only, a public one, and only its host is ever shown (core.http, core.netguard).
+        with guarded_client(timeout=WEBHOOK_TIMEOUT) as client:
+            request(client, "POST", dept.chat_webhook_url, json=payload, timeout=WEBHOOK_TIMEOUT)
 
     with_retries(post, attempts=WEBHOOK_ATTEMPTS, base_delay=0.5, max_delay=10.0)
 
@@ -299,8 +301,10 @@ def deliver(delivery_id: int) -> str:
         try:
             _send(delivery)
         except (OutboundError, OSError) as exc:
-            delivery.state, delivery.error = DeliveryState.FAILED, str(exc)[:300]
-            logger.warning("notifying %s by %s failed: %s", delivery.department, delivery.channel, exc)
+            # Whatever raised, the webhook URL never reaches the page, the socket or the log.
+            reason = netguard.redact(str(exc), [delivery.department.chat_webhook_url])
+            delivery.state, delivery.error = DeliveryState.FAILED, reason[:300]
+            logger.warning("notifying %s by %s failed: %s", delivery.department, delivery.channel, reason)
         else:
             delivery.state, delivery.error, delivery.sent_at = DeliveryState.SENT, "", timezone.now()
         delivery.save(update_fields=["state", "error", "attempts", "sent_at"])

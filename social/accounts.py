@@ -13,7 +13,8 @@ from .models import Platform, PlatformAccount
 
 # The secrets each real connector needs, as social.credentials names (<PLATFORM>_<NAME>).
 REQUIRED_SECRETS: dict[str, tuple[str, ...]] = {
-    Platform.MASTODON: ("access_token",),
+    # Not a secret, but the server the token was issued by: the token goes nowhere else.
+    Platform.MASTODON: ("access_token", "instance_url"),
     Platform.BLUESKY: ("app_password",),
     Platform.REDDIT: ("client_id", "client_secret", "username", "password"),
     Platform.X: ("bearer_token",),

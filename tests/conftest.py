@@ -36,6 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # The local platform server (X, Meta) and fixture loaders for the connector tests.
 pytest_plugins = ["tests.platforms"]
 
+# The platforms and webhooks the tests call are local servers on 127.0.0.1: outbound calls
+# may reach them here, and only here (production refuses private addresses, core.netguard;
+# tests/core/test_outbound_guard.py turns it off again). Child processes inherit it.
+os.environ["OUTBOUND_ALLOW_PRIVATE_HOSTS"] = "1"
+settings.OUTBOUND_ALLOW_PRIVATE_HOSTS = True
+
 
 # --- personas ----------------------------------------------------------------
 def make_user(username: str, *roles: Role):

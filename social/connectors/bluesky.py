@@ -208,8 +208,11 @@ class BlueskyConnector:
         jetstream_url: str = "",
         own_did: str = "",
         keywords: Iterable[str] = (),
+        password_url: str = "",
         client: httpx.Client | None = None,
     ):
+        """password_url: the PDS the app password belongs to (BLUESKY_SERVICE); the password
+        and the session's tokens go to that host only. Defaults to service_url."""
         self.handle = handle.lstrip("@")
         self._app_password = app_password
         self.service_url = (service_url or os.environ.get("BLUESKY_SERVICE") or DEFAULT_SERVICE).rstrip("/")
@@ -218,7 +221,8 @@ class BlueskyConnector:
         words = [k.lower() for k in keywords]
         self.watch_dids = {w for w in words if w.startswith("did:")} | ({own_did} if own_did else set())
         self.keywords = [w for w in words if not w.startswith("did:")] + [f"@{self.handle.lower()}"]
-        self.client = client or httpx.Client()
+        bound = http.hosts_of(password_url or self.service_url)
+        self.client = client or http.guarded_client(credential_hosts=bound)
         self._session: dict[str, Any] | None = None
 
     # --- inbound ----------------------------------------------------------------
@@ -282,6 +286,7 @@ class BlueskyConnector:
                     "POST",
                     f"{self.service_url}/xrpc/com.atproto.server.createSession",
                     json={"identifier": self.handle, "password": self._app_password},
+                    extensions={"credentials": True},
                 ).json()
             )
         return self._session

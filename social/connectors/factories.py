@@ -8,7 +8,7 @@ import os
 from social.accounts import is_configured, keywords, listening_account
 from social.credentials import configured, secret
 
-from .bluesky import BlueskyConnector
+from .bluesky import DEFAULT_SERVICE, BlueskyConnector
 from .generic import ListeningToolConnector
 from .mastodon import MastodonConnector
 from .meta import MetaConnector
@@ -20,11 +20,12 @@ def mastodon():
     if not is_configured("mastodon"):
         return None
     account = listening_account("mastodon")
-    base_url = (account.instance_url if account else "") or os.environ.get("MASTODON_INSTANCE_URL", "")
-    if not base_url:
-        return None
+    # The token was issued by the server in the environment: it goes there only. An instance
+    # URL set in the admin for another server makes every call fail, naming both hosts.
+    token_url = secret("mastodon", "instance_url")
     return MastodonConnector(
-        base_url=base_url,
+        base_url=(account.instance_url if account else "") or token_url,
+        token_url=token_url,
         access_token=secret("mastodon", "access_token"),
         keywords=keywords(account),
         own_acct=account.handle if account else "",
@@ -38,10 +39,13 @@ def bluesky():
     handle = (account.handle if account else "") or os.environ.get("BLUESKY_HANDLE", "")
     if not handle:
         return None
+    # The app password (and the session it opens) go to the PDS in the environment only.
+    service = os.environ.get("BLUESKY_SERVICE", "") or DEFAULT_SERVICE
     return BlueskyConnector(
         handle=handle,
         app_password=secret("bluesky", "app_password"),
-        service_url=(account.instance_url if account else "") or os.environ.get("BLUESKY_SERVICE", ""),
+        service_url=(account.instance_url if account else "") or service,
+        password_url=service,
         own_did=account.account_id if account else "",
         keywords=keywords(account),
     )

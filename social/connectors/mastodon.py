@@ -150,14 +150,20 @@ class MastodonConnector:
         access_token: str,
         keywords: Iterable[str] = (),
         own_acct: str = "",
+        token_url: str = "",
         client: httpx.Client | None = None,
     ):
+        """token_url: the server the access token was issued by (MASTODON_INSTANCE_URL); the
+        token goes to that host, the hosts under it (streaming.<instance>) and
+        MASTODON_STREAMING_URL only, whatever base_url says. Defaults to base_url."""
         self.base_url = base_url.rstrip("/")
         self.keywords = [k.lower() for k in keywords]
         self.own_acct = own_acct.lstrip("@").lower()
-        self.client = client or httpx.Client()
-        self._headers = {"Authorization": f"Bearer {access_token}"}
         self._streaming_base: str | None = os.environ.get("MASTODON_STREAMING_URL") or None
+        bound = http.hosts_of(token_url or base_url, subdomains=True)
+        bound += http.hosts_of(self._streaming_base or "")
+        self.client = client or http.guarded_client(credential_hosts=bound)
+        self._headers = {"Authorization": f"Bearer {access_token}"}
 
     # --- inbound ------------------------------------------------------------
     def normalise(self, payload: Any) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from core.http import DEFAULT_TIMEOUT, request
+from core.http import guarded_client, hosts_of, request
 
 from .. import credentials
 from .base import OutboundError
@@ -164,9 +164,8 @@ class MetaConnector:
 
     def __init__(self, platform: str, client: httpx.Client | None = None):
         self.platform = platform
-        self.client = client or httpx.Client(
-            timeout=DEFAULT_TIMEOUT, limits=httpx.Limits(max_connections=64, max_keepalive_connections=64)
-        )
+        # The tokens go to the Graph API only (read per call: tests point it elsewhere).
+        self.client = client or guarded_client(credential_hosts=lambda: hosts_of(settings.META_GRAPH_BASE))
 
     def normalise(self, payload: Any) -> list[dict[str, Any]]:
         return [m for m in normalise(payload) if m["platform"] == self.platform]

@@ -104,7 +104,9 @@ class RedditConnector:
         self.api_url = (api_url or os.environ.get("REDDIT_API_URL") or API_URL).rstrip("/")
         # Reddit asks every client for a unique, descriptive User-Agent naming its author.
         self.user_agent = os.environ.get("REDDIT_USER_AGENT") or DEFAULT_USER_AGENT.format(username=username)
-        self.client = client or httpx.Client()
+        # The app's secret and the user's password go to Reddit's two hosts only.
+        bound = http.hosts_of(self.auth_url, self.api_url)
+        self.client = client or http.guarded_client(credential_hosts=bound)
         self.clock = clock
         self._token: tuple[str, float] | None = None
         self.blocked_until = 0.0

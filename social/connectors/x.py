@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from core.http import DEFAULT_TIMEOUT, check, request
+from core.http import check, guarded_client, hosts_of, request
 
 from .. import credentials, health
 from .base import OutboundError
@@ -292,8 +292,9 @@ class XConnector:
     platform = PLATFORM
 
     def __init__(self, client: httpx.Client | None = None):
-        self.client = client or httpx.Client(
-            timeout=DEFAULT_TIMEOUT, limits=httpx.Limits(max_connections=64, max_keepalive_connections=64)
+        # The keys go to X's API hosts only (read per call: tests point them elsewhere).
+        self.client = client or guarded_client(
+            credential_hosts=lambda: hosts_of(settings.X_API_BASE, settings.X_ADS_API_BASE)
         )
         self.windows = RateWindows()
 

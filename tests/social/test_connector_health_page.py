@@ -23,6 +23,7 @@ def fresh_registry():
 @pytest.mark.django_db
 def test_lead_sees_each_connector_state_errors_rate_limits_and_reconnects(client, lead, monkeypatch):
     monkeypatch.setenv("MASTODON_ACCESS_TOKEN", "mastodon-secret-value")
+    monkeypatch.setenv("MASTODON_INSTANCE_URL", "https://m.example")
     PlatformAccountFactory(platform="mastodon", handle="northline", instance_url="https://m.example")
     health.record_events("mastodon", 12)
     health.record_error("bluesky", "stream: jetstream connection lost <script>x</script>")
@@ -64,6 +65,7 @@ def test_platform_without_credentials_falls_back_to_demo_and_says_so(monkeypatch
     assert "mastodon: no credentials configured, using the demo connector" in caplog.text
     reset()
     monkeypatch.setenv("MASTODON_ACCESS_TOKEN", "tok")
+    monkeypatch.setenv("MASTODON_INSTANCE_URL", "https://m.example")
     PlatformAccountFactory(platform="mastodon", handle="northline", instance_url="https://m.example")
     connector = get_connector("mastodon")
     assert isinstance(connector, MastodonConnector) and connector.base_url == "https://m.example"

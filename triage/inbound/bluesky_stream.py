@@ -14,6 +14,7 @@ from typing import Any
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
+from core import netguard
 from social import health
 from social.connectors.base import parse_or_report
 from social.connectors.bluesky import PLATFORM, POST, BlueskyConnector, event_to_mention
@@ -73,7 +74,9 @@ def consume(
     url = subscribe_url(connector, get_cursor(PLATFORM, CURSOR))
     say(f"bluesky: connecting to {url}")
     try:
-        with connect(url, open_timeout=10, close_timeout=2, max_size=2**21) as ws:
+        # Connected to a checked public address (core.netguard), like every outbound call.
+        sock = netguard.public_socket(url, timeout=10)
+        with connect(url, sock=sock, open_timeout=10, close_timeout=2, max_size=2**21) as ws:
             while not should_stop():
                 try:
                     raw = ws.recv(timeout=0.5)
@@ -93,6 +96,8 @@ def consume(
                         say(f"bluesky: {count} mentions stored")
     except WebSocketException as exc:
         raise OSError(f"jetstream connection lost: {exc}") from exc
+    except netguard.NotPublic as exc:
+        raise OSError(f"jetstream refused: {exc}") from exc
     finally:
         batch.flush()
 
