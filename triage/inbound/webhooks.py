@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from core import jsonbody, ratelimit
+from core import jsonbody, metrics, ratelimit
 from social import credentials, health, receipts
 from social.connectors import OutboundError, get_connector
 from social.connectors import meta as meta_api
@@ -47,8 +47,10 @@ def unauthenticated(
     platform: str, status: int, reason: str, request: HttpRequest, *, key: str = "error"
 ) -> JsonResponse:
     """Anyone can call a webhook: what fails authentication writes no row and leaves the
-    health page alone (a flood must not turn into writes), with a log line at most a few
+    health page alone (a flood must not turn into writes). It is counted (the metric
+    webhook_refused, by platform and status: one Redis increment) and logged at most a few
     times a minute."""
+    metrics.count("webhook_refused", platform=platform, status=str(status))
     if ratelimit.within_limit(f"log:webhook:{platform}", limit=LOG_LINES_PER_MINUTE):
         logger.warning(
             "%s webhook refused (%s) from %s: %s", platform, status, request.META.get("REMOTE_ADDR"), reason
@@ -149,8 +151,8 @@ def _crc(request: HttpRequest, secret: str) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def x_webhook(request: HttpRequest) -> HttpResponse:
     secret = credentials.secret("x", "consumer_secret", required=False)
-    if not secret:
-        return _refuse("x", 503, "X_CONSUMER_SECRET is not set: X webhooks are off")
+    if not secret:  # anyone may call: answered, counted, never written down
+        return unauthenticated("x", 503, "X_CONSUMER_SECRET is not set: X webhooks are off", request)
     if request.method == "GET":
         return _crc(request, secret)
     body = body_within_limit(request)
@@ -164,7 +166,9 @@ def x_webhook(request: HttpRequest) -> HttpResponse:
     try:
         payload = _parse(body)
         if _stale([ms / 1000 for ms in x_api.event_times_ms(payload)]):
-            return _refuse("x", 400, "stale delivery: its events are older than WEBHOOK_MAX_AGE_S")
+            # An old delivery sent again is a replay: refused like a forgery, never written down.
+            reason = "stale delivery: its events are older than WEBHOOK_MAX_AGE_S"
+            return unauthenticated("x", 400, reason, request)
         mentions = x_api.normalise(payload)
         removed = x_api.deleted_ids(payload)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -206,8 +210,8 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
             )
         return HttpResponse(challenge, content_type="text/plain")
     secret = credentials.secret("meta", "app_secret", required=False)
-    if not secret:
-        return _refuse("facebook", 503, "META_APP_SECRET is not set: Meta webhooks are off")
+    if not secret:  # anyone may call: answered, counted, never written down
+        return unauthenticated("facebook", 503, "META_APP_SECRET is not set: Meta webhooks are off", request)
     body = body_within_limit(request)
     if body is None:
         return _payload_too_large("facebook", request)
@@ -222,7 +226,9 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
             raise ValueError("object must be page or instagram")
         times = [t for entry in payload.get("entry") or [] if (t := meta_api.entry_seconds(entry))]
         if _stale(times):
-            return _refuse("facebook", 400, "stale delivery: its entries are older than WEBHOOK_MAX_AGE_S")
+            # An old delivery sent again is a replay: refused like a forgery, never written down.
+            reason = "stale delivery: its entries are older than WEBHOOK_MAX_AGE_S"
+            return unauthenticated("facebook", 400, reason, request)
         mentions = meta_api.normalise(payload)
         removed = meta_api.removed_comments(payload)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
