@@ -4,6 +4,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.urls import path
 
+from core import netguard
 from core.admin_a11y import LabelledTabularInline
 
 from . import admin_upload
@@ -32,8 +33,46 @@ class ContactInline(LabelledTabularInline):
     fields = ["name", "role", "email", "phone", "on_call"]
 
 
+class DepartmentForm(forms.ModelForm):
+    """The chat webhook URL is a credential (Slack and Teams keep the secret in its path):
+    written here, never shown back, not even to admins; the page names its host only."""
+
+    new_chat_webhook_url = forms.URLField(
+        label="Chat webhook URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Optional incoming webhook (Slack, Teams, ...) that gets a message on activation. "
+        "Paste a URL to set or replace it; leave empty to keep the one saved.",
+    )
+    remove_chat_webhook = forms.BooleanField(label="Remove the chat webhook", required=False)
+
+    class Meta:
+        model = Department
+        exclude = ["chat_webhook_url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved = self.instance.chat_webhook_url if self.instance.pk else ""
+        field = self.fields["new_chat_webhook_url"]
+        if saved:
+            field.help_text = f"Saved: {netguard.redact_url(saved)} (hidden). " + field.help_text
+
+    def save(self, commit=True):
+        department = super().save(commit=False)
+        if self.cleaned_data.get("new_chat_webhook_url"):
+            department.chat_webhook_url = self.cleaned_data["new_chat_webhook_url"]
+        elif self.cleaned_data.get("remove_chat_webhook"):
+            department.chat_webhook_url = ""
+        if commit:
+            department.save()
+            self.save_m2m()
+        return department
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
+    form = DepartmentForm
     list_display = ["name", "order", "contact_count", "has_webhook", "chat_format"]
     list_editable = ["order"]
     search_fields = ["name", "contacts__name"]

@@ -276,3 +276,30 @@ def test_a_timed_out_webhook_shows_staff_and_logs_only_its_host(
 def test_sentry_breadcrumbs_name_outbound_urls_by_host_only():
     crumb = {"type": "http", "data": {"url": f"https://hooks.slack.com/services/{CANARY}", "http.query": "x"}}
     assert redact_breadcrumb(crumb)["data"] == {"url": "https://hooks.slack.com/…"}
+
+
+@pytest.mark.django_db
+def test_the_department_admin_takes_a_webhook_url_and_never_shows_it_back(admin_client):
+    legal = Department.objects.create(name="Legal desk")
+    url = f"/admin/playbooks/department/{legal.pk}/change/"
+    form = {
+        "name": "Legal desk",
+        "order": 0,
+        "chat_format": "slack",
+        "contacts-TOTAL_FORMS": 0,
+        "contacts-INITIAL_FORMS": 0,
+        "new_chat_webhook_url": f"https://hooks.slack.com/services/T1/B2/{CANARY}",
+    }
+    assert admin_client.post(url, form).status_code == 302
+    legal.refresh_from_db()
+    assert legal.chat_webhook_url.endswith(CANARY)
+    page = admin_client.get(url).content.decode()
+    assert "Saved: https://hooks.slack.com/… (hidden)" in page and CANARY not in page
+    assert CANARY not in admin_client.get("/admin/playbooks/department/").content.decode()
+    # Saved again without a new URL: kept. Ticking "remove": gone.
+    assert admin_client.post(url, {**form, "new_chat_webhook_url": ""}).status_code == 302
+    legal.refresh_from_db()
+    assert legal.chat_webhook_url.endswith(CANARY)
+    admin_client.post(url, {**form, "new_chat_webhook_url": "", "remove_chat_webhook": "on"})
+    legal.refresh_from_db()
+    assert legal.chat_webhook_url == ""
