@@ -49,7 +49,7 @@ class DepartmentForm(forms.ModelForm):
 
     class Meta:
         model = Department
-        exclude = ["chat_webhook_url"]
+        fields = ["name", "order", "chat_format"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
