@@ -99,6 +99,26 @@ def public_socket(url: str, *, timeout: float | None) -> socket.socket:
     return connect_public(parts.hostname, parts.port or default, timeout=timeout)
 
 
+def refusal(url: str) -> str | None:
+    """Why a configured URL can never be called (not http(s), or a host that is or resolves
+    to a non-public address), for forms to say at once; None when it may be called or its
+    host does not resolve yet (the call itself checks again)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return "not a valid URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "only http:// and https:// URLs can be called"
+    if private_hosts_allowed():
+        return None
+    try:
+        public_addresses(parts.hostname, port)
+    except NotPublic as exc:
+        return None if str(exc).endswith("does not resolve") else str(exc)
+    return None
+
+
 # --- what may be shown of a URL -----------------------------------------------------------
 def redact_url(url: object) -> str:
     """scheme://host[:port] and "/…" when there was a path or query: what may be shown in a

@@ -58,6 +58,13 @@ class DepartmentForm(forms.ModelForm):
         if saved:
             field.help_text = f"Saved: {netguard.redact_url(saved)} (hidden). " + field.help_text
 
+    def clean_new_chat_webhook_url(self) -> str:
+        url = self.cleaned_data.get("new_chat_webhook_url") or ""
+        reason = netguard.refusal(url) if url else None
+        if reason:
+            raise forms.ValidationError(reason)
+        return url
+
     def save(self, commit=True):
         department = super().save(commit=False)
         if self.cleaned_data.get("new_chat_webhook_url"):

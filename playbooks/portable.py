@@ -23,6 +23,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models, transaction
 
+from core import netguard
+
 from .models import (
     AutomatedAction,
     ChatFormat,
@@ -286,6 +288,9 @@ def _validate_department(errors, dept, path) -> None:
             URLValidator(schemes=["https", "http"])(dept["chat_webhook_url"])
         except ValidationError:
             errors.append(f"{path}.chat_webhook_url: not a valid URL")
+        else:
+            if reason := netguard.refusal(dept["chat_webhook_url"]):
+                errors.append(f"{path}.chat_webhook_url: {reason}")
     if "chat_format" in dept and dept["chat_format"] not in ChatFormat.values:
         errors.append(f"{path}.chat_format: one of {', '.join(ChatFormat.values)}")
     for j, contact in enumerate(_list(errors, dept.get("contacts"), f"{path}.contacts")):

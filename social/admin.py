@@ -1,13 +1,39 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html, format_html_join
+
+from core import netguard
 
 from .accounts import credential_names, is_configured
 from .models import AdCampaign, ConnectorHealth, PlatformAccount, ScheduledPost
 
 
+class PlatformAccountForm(forms.ModelForm):
+    class Meta:
+        model = PlatformAccount
+        fields = [
+            "platform",
+            "handle",
+            "display_name",
+            "instance_url",
+            "account_id",
+            "ad_account_id",
+            "listen_keywords",
+        ]
+
+    def clean_instance_url(self) -> str:
+        """Said at once when the server can never be called (a private or loopback address)."""
+        url = self.cleaned_data.get("instance_url") or ""
+        reason = netguard.refusal(url) if url else None
+        if reason:
+            raise forms.ValidationError(reason)
+        return url
+
+
 @admin.register(PlatformAccount)
 class PlatformAccountAdmin(admin.ModelAdmin):
+    form = PlatformAccountForm
     list_display = ["handle", "platform", "display_name", "connector"]
     list_filter = ["platform"]
     fields = [

@@ -303,3 +303,26 @@ def test_the_department_admin_takes_a_webhook_url_and_never_shows_it_back(admin_
     admin_client.post(url, {**form, "new_chat_webhook_url": "", "remove_chat_webhook": "on"})
     legal.refresh_from_db()
     assert legal.chat_webhook_url == ""
+
+
+@pytest.mark.django_db
+def test_an_internal_webhook_or_instance_url_is_refused_where_it_is_typed(admin_client, production):
+    legal = Department.objects.create(name="Legal desk")
+    form = {
+        "name": "Legal desk",
+        "order": 0,
+        "chat_format": "slack",
+        "contacts-TOTAL_FORMS": 0,
+        "contacts-INITIAL_FORMS": 0,
+        "new_chat_webhook_url": "http://169.254.169.254/latest/meta-data/",
+    }
+    page = admin_client.post(f"/admin/playbooks/department/{legal.pk}/change/", form)
+    assert page.status_code == 200 and "169.254.169.254 is not a public address" in page.content.decode()
+    legal.refresh_from_db()
+    assert legal.chat_webhook_url == ""
+    account = {"platform": "mastodon", "handle": "northline", "instance_url": "http://localhost:3000"}
+    page = admin_client.post("/admin/social/platformaccount/add/", account)
+    assert page.status_code == 200 and "localhost is not a public address" in page.content.decode()
+    # A name that does not resolve yet is taken: the call checks again when it is made.
+    assert netguard.refusal("https://hooks.not-yet.invalid/x") is None
+    assert netguard.refusal("ftp://hooks.example/x") == "only http:// and https:// URLs can be called"

@@ -176,3 +176,13 @@ def test_admin_edits_departments_scenarios_and_the_roster(admin_client):
         assert response.status_code == 200, url
     page = admin_client.get(f"/admin/playbooks/scenario/{rail.pk}/change/").content.decode()
     assert "Post the holding statement" in page and "Training links" in page and "topic_keywords" in page
+
+
+def test_a_playbook_with_an_internal_webhook_url_is_refused(settings):
+    settings.OUTBOUND_ALLOW_PRIVATE_HOSTS = False
+    data = {"departments": [{"name": "IT", "chat_webhook_url": "http://127.0.0.1:8080/hook"}]}
+    with pytest.raises(
+        portable.PlaybookError, match=r"departments\[0\]\.chat_webhook_url: 127\.0\.0\.1 is not"
+    ):
+        portable.import_data(data, dry_run=True)
+    assert not Department.objects.filter(name="IT").exists()
