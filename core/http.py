@@ -122,6 +122,8 @@ def request(client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx
         response = client.request(method, url, **kwargs)
     except httpx.TimeoutException as exc:
         raise OutboundError(f"timed out: {method} {shown}", transient=True) from exc
+    except httpx.InvalidURL as exc:
+        raise OutboundError(f"not a URL that can be called: {shown}") from exc
     except httpx.TransportError as exc:
         reason = netguard.redact(str(exc) or type(exc).__name__, [url])
         raise OutboundError(f"cannot reach {shown}: {reason}", transient=True) from exc

@@ -326,3 +326,9 @@ def test_an_internal_webhook_or_instance_url_is_refused_where_it_is_typed(admin_
     # A name that does not resolve yet is taken: the call checks again when it is made.
     assert netguard.refusal("https://hooks.not-yet.invalid/x") is None
     assert netguard.refusal("ftp://hooks.example/x") == "only http:// and https:// URLs can be called"
+
+
+def test_a_url_that_cannot_be_parsed_is_a_plain_refusal_without_the_url():
+    with pytest.raises(OutboundError, match="not a URL that can be called") as refused:
+        call(f"https://hooks.example:abc/{CANARY}")
+    assert CANARY not in str(refused.value) and not refused.value.transient
