@@ -58,7 +58,7 @@ def main() -> int:
             "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", f"http://localhost:{port}"),
             "PYTHONUNBUFFERED": "1",
         }
-        for step in (["migrate", "--no-input"], ["seed_demo"]):
+        for step in (["migrate", "--no-input"], ["seed_demo", "--force"]):
             subprocess.run([PY, "manage.py", *step], env=env, check=True, cwd=embedded.BASE_DIR)
 
         manager = Manager()
