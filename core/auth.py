@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -101,13 +102,15 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if (counters.get(failures_key) or 0) >= limit:
             raise exceptions.Throttled(wait=60, detail=_("Too many wrong API tokens from this address."))
         user = user_with_access("token", key)
-        if user is None or not user.is_active:
+        if user is None:
             if counters.add(failures_key, 1, timeout=60) is False:
                 try:
                     counters.incr(failures_key)
                 except ValueError:  # expired between add and incr
                     counters.add(failures_key, 1, timeout=60)
-            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, None
 
 
@@ -117,3 +120,13 @@ class ModelBackendWithAccess(ModelBackend):
     def get_user(self, user_id: Any) -> Any | None:
         user = user_with_access("id", user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' check, first of AUTHENTICATION_BACKENDS. A sign-in without a request (a
+    shell, a test client's login) has no address to lock out, so it is not checked here."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -116,8 +116,8 @@ class TrustedProxyMiddleware:
         meta = request.META
         peer = meta.get("REMOTE_ADDR", "")
         if is_trusted(_address(peer)):
-            meta["PROXY_ADDR"] = peer
-            meta["REMOTE_ADDR"] = client_ip(request)
+            client = client_ip(request)
+            meta["PROXY_ADDR"], meta["REMOTE_ADDR"] = peer, client
         else:
             for header in PROXY_HEADERS:
                 meta.pop(header, None)

@@ -249,7 +249,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Not beside ModelBackend: every failed sign-in would hash the password twice. Sessions
 # signed in under ModelBackend (before 2026-11-25) have to sign in once more. django-axes'
 # backend comes first: it hashes nothing, it refuses a locked-out username and address.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "core.auth.ModelBackendWithAccess"]
+AUTHENTICATION_BACKENDS = ["core.auth.LockoutBackend", "core.auth.ModelBackendWithAccess"]
 
 # The proxies in front of Django (CIDRs or addresses, comma-separated): only from them is
 # X-Forwarded-For believed, read from the right (core.netaddr). Empty: REMOTE_ADDR is the client.

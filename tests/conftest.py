@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import CommandError
 from django.db import OperationalError, connection
 from django.test import TransactionTestCase
@@ -36,6 +37,16 @@ from triage import presence, snapshots
 ROOT = Path(__file__).resolve().parent.parent
 # The local platform server (X, Meta) and fixture loaders for the connector tests.
 pytest_plugins = ["tests.platforms"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    """Throttle and lockout counters live in the Redis cache, shared by the whole run: each test
+    starts with none (every test calls the API from 127.0.0.1)."""
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 # --- personas ----------------------------------------------------------------
