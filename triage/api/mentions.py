@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -171,10 +172,10 @@ class MentionListView(APIView):
             ),
             OpenApiParameter(
                 "limit",
-                int,
-                description="page size, 1 to API_MAX_PAGE_SIZE (200 by default; more is a 400); default 50",
+                {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
+                description=f"page size, 1 to {settings.API_MAX_PAGE_SIZE} (more is a 400); default 50",
             ),
-            OpenApiParameter("offset", int),
+            OpenApiParameter("offset", {"type": "integer", "minimum": 0}),
         ],
         responses={200: MentionPage, 400: None},
     )
