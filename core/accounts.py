@@ -11,6 +11,7 @@ import base64
 from typing import Any
 
 from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -165,3 +166,23 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "required": settings.OTP_REQUIRED_FOR_ADMINS and request.user.is_staff,
     }
     return render(request, "registration/two_factor.html", context, status=400 if form.errors else 200)
+
+
+# --- lockouts, for leads ----------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """Comms leads (and admins) see who is locked out and unlock them; admins also can in the
+    admin (Axes, "Access attempts")."""
+    if not has_role(request.user, LEADS):
+        return render(request, "registration/lockouts.html", {"not_allowed": True}, status=403)
+    if request.method == "POST":
+        attempt = AccessAttempt.objects.filter(pk=request.POST.get("attempt", "")[:20] or None).first()
+        if attempt is not None:
+            attempt.delete()
+            messages.success(request, _("%(name)s can sign in again.") % {"name": attempt.username})
+        return redirect("lockouts")
+    locked = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).order_by(
+        "-attempt_time"
+    )
+    return render(request, "registration/lockouts.html", {"locked": locked[:200]})

@@ -46,6 +46,7 @@ urlpatterns = [
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/two-factor/", accounts.two_factor, name="two_factor"),
+    path("accounts/lockouts/", accounts.lockouts, name="lockouts"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

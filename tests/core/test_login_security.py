@@ -56,6 +56,21 @@ def test_deleting_the_access_attempt_unlocks_the_account(lead, settings):
     assert sign_in(Client(), lead.username, f"pw-{lead.username}").status_code == 302
 
 
+def test_a_lead_unlocks_on_the_lockouts_page(lead, agent, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(Client(), agent.username, "wrong password")
+    helper = Client()
+    helper.force_login(agent)
+    assert helper.get("/accounts/lockouts/").status_code == 403  # agents cannot unlock anyone
+    client = Client()
+    client.force_login(lead)
+    page = client.get("/accounts/lockouts/")
+    assert page.status_code == 200 and f"Unlock {agent.username}".encode() in page.content
+    attempt = AccessAttempt.objects.get(username=agent.username)
+    assert client.post("/accounts/lockouts/", {"attempt": attempt.pk}).status_code == 302
+    assert sign_in(Client(), agent.username, f"pw-{agent.username}").status_code == 302
+
+
 def test_an_admin_can_unlock_in_the_admin(lead, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in(Client(), lead.username, "wrong password")
