@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from redis.exceptions import RedisError
 
 from . import netaddr, ratelimit
 from .roles import LEADS, has_role
@@ -106,10 +107,13 @@ class PasswordResetView(auth_views.PasswordResetView):
         limit = settings.PASSWORD_RESETS_PER_MINUTE
         address = netaddr.rate_key(netaddr.client_ip(request))
         email = request.POST.get("email", "")[:254].strip().lower()
-        if not (
-            ratelimit.within_limit(f"reset:addr:{address}", limit=limit)
-            and ratelimit.within_limit(f"reset:mail:{email}", limit=limit)
-        ):
+        try:
+            allowed = ratelimit.within_limit(f"reset:addr:{address}", limit=limit) and ratelimit.within_limit(
+                f"reset:mail:{email}", limit=limit
+            )
+        except RedisError:
+            allowed = True  # Redis down: a reset mail still goes (Django's own token limits it)
+        if not allowed:
             response = render(request, "registration/reset_throttled.html", status=429)
             response["Retry-After"] = "60"
             return response

@@ -8,6 +8,7 @@ user for the request.
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from typing import Any
 
@@ -19,13 +20,17 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache as counters
 from django.db import connection
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 from rest_framework import authentication, exceptions
 
 from . import netaddr
 from .dbrows import columns, from_row
 from .models import ApiToken
 from .roles import Role, remember_roles
+from .throttles import count_one
 from .tokens import hash_key
+
+logger = logging.getLogger(__name__)
 
 # A token's last_used is written at most this often: every API call writing its token's row
 # would make one hot row of an integration pushing hundreds of batches a minute.
@@ -84,6 +89,21 @@ def _failures_key(request: Any) -> str:
     return f"auth:token-failures:{netaddr.rate_key(netaddr.client_ip(request))}"
 
 
+def _failures(key: str) -> int:
+    try:
+        return int(counters.get(key) or 0)
+    except RedisError as exc:  # Redis down: tokens are still checked, only not counted
+        logger.warning("wrong-token count skipped, Redis unreachable: %s", exc)
+        return 0
+
+
+def _count_failure(key: str) -> None:
+    try:
+        count_one(key, 60)
+    except RedisError as exc:
+        logger.warning("wrong-token count skipped, Redis unreachable: %s", exc)
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <key>`, as DRF's, in one query with the roles.
 
@@ -96,18 +116,12 @@ class TokenAuthentication(authentication.TokenAuthentication):
         return super().authenticate(request)
 
     def authenticate_credentials(self, key: str) -> tuple[Any, None]:
-        request = self._request
-        limit = settings.API_TOKEN_FAILURES_PER_MINUTE
-        failures_key = _failures_key(request)
-        if (counters.get(failures_key) or 0) >= limit:
+        failures_key = _failures_key(self._request)
+        if _failures(failures_key) >= settings.API_TOKEN_FAILURES_PER_MINUTE:
             raise exceptions.Throttled(wait=60, detail=_("Too many wrong API tokens from this address."))
         user = user_with_access("token", key)
         if user is None:
-            if counters.add(failures_key, 1, timeout=60) is False:
-                try:
-                    counters.incr(failures_key)
-                except ValueError:  # expired between add and incr
-                    counters.add(failures_key, 1, timeout=60)
+            _count_failure(failures_key)
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))

@@ -132,3 +132,15 @@ def test_drf_tokens_are_carried_over_hashed_and_keep_working():
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert "authtoken_token" not in connection.introspection.table_names()
     assert call("a" * 40).status_code == 200
+
+
+def test_with_the_cache_down_the_api_still_answers(lead, settings):
+    key = tokens.issue(user=lead, name="ok").key
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+    assert call(key).status_code == 200
+    assert call("x" * 40).status_code == 401
