@@ -17,7 +17,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ("revoked_at", "expires_at")
     search_fields = ("name", "user__username", "prefix")
     readonly_fields = ("prefix", "created", "last_used")
-    autocomplete_fields = ()
     actions = ("revoke_selected",)
 
     def get_fields(self, request, obj=None):
