@@ -57,8 +57,8 @@ BENCH_USER = "bench_ingest"
 def seed() -> str:
     """The integration user's token, plus a watchlist and a brand account for scoring."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
+    from core import tokens
     from core.roles import Role, grant
     from social.models import PlatformAccount
     from triage.models import WatchedAuthor
@@ -69,7 +69,7 @@ def seed() -> str:
     for handle, kind in watchlist.items():
         WatchedAuthor.objects.get_or_create(platform="", handle=handle, defaults={"kind": kind})
     PlatformAccount.objects.get_or_create(platform="x", handle="northlinerail")
-    return Token.objects.get_or_create(user=user)[0].key
+    return tokens.issue(user=user, name="bench").key
 
 
 def truncate() -> None:

@@ -58,8 +58,8 @@ def seed(args: argparse.Namespace) -> tuple[str, int]:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
+    from core import tokens
     from core.roles import Role, grant
     from playbooks.models import ChecklistItem, Department, Scenario
     from social.models import AdCampaign, PlatformAccount, ScheduledPost
@@ -92,7 +92,7 @@ def seed(args: argparse.Namespace) -> tuple[str, int]:
         AdCampaign(account=fb, name=f"Autumn fares {i}", external_id=str(238400 + i))
         for i in range(args.campaigns)
     )
-    return Token.objects.get_or_create(user=lead)[0].key, scenario.pk
+    return tokens.issue(user=lead, name="bench").key, scenario.pk
 
 
 def reset() -> None:

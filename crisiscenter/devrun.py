@@ -36,7 +36,8 @@ def _announce_when_ready(port: str, password: str, stop: threading.Event) -> Non
     deadline = time.monotonic() + 120
     while not stop.is_set() and time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+            # A fixed http://127.0.0.1 URL: no scheme or host from outside.
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):  # nosec B310
                 print(_banner(port, password, ready=True), flush=True)
                 return
         except OSError:
@@ -58,7 +59,7 @@ def main() -> int:
             "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", f"http://localhost:{port}"),
             "PYTHONUNBUFFERED": "1",
         }
-        for step in (["migrate", "--no-input"], ["seed_demo"]):
+        for step in (["migrate", "--no-input"], ["seed_demo", "--force"]):
             subprocess.run([PY, "manage.py", *step], env=env, check=True, cwd=embedded.BASE_DIR)
 
         manager = Manager()

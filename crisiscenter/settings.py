@@ -4,9 +4,11 @@ Without DATABASE_URL / REDIS_URL the embedded PostgreSQL and Redis under var/
 are used (`python -m crisiscenter.embedded` starts them).
 """
 
+import ipaddress
 import os
 import tempfile
 import urllib.parse
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,7 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "channels",
@@ -72,16 +76,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.health.ProbeMiddleware",
+    "core.netaddr.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "core.inputs.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.twofactor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.errors.DomainErrorMiddleware",
+    "hubpage.middleware.DrillPreviewCookieMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised by its backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crisiscenter.urls"
@@ -205,6 +216,16 @@ CELERY_BEAT_SCHEDULE = {
     "send-drill-reminders": {"task": "playbooks.tasks.send_drill_reminders", "schedule": 3600.0},
 }
 
+# The cache: throttle and lockout counters shared by every web process (Redis db +2).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url(2),
+        "KEY_PREFIX": env_str("CHANNEL_PREFIX", "cc"),
+        "TIMEOUT": 300,
+    }
+}
+
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -218,12 +239,45 @@ CHANNEL_LAYERS = {
 # --- Auth, API --------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Not beside ModelBackend: every failed sign-in would hash the password twice. Sessions
-# signed in under ModelBackend (before 2026-11-25) have to sign in once more.
-AUTHENTICATION_BACKENDS = ["core.auth.ModelBackendWithAccess"]
+# signed in under ModelBackend (before 2026-11-25) have to sign in once more. django-axes'
+# backend comes first: it hashes nothing, it refuses a locked-out username and address.
+AUTHENTICATION_BACKENDS = ["core.auth.LockoutBackend", "core.auth.ModelBackendWithAccess"]
+
+# The proxies in front of Django (CIDRs or addresses, comma-separated): only from them is
+# X-Forwarded-For believed, read from the right (core.netaddr). Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+try:
+    _trusted_proxies = [ipaddress.ip_network(value, strict=False) for value in TRUSTED_PROXIES]
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES={TRUSTED_PROXIES!r}: {_exc}") from _exc
+
+# Login lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords (or authenticator codes) for
+# one username from one client address lock that pair out for AXES_COOLOFF_MINUTES; a lead or
+# an admin unlocks it sooner by deleting the access attempt in the admin (Axes > Access attempts).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.netaddr.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "core.accounts.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Password reset mails: per client address and per address asked for, in a minute.
+PASSWORD_RESETS_PER_MINUTE = env_int("PASSWORD_RESETS_PER_MINUTE", 5)
+
+# Optional TOTP (django-otp): leads and admins may enrol an authenticator app at
+# /accounts/two-factor/; once enrolled, signing in asks for its code. With
+# OTP_REQUIRED_FOR_ADMINS, an admin (Django staff) cannot use any page but enrolment until enrolled.
+OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Crisis Center")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
@@ -241,10 +295,22 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedLimitOffsetPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttles.ApiScopeThrottle"],
+    # Per user (anonymous: per client address) and minute; core.throttles picks the scope.
+    "DEFAULT_THROTTLE_RATES": {
+        "read": env_str("API_RATE_READ", "1200/min"),
+        "write": env_str("API_RATE_WRITE", "600/min"),
+        "integration": env_str("API_RATE_INTEGRATION", "20000/min"),
+        "anon": env_str("API_RATE_ANON", "120/min"),
+    },
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
 }
+# The largest `limit` an API list accepts; more is a 400 (core.pagination).
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200)
+# Wrong API tokens from one client address in a minute before its token requests answer 429.
+API_TOKEN_FAILURES_PER_MINUTE = env_int("API_TOKEN_FAILURES_PER_MINUTE", 30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Crisis Center API",
     "DESCRIPTION": "Push mentions in, work the queue, read and flip the crisis state.",
@@ -366,8 +432,11 @@ SERVED_OVER_HTTPS = urllib.parse.urlsplit(PUBLIC_BASE_URL).scheme == "https"
 TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", False)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SERVED_OVER_HTTPS)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SERVED_OVER_HTTPS and TRUST_X_FORWARDED_PROTO)
+# With TRUSTED_PROXIES set, core.netaddr.TrustedProxyMiddleware drops X-Forwarded-Proto from any
+# other peer, so the header is believed from those proxies alone.
+_PROTO_FROM_PROXY = TRUST_X_FORWARDED_PROTO or bool(TRUSTED_PROXIES)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _PROTO_FROM_PROXY else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SERVED_OVER_HTTPS and _PROTO_FROM_PROXY)
 # The health probes come from inside the deployment over plain http.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SERVED_OVER_HTTPS and not DEBUG else 0)

@@ -1,18 +1,27 @@
 """Routing only: each app owns its pages and its /api/v1/ routes (docs/architecture.md)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import HttpResponsePermanentRedirect
-from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.urls import include, path, reverse
 from drf_spectacular.views import SpectacularAPIView
 
 import command.urls
 import hubpage.urls
 from command.views import overview
-from core import health
+from core import accounts, health
 from core.metrics import metrics_view
 
 handler500 = "core.errors.server_error"
+
+
+def admin_login(request):
+    # The admin signs in through the one login page: its lockout and authenticator code.
+    return HttpResponseRedirect(
+        f"{reverse('login')}?{urlencode({'next': request.GET.get('next', '/admin/')})}"
+    )
 
 
 def favicon(request):
@@ -34,7 +43,12 @@ urlpatterns = [
     path("hub/", include("hubpage.urls")),
     path("social/", include("social.urls")),
     path("webhooks/", include("triage.inbound.urls")),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/two-factor/", accounts.two_factor, name="two_factor"),
+    path("accounts/lockouts/", accounts.lockouts, name="lockouts"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

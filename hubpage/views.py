@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 from email.utils import formatdate
@@ -18,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from redis.exceptions import RedisError
 
+from core import netaddr
 from core.errors import Unavailable
 from core.roles import STAFF, has_role
 
@@ -132,14 +132,9 @@ hub_banner = xframe_options_exempt(hub_file)
 
 # --- subscriptions ----------------------------------------------------------------------------
 def _client_address(request: HttpRequest) -> str:
-    """The visitor's address for the rate limit. Behind nginx (a private or loopback peer) it is in
-    X-Real-IP, which deploy/nginx.conf sets; otherwise every visitor would share nginx's address."""
-    peer = request.META.get("REMOTE_ADDR", "")
-    try:
-        behind_proxy = ipaddress.ip_address(peer).is_private
-    except ValueError:
-        behind_proxy = False
-    return request.headers.get("X-Real-IP", peer) if behind_proxy else peer
+    """What the subscription rate limit counts: the client's address as core.netaddr reads it
+    (X-Forwarded-For believed from TRUSTED_PROXIES only), an IPv6 address as its /64."""
+    return netaddr.rate_key(netaddr.client_ip(request))
 
 
 def _subscription_page(

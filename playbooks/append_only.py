@@ -5,6 +5,10 @@ Code paths are refused here; the `auditentry_append_only` trigger refuses everyt
 
 from django.db import models
 
+# A session that sets this to 'on' may TRUNCATE the audit table (the test suite's flush between
+# tests does; `SET crisiscenter.allow_audit_truncate = 'on'`). Nothing in the app sets it.
+ALLOW_AUDIT_TRUNCATE = "crisiscenter.allow_audit_truncate"
+
 
 class AppendOnlyError(Exception):
     pass

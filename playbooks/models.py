@@ -297,6 +297,8 @@ class AuditEntry(AppendOnlyModel):
     crisis = models.ForeignKey(
         Crisis, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
     )
+    # The actor's username when the entry was written: it stays when the user is deleted.
+    actor_name = models.CharField(max_length=150, blank=True, editable=False)
     kind = models.CharField(max_length=20, choices=AuditKind.choices)
     description = models.CharField(max_length=300)
     details = models.JSONField(default=dict, blank=True)
@@ -307,6 +309,16 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.description}"
+
+    def save(self, *args, **kwargs):
+        if self.actor is not None and not self.actor_name:
+            self.actor_name = self.actor.get_username()
+        super().save(*args, **kwargs)
+
+    @property
+    def who(self) -> str:
+        """The actor's username, also once the user is deleted; blank for the system."""
+        return self.actor.get_username() if self.actor is not None else self.actor_name
 
 
 class PhaseChange(models.Model):

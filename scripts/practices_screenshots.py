@@ -44,7 +44,7 @@ def seed(port: int) -> dict:
     from social import broadcast, health
 
     call_command("migrate", verbosity=0)
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PUBLIC_BASE_URL = f"http://127.0.0.1:{port}"
     lead = get_user_model().objects.get(username="lead")

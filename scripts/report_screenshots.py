@@ -40,7 +40,7 @@ def seed() -> int:
     from triage.simulation import make_mention
 
     call_command("migrate", verbosity=0)
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     existing = Crisis.objects.filter(title=TITLE).first()
     if existing:
         return existing.pk

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from core import tokens
 from core.roles import grant
 from playbooks.models import ChecklistItem, Contact, Department, RosterEntry, Scenario
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
@@ -131,3 +132,8 @@ class WatchedAuthorFactory(DjangoModelFactory):
     platform = "x"
     handle = factory.Sequence(lambda n: f"reporter{n}")
     kind = "journalist"
+
+
+def api_key(user) -> str:
+    """A fresh API token's key for `user` (only its hash is stored)."""
+    return tokens.issue(user=user, name="tests").key

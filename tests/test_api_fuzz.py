@@ -18,12 +18,12 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from core.roles import Role, grant
 from crisiscenter.wsgi import application
+from tests.factories import api_key
 
 from .conftest import mention_item
 from .triage.test_queue import load
@@ -57,7 +57,7 @@ def world(db, settings):
     for name, role in PERSONAS.items():
         user = get_user_model().objects.create(username=f"fuzz_{name}")
         grant(user, role)
-        tokens[name] = Token.objects.create(user=user).key
+        tokens[name] = api_key(user)
     # As Django's test client does: a request must not close the test's connection.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

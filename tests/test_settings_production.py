@@ -26,6 +26,7 @@ def production(**env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "EMAIL_", "SECURE_"))}
     base.pop("DEBUG", None)
     base.pop("TRUST_X_FORWARDED_PROTO", None)
+    base.pop("TRUSTED_PROXIES", None)
     base |= {"SECRET_KEY": "production-settings-test", **env}
     return subprocess.run(
         [sys.executable, "-c", SHOW], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
@@ -54,6 +55,26 @@ def test_a_trusted_proxy_header_turns_the_https_redirect_on():
     )
     assert s["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert s["SECURE_SSL_REDIRECT"]
+
+
+def test_trusted_proxies_turn_the_https_redirect_on():
+    # The header is dropped from any other peer (core.netaddr), so it can be believed.
+    s = settings_of(
+        PUBLIC_BASE_URL="https://crisis.example.org",
+        EMAIL_HOST="smtp.example.org",
+        TRUSTED_PROXIES="10.0.0.0/8, fd00::/8",
+    )
+    assert s["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert s["SECURE_SSL_REDIRECT"] and s["SECURE_HSTS_SECONDS"] >= 31536000
+
+
+def test_a_mistyped_trusted_proxy_stops_start_up():
+    done = production(
+        PUBLIC_BASE_URL="https://crisis.example.org",
+        EMAIL_HOST="smtp.example.org",
+        TRUSTED_PROXIES="10.0.0/33",
+    )
+    assert done.returncode != 0 and "TRUSTED_PROXIES" in done.stderr
 
 
 def test_a_plain_http_address_keeps_cookies_usable_over_http():

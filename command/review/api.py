@@ -206,7 +206,7 @@ def review_body(crisis: Crisis) -> dict:
             for t in ctx["timings"]
         ],
         "milestones": [
-            {"at": e.at, "kind": e.kind, "description": e.description, "actor": _name(e.actor)}
+            {"at": e.at, "kind": e.kind, "description": e.description, "actor": e.who or None}
             for e in ctx["milestones"]
         ],
     }

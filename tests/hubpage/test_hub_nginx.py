@@ -75,6 +75,12 @@ def test_nginx_serves_the_published_page_per_language_with_cache_headers(lead, s
     assert get(f"{front}/hub/hub.json")[2]["Access-Control-Allow-Origin"] == "*"
     banner = get(f"{front}/hub/banner.js")[2]
     assert banner["Content-Type"].startswith("text/javascript") and "X-Frame-Options" not in banner
-    # A staff session, or a file that is not there, goes to the app (down here: 502).
-    assert get(f"{front}/hub/", Cookie="sessionid=abc")[0] == 502
+    # The drill preview cookie, or a file that is not there, goes to the app (down here: 502);
+    # any other cookie, a session's included, is served the files (nobody skips the cache so).
+    assert get(f"{front}/hub/", Cookie="hub_drill_preview=1")[0] == 502
+    assert get(f"{front}/hub/", Cookie="sessionid=abc")[0] == 200
+    assert get(f"{front}/hub/hub.json", Cookie="sessionid=abc; csrftoken=x")[0] == 200
+    policy = get(f"{front}/hub/")[2]["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "frame-ancestors *" in get(f"{front}/hub/banner.html")[2]["Content-Security-Policy"]
     assert get(f"{front}/hub/xx/")[0] == 502

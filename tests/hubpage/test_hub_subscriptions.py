@@ -67,33 +67,45 @@ def test_one_source_cannot_flood_addresses_with_confirmation_mails():
     assert subscribe(email="one.more@example.org", ip="198.51.100.1").status_code == 200
 
 
+def _post(client, email: str, peer: str, forwarded: str = "", **headers):
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    return client.post("/hub/subscribe/", {"email": email}, REMOTE_ADDR=peer, **extra, **headers)
+
+
 @pytest.mark.django_db
-def test_behind_nginx_each_visitor_has_their_own_limit():
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_limit(settings):
+    settings.TRUSTED_PROXIES = ["172.16.0.0/12"]
     client = Client(enforce_csrf_checks=True)
     for i in range(subscriptions.SOURCE_LIMIT):
-        client.post(
-            "/hub/subscribe/",
-            {"email": f"p{i}@example.org"},
-            REMOTE_ADDR="172.18.0.5",
-            HTTP_X_REAL_IP="203.0.113.9",
-        )
-    blocked = client.post(
-        "/hub/subscribe/", {"email": "x@example.org"}, REMOTE_ADDR="172.18.0.5", HTTP_X_REAL_IP="203.0.113.9"
-    )
-    assert blocked.status_code == 429
-    other = client.post(
-        "/hub/subscribe/", {"email": "y@example.org"}, REMOTE_ADDR="172.18.0.5", HTTP_X_REAL_IP="198.51.100.4"
-    )
-    assert other.status_code == 200
-    # A public peer cannot pick its own address with the header.
+        _post(client, f"p{i}@example.org", "172.18.0.5", "203.0.113.9")
+    assert _post(client, "x@example.org", "172.18.0.5", "203.0.113.9").status_code == 429
+    assert _post(client, "y@example.org", "172.18.0.5", "198.51.100.4").status_code == 200
+    # The visitor's own X-Forwarded-For entries, left of what the proxy appended, change nothing.
+    assert _post(client, "z@example.org", "172.18.0.5", "10.9.9.9, 203.0.113.9").status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_visitor_cannot_pick_their_address_with_headers(settings):
+    settings.TRUSTED_PROXIES = ["172.16.0.0/12"]
+    client = Client(enforce_csrf_checks=True)
     for i in range(subscriptions.SOURCE_LIMIT + 1):
-        spoofed = client.post(
-            "/hub/subscribe/",
-            {"email": f"s{i}@example.org"},
-            REMOTE_ADDR="81.2.69.160",
-            HTTP_X_REAL_IP=f"10.0.0.{i}",
+        spoofed = _post(
+            client, f"s{i}@example.org", "81.2.69.160", f"10.0.0.{i}", HTTP_X_REAL_IP=f"10.0.1.{i}"
         )
     assert spoofed.status_code == 429
+    # Not trusted, even from a private address: nginx's X-Real-IP is no longer read at all.
+    for i in range(subscriptions.SOURCE_LIMIT + 1):
+        spoofed = _post(client, f"t{i}@example.org", "192.168.1.7", HTTP_X_REAL_IP=f"203.0.113.{i}")
+    assert spoofed.status_code == 429
+
+
+@pytest.mark.django_db
+def test_ipv6_visitors_are_counted_per_64():
+    client = Client(enforce_csrf_checks=True)
+    for i in range(subscriptions.SOURCE_LIMIT):
+        assert _post(client, f"v{i}@example.org", f"2001:db8:1:2::{i + 1:x}").status_code == 200
+    assert _post(client, "w@example.org", "2001:db8:1:2:ffff::9").status_code == 429
+    assert _post(client, "w@example.org", "2001:db8:1:3::1").status_code == 200
 
 
 @pytest.mark.django_db

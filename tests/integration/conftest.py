@@ -5,8 +5,9 @@ import urllib.request
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from websockets.sync.client import connect
+
+from tests.factories import api_key
 
 
 def session_cookie(user) -> str:
@@ -38,12 +39,12 @@ def receive_until(ws, predicate, timeout: float = 10.0) -> dict:
 
 
 def http_post(base: str, path: str, body, user) -> tuple[int, dict]:
-    token, _ = Token.objects.get_or_create(user=user)
+    key = api_key(user)
     request = urllib.request.Request(
         base + path,
         data=json.dumps(body).encode(),
         method="POST",
-        headers={"Content-Type": "application/json", "Authorization": f"Token {token.key}"},
+        headers={"Content-Type": "application/json", "Authorization": f"Token {key}"},
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:

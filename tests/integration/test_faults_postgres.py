@@ -8,11 +8,11 @@ import time
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from command import flows
 from hubpage import services as hub
 from tests.conftest import mention_item
+from tests.factories import api_key
 
 from .faults import EmbeddedPostgres, Stack, fetch, wait_until
 
@@ -35,7 +35,7 @@ def test_database_outage_answers_503_and_the_hub_page_keeps_serving(
     client = Client()
     client.force_login(lead)
     staff = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
-    token = {"Authorization": f"Token {Token.objects.get_or_create(user=integration)[0].key}"}
+    token = {"Authorization": f"Token {api_key(integration)}"}
     stack = Stack(tmp_path)
     try:
         node_a = stack.web("web-a")

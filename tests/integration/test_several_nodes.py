@@ -7,7 +7,6 @@ import json
 import time
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from tests.conftest import mention_item
 
@@ -30,7 +29,6 @@ def on_both(predicate, nodes, timeout: float, message: str) -> float:
 
 
 def test_two_of_each_process_agree(agent, lead, integration, scenario, tmp_path, capsys):
-    Token.objects.get_or_create(user=lead)
     stack = Stack(tmp_path)
     folders = {node: tmp_path / f"hub-{node}" for node in "ab"}
     try:

@@ -29,6 +29,11 @@ def test_audit_entries_cannot_be_changed_or_deleted(scenario, lead):
     for sql in (
         "UPDATE playbooks_auditentry SET description = 'Nothing happened'",
         "DELETE FROM playbooks_auditentry",
+        # (deferred foreign-key checks of this test's transaction run first, as a commit would)
+        "SET CONSTRAINTS ALL IMMEDIATE; TRUNCATE playbooks_auditentry",
+        "SET CONSTRAINTS ALL IMMEDIATE; TRUNCATE playbooks_auditentry CASCADE",
+        # Nor by keeping the link to the user away while rewriting the name beside it.
+        "UPDATE playbooks_auditentry SET actor_id = NULL, actor_name = 'someone else'",
     ):
         with (
             pytest.raises(DatabaseError, match="append-only"),
@@ -48,6 +53,11 @@ def test_a_removed_user_leaves_the_trail_intact(scenario, lead, agent):
     entry = AuditEntry.objects.get(kind=AuditKind.TASK_DONE)
     assert entry.actor is None and entry.description.endswith("done")
     assert AuditEntry.objects.count() == before
+    # Who did it stays on the entry, in the timeline and the review's API.
+    assert entry.actor_name == "ade_agent" and entry.who == "ade_agent"
+    crisis = entry.crisis
+    page = logged_in(lead).get(f"/playbooks/crises/{crisis.pk}/timeline/")
+    assert "by ade_agent" in page.content.decode()
 
 
 def test_timeline_shows_every_change_with_before_and_after(scenario, lead, agent):

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ParseError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import inputs
+from core.pagination import BoundedLimitOffsetPagination
 from core.roles import CanIngest, IsStaffMember
 from triage import ingest, services
 from triage.models import Mention, MentionStatus, ReplyTemplate
@@ -121,7 +122,7 @@ def _act(action, pk: int, request: Request, **kwargs) -> Response:
     return Response({"reply": result.pk, "status": result.status, "mention": result.mention_id})
 
 
-class QueuePagination(LimitOffsetPagination):
+class QueuePagination(BoundedLimitOffsetPagination):
     """Counts at most COUNT_CAP rows past the page: an exact count of a tier's open queue
     visits every one of its rows (70 ms of PostgreSQL with 40,000 open of a million;
     docs/benchmarks.md), and the agent's page asks for its top 50 on every refresh. Past
@@ -169,8 +170,12 @@ class MentionListView(APIView):
             OpenApiParameter(
                 "q", description="text or handle, over the whole list; @jane searches handles only"
             ),
-            OpenApiParameter("limit", int, description="page size (default 50)"),
-            OpenApiParameter("offset", int),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
+                description=f"page size, 1 to {settings.API_MAX_PAGE_SIZE} (more is a 400); default 50",
+            ),
+            OpenApiParameter("offset", {"type": "integer", "minimum": 0}),
         ],
         responses={200: MentionPage, 400: None},
     )

@@ -2,8 +2,9 @@ import os
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,7 +37,19 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Load the demo organisation: scenarios, outbound content, templates and a user per role."
 
-    def handle(self, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run with DEBUG off too: resets the demo users' passwords (lead, agent, volunteer, admin).",
+        )
+
+    def handle(self, *, force: bool = False, **options):
+        if not (settings.DEBUG or force):
+            raise CommandError(
+                "seed_demo resets the passwords of the users lead, agent, volunteer and admin; with DEBUG "
+                "off it runs only with --force (a demo or staging install, never production)."
+            )
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
         with transaction.atomic():
             ensure_role_groups()

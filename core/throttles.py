@@ -1,0 +1,90 @@
+"""API throttles (REST_FRAMEWORK's DEFAULT_THROTTLE_CLASSES), counted in the Redis cache so that
+every web process shares one count.
+
+Each request falls in one scope: a view's own `throttle_scope` when it names one, else
+`integration` for integration accounts (they push batches all day), else `read` for safe
+methods and `write` for the rest; `anon` without a user. Rates come from API_RATE_*
+(settings). An exceeded rate answers 429 with Retry-After.
+
+A fixed window per scope and caller (one INCR a request), not DRF's sliding history: that one
+stores every request's time in one cache value, which an integration at thousands of calls a
+minute would read and write whole on every call.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.core.cache import cache
+from redis.exceptions import RedisError
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+
+from . import netaddr
+from .roles import Role, roles_of
+
+logger = logging.getLogger(__name__)
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def scope_for(request: Any, view: Any) -> str:
+    own = getattr(view, "throttle_scope", None)
+    if own:
+        return own
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return "anon"
+    if Role.INTEGRATION in roles_of(user):
+        return "integration"
+    return "read" if request.method in SAFE_METHODS else "write"
+
+
+def caller(request: Any) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user{user.pk}"
+    return netaddr.rate_key(netaddr.client_ip(request))
+
+
+def count_one(key: str, window: int) -> int:
+    """Count one more in `key`, which lives for the window; the count so far."""
+    if cache.add(key, 1, timeout=window + 1):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window
+        cache.add(key, 1, timeout=window + 1)
+        return 1
+
+
+class ApiScopeThrottle(BaseThrottle):
+    """At most N requests per window for each scope and caller (user, or address when anonymous;
+    IPv6 per /64)."""
+
+    def allow_request(self, request, view) -> bool:
+        self.retry_after: float | None = None
+        scope = scope_for(request, view)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+        if not rate:
+            return True
+        limit, window = SimpleRateThrottle.parse_rate(None, rate)
+        now = time.time()
+        start = int(now // window) * window
+        key = f"throttle:{scope}:{caller(request)}:{start}"
+        try:
+            count = count_one(key, window)
+        except RedisError as exc:
+            # Redis down: the API keeps answering (an ingest is written to PostgreSQL first);
+            # throttling resumes with Redis.
+            logger.warning("API throttle skipped, Redis unreachable: %s", exc)
+            return True
+        if count <= limit:
+            return True
+        self.retry_after = max(1.0, start + window - now)
+        return False
+
+    def wait(self) -> float | None:
+        return self.retry_after
