@@ -29,7 +29,8 @@ MAKEMESSAGES := DEBUG=1 $(abspath $(PY)) $(abspath manage.py) makemessages --no-
 
 compilemessages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null 2>&1 || { echo "msgfmt is missing: install GNU gettext (apt-get install gettext)"; exit 1; }
-	$(VENV)/bin/django-admin compilemessages $(NOT_SOURCE) $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) >/dev/null
+	@# Without settings (no SECRET_KEY needed): it finds every locale/ folder under this one itself.
+	env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages $(NOT_SOURCE) $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) >/dev/null
 
 messages: $(VENV)/.installed
 	$(MAKEMESSAGES) $(NOT_SOURCE) $(foreach a,$(APPS),--ignore='$(a)/*.py' --ignore='$(a)/*.html' --ignore='$(a)/*.txt')
