@@ -12,7 +12,7 @@ from command.views import overview
 from core import health, language
 from core.metrics import metrics_view
 
-from .i18n import JavaScriptCatalog
+from .i18n import javascript_catalog
 
 handler500 = "core.errors.server_error"
 
@@ -41,7 +41,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     # The staff pages' language (core.language) and the strings of their JavaScript, in that language.
     path("i18n/language/", language.set_language, name="set_language"),
-    path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="javascript_catalog"),
+    path("i18n/catalog.js", javascript_catalog, name="javascript_catalog"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("favicon.ico", favicon, name="favicon"),
     # Answered by core.health.ProbeMiddleware before any other middleware; named here for reverse().

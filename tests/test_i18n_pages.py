@@ -119,3 +119,11 @@ def test_server_dates_follow_the_language(lead, scenario):
     page = html(logged_in(lead, "zh-hans").get("/playbooks/crises/"))
     local = crisis.activated_at.astimezone(ZoneInfo("Europe/London"))
     assert f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}" in page
+
+
+def test_a_browser_revalidating_the_catalog_gets_a_304(agent):
+    client = logged_in(agent, "zh-hans")
+    first = client.get("/i18n/catalog.js?l=zh-hans")
+    again = client.get("/i18n/catalog.js?l=zh-hans", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert first.status_code == 200 and again.status_code == 304
+    assert "no-cache" in first["Cache-Control"]
