@@ -5,6 +5,8 @@ import { liveSocket } from "./live.js";
 // The language picker applies a choice at once; its button is for pages without JavaScript.
 for (const select of document.querySelectorAll(".langform select")) {
   select.addEventListener("change", () => select.form.requestSubmit());
+  const button = select.form.querySelector("button");
+  if (button) button.hidden = true;
 }
 
 const bar = document.getElementById("statebar");

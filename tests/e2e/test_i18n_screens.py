@@ -140,6 +140,7 @@ def test_a_tick_written_by_the_browser_shows_the_time_the_server_would_write(
     for language, lang in (("en", "en"), ("zh-hans", "zh-Hans")):
         page.select_option("#language-choice", language)  # the picker in the header applies it at once
         expect(page.locator("html")).to_have_attribute("lang", lang)
+        page.wait_for_load_state("load")  # the page's own scripts ran: the catalog, then the modules
         browser_says = page.evaluate(
             """async ([moments, names]) => {
                 const { formatDate } = await import("/static/js/i18n.js");
