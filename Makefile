@@ -35,7 +35,7 @@ compilemessages: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(MAKEMESSAGES) $(NOT_SOURCE) $(foreach a,$(APPS),--ignore='$(a)/*.py' --ignore='$(a)/*.html' --ignore='$(a)/*.txt')
 	$(MAKEMESSAGES) -d djangojs $(NOT_SOURCE) --ignore=staticfiles --ignore='static/vendor'
-	for app in $(APPS); do mkdir -p $$app/locale && (cd $$app && $(MAKEMESSAGES) --ignore=migrations --ignore=templatetags/__pycache__) || exit 1; done
+	for app in $(APPS); do mkdir -p $$app/locale && (cd $$app && $(MAKEMESSAGES) --ignore=migrations) || exit 1; done
 
 run: install
 	$(PY) -m crisiscenter.devrun
