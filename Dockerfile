@@ -5,6 +5,19 @@
 # Multi-arch: python:3.11-slim is published for amd64 and arm64, and requirements.lock holds
 # the hashes of every wheel PyPI has for each pinned version, so the same file builds both:
 #   docker buildx build --platform linux/amd64,linux/arm64 -t crisiscenter:latest .
+# The translations are compiled in a stage of their own, so GNU gettext (msgfmt) stays out of the
+# image: only the .mo files it writes are copied below. Every catalog is compiled, the project's
+# (locale/) and each app's (<app>/locale/).
+FROM python:3.11-slim AS messages
+RUN apt-get update -qq \
+ && apt-get install -y -qq --no-install-recommends gettext >/dev/null \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN find . -path '*/locale/*/LC_MESSAGES/*.po' -print0 \
+      | xargs -0 -r -I{} sh -c 'msgfmt --check-format -o "${1%.po}.mo" "$1"' _ {} \
+ && mkdir /mo && find . -name '*.mo' -exec cp --parents {} /mo/ \;
+
 FROM python:3.11-slim
 
 # PYTHONPATH: settings.BASE_DIR is the folder above crisiscenter/, and templates/ and
@@ -38,6 +51,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 # The last step gives VAR_DIR and HUB_ROOT to the app user: an empty named volume mounted
 # there takes that owner, so the app can write to it.
 COPY . .
+COPY --from=messages /mo/ /app/
 RUN python -m compileall -q /app \
  && SECRET_KEY=collectstatic-only EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
       python manage.py collectstatic --no-input \

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EMBEDDED := $(PY) -m crisiscenter.embedded
 
-.PHONY: run test lint bench install manage clean-var lock audit
+.PHONY: run test lint bench install manage clean-var lock audit messages compilemessages
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -14,7 +14,28 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,embedded]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed compilemessages
+
+# Translations (docs/operations.md, "Languages"). Each app's Python strings live in <app>/locale/;
+# templates/, static/js and crisiscenter/ in locale/ (django.po and djangojs.po). `make messages`
+# extracts both sides after a string changes; `make install` compiles every catalog (.mo files are
+# build output, not in git). msgfmt comes with GNU gettext (Debian: apt-get install gettext).
+MESSAGE_LANGUAGES := zh_Hans
+APPS := core playbooks social triage hubpage command
+NOT_SOURCE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=docs --ignore=deploy \
+	--ignore=scripts --ignore=staticfiles --ignore=build --ignore=node_modules
+MAKEMESSAGES := DEBUG=1 $(abspath $(PY)) $(abspath manage.py) makemessages --no-obsolete --add-location=file \
+	$(foreach l,$(MESSAGE_LANGUAGES),-l $(l))
+
+compilemessages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null 2>&1 || { echo "msgfmt is missing: install GNU gettext (apt-get install gettext)"; exit 1; }
+	@# Without settings (no SECRET_KEY needed): it finds every locale/ folder under this one itself.
+	env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages $(NOT_SOURCE) $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) >/dev/null
+
+messages: $(VENV)/.installed
+	$(MAKEMESSAGES) $(NOT_SOURCE) $(foreach a,$(APPS),--ignore='$(a)/*.py' --ignore='$(a)/*.html' --ignore='$(a)/*.txt')
+	$(MAKEMESSAGES) -d djangojs $(NOT_SOURCE) --ignore=staticfiles --ignore='static/vendor'
+	for app in $(APPS); do mkdir -p $$app/locale && (cd $$app && $(MAKEMESSAGES) --ignore=migrations) || exit 1; done
 
 run: install
 	$(PY) -m crisiscenter.devrun

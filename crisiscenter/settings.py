@@ -82,11 +82,15 @@ MIDDLEWARE = [
     "core.inputs.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware: the browser's Accept-Language picks the language;
+    # then, once the user is known, their own choice (core.Profile.language) overrides it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "core.twofactor.RequireTwoFactorMiddleware",
+    "core.language.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.errors.DomainErrorMiddleware",
@@ -109,6 +113,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "crisiscenter.context_processors.locale",
                 "playbooks.context_processors.org_state",
             ],
         },
@@ -380,8 +387,16 @@ META_GRAPH_VERSION = env_str("META_GRAPH_VERSION", "v25.0")
 OUTBOUND_ALLOW_PRIVATE_HOSTS = env_bool("OUTBOUND_ALLOW_PRIVATE_HOSTS", False)
 
 # --- i18n, static -----------------------------------------------------------
+# The staff pages speak English and Simplified Chinese: the user's own choice (core.Profile), else
+# the browser's Accept-Language (zh-CN, zh-SG and zh fall back to zh-hans), else English. The
+# project's strings are in locale/ (templates, JavaScript), each app's Python strings in <app>/locale/.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every time on a staff page, server-rendered or written by the browser, is shown in this zone
+# (<html data-tz>) and in the page's language, with the formats of crisiscenter/formats/<lang>/.
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
+FORMAT_MODULE_PATH = ["crisiscenter.formats"]
 USE_I18N = True
 USE_TZ = True
 

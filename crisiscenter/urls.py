@@ -11,8 +11,10 @@ from drf_spectacular.views import SpectacularAPIView
 import command.urls
 import hubpage.urls
 from command.views import overview
-from core import accounts, health
+from core import accounts, health, language
 from core.metrics import metrics_view
+
+from .i18n import javascript_catalog
 
 handler500 = "core.errors.server_error"
 
@@ -51,6 +53,9 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # The staff pages' language (core.language) and the strings of their JavaScript, in that language.
+    path("i18n/language/", language.set_language, name="set_language"),
+    path("i18n/catalog.js", javascript_catalog, name="javascript_catalog"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("favicon.ico", favicon, name="favicon"),
     # Answered by core.health.ProbeMiddleware before any other middleware; named here for reverse().

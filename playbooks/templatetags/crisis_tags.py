@@ -1,6 +1,7 @@
 """One header and tab bar for every page of a crisis (room tabs, rooms, audit trail, review)."""
 
 from django import template
+from django.utils.translation import pgettext
 
 from core.roles import LEADS, has_role
 
@@ -57,12 +58,12 @@ def minutes_short(minutes: int | None) -> str:
         return ""
     minutes = max(0, int(minutes))
     if minutes < 60:
-        return f"{minutes}m"
+        return pgettext("a wait, short", "%(m)sm") % {"m": minutes}
     hours, mins = divmod(minutes, 60)
     if hours < 24:
-        return f"{hours}h {mins:02d}m"
+        return pgettext("a wait, short", "%(h)sh %(m)sm") % {"h": hours, "m": f"{mins:02d}"}
     days, hours = divmod(hours, 24)
-    return f"{days}d {hours}h"
+    return pgettext("a wait, short", "%(d)sd %(h)sh") % {"d": days, "h": hours}
 
 
 @register.filter

@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from django import template
+from django.utils.translation import gettext, pgettext
 
 register = template.Library()
 
@@ -10,7 +11,10 @@ def _clock(minutes: int) -> str:
     minutes = abs(minutes)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    return f"{sign}{f'{days}d ' if days else ''}{hours}:{minutes:02d}"
+    clock = f"{hours}:{minutes:02d}"
+    if days:
+        clock = pgettext("days and a clock", "%(d)sd %(clock)s") % {"d": days, "clock": clock}
+    return sign + clock
 
 
 @register.filter
@@ -33,12 +37,14 @@ def duration(value: float | timedelta | None) -> str:
         return "—"
     seconds = round(value.total_seconds() if isinstance(value, timedelta) else value)
     if seconds < 60:
-        return f"{seconds} s"
+        return gettext("%(s)s s") % {"s": seconds}
     minutes, seconds = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+        if seconds:
+            return gettext("%(m)s min %(s)s s") % {"m": minutes, "s": seconds}
+        return gettext("%(m)s min") % {"m": minutes}
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min"
+    return gettext("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
 
 
 @register.filter
@@ -51,7 +57,7 @@ def lateness(minutes: int | None) -> str:
     if minutes is None:
         return ""
     if minutes > 0:
-        return f"{minutes} min late"
+        return gettext("%(m)s min late") % {"m": minutes}
     if minutes < 0:
-        return f"{-minutes} min early"
-    return "on time"
+        return gettext("%(m)s min early") % {"m": -minutes}
+    return gettext("on time")

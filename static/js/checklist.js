@@ -1,14 +1,10 @@
 // The live checklist of one crisis: ticks by anyone (or by an automated action) appear
 // within a second over /ws/crisis/<id>/; ticking here posts without leaving the page.
+import { formatDate, gettext, interpolate } from "./i18n.js";
 import { liveSocket, csrfToken } from "./live.js";
 
 const root = document.getElementById("checklist");
 const conn = document.getElementById("conn");
-
-function hhmm(iso) {
-  const d = new Date(iso);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
-}
 
 function markOverdue() {
   const now = Date.now();
@@ -20,7 +16,7 @@ function markOverdue() {
   }
   const out = document.getElementById("overdue-count");
   if (out) {
-    out.textContent = `${overdue} overdue`;
+    out.textContent = interpolate(gettext("%(n)s overdue"), { n: overdue });
     out.classList.toggle("bad", overdue > 0);
   }
 }
@@ -34,9 +30,18 @@ function applyTask(task) {
   const title = li.querySelector(".title").firstChild.textContent.trim();
   button.textContent = task.done ? "✓" : "";
   button.setAttribute("aria-pressed", String(task.done));
-  button.setAttribute("aria-label", `${task.done ? "Reopen" : "Mark done"}: ${title}`);
+  button.setAttribute("aria-label", `${task.done ? gettext("Reopen") : gettext("Mark done")}: ${title}`);
   li.querySelector("input[name=done]").value = task.done ? "0" : "1";
-  li.querySelector(".who").textContent = task.done ? `✓ ${task.done_by} ${hhmm(task.done_at)}` : "";
+  // The same time, zone and format as the server's on the row beside it (the due time).
+  const who = li.querySelector(".who");
+  if (task.done) {
+    const time = document.createElement("time");
+    time.dateTime = task.done_at;
+    time.textContent = formatDate(task.done_at, "TIME_FORMAT");
+    // playbooks.selectors names an automated tick "automated": shown in the reader's language.
+    const by = !task.done_by || task.done_by === "automated" ? gettext("automated") : task.done_by;
+    who.replaceChildren(`✓ ${by} `, time);
+  } else who.replaceChildren();
   if (task.done && !wasDone) li.classList.add("just-ticked");
 }
 
@@ -57,12 +62,14 @@ function applyTotals(done, total) {
   }
 }
 
+const DELIVERY_STATES = { pending: gettext("Pending"), sent: gettext("Sent"), failed: gettext("Failed") };
+
 function applyDelivery(d) {
   const li = document.getElementById(`delivery-${d.id}`);
   if (!li) return;
   const state = li.querySelector(".state");
   state.className = `state state-${d.state}`;
-  state.textContent = d.state.charAt(0).toUpperCase() + d.state.slice(1);
+  state.textContent = DELIVERY_STATES[d.state] ?? d.state;
 }
 
 if (root) {
@@ -71,7 +78,7 @@ if (root) {
       onState: (state) => {
         if (!conn) return;
         conn.dataset.state = state;
-        conn.textContent = state === "live" ? "● live" : "○ reconnecting…";
+        conn.textContent = state === "live" ? `● ${gettext("live")}` : `○ ${gettext("reconnecting…")}`;
       },
       onMessage: (msg) => {
         if (msg.type === "checklist.tasks") {

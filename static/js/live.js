@@ -1,3 +1,5 @@
+import { interpolate, pgettext } from "./i18n.js";
+
 // A websocket that reconnects with jittered backoff and tells its owner when it is (re)connected.
 // State: "live", "down" (reconnecting) or "offline" (the browser says the network is gone).
 // When the websocket server restarts every page loses its socket in the same instant: each waits a
@@ -42,10 +44,11 @@ export function liveSocket(path, { onMessage, onOpen, onState }) {
 
 export function relativeTime(iso, now = Date.now()) {
   const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86400)}d`;
+  const short = (unit, n) => interpolate(unit, { n });
+  if (seconds < 60) return short(pgettext("seconds ago, short", "%(n)ss"), seconds);
+  if (seconds < 3600) return short(pgettext("minutes ago, short", "%(n)sm"), Math.floor(seconds / 60));
+  if (seconds < 86400) return short(pgettext("hours ago, short", "%(n)sh"), Math.floor(seconds / 3600));
+  return short(pgettext("days ago, short", "%(n)sd"), Math.floor(seconds / 86400));
 }
 
 export function csrfToken() {

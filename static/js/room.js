@@ -1,5 +1,6 @@
 // A crisis room: the server renders the history and a plain form; this module makes it live.
 // Every message body is set with textContent, never as HTML.
+import { formatDate, gettext } from "./i18n.js";
 import { liveSocket } from "./live.js";
 
 const section = document.getElementById("room");
@@ -25,9 +26,8 @@ function render(m) {
   author.textContent = m.author;
   const time = document.createElement("time");
   time.dateTime = m.posted_at;
-  const at = new Date(m.posted_at);
-  time.title = at.toLocaleString();
-  time.textContent = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+  time.title = formatDate(m.posted_at, "DATETIME_SECONDS_FORMAT");
+  time.textContent = formatDate(m.posted_at, "TIME_FORMAT");
   const body = document.createElement("p");
   body.className = "body";
   body.textContent = m.body;  // white-space: pre-wrap keeps the line breaks
@@ -57,7 +57,7 @@ const paged = new URLSearchParams(location.search).has("before");
 const socket = paged ? { send() {} } : liveSocket(section.dataset.socket, {
   onState: (state) => {
     conn.dataset.state = state;
-    conn.textContent = state === "live" ? "● live" : "○ reconnecting…";
+    conn.textContent = state === "live" ? `● ${gettext("live")}` : `○ ${gettext("reconnecting…")}`;
   },
   onMessage: (event) => {
     if (event.type === "room.history") append(event.messages);
@@ -77,7 +77,7 @@ form?.addEventListener("submit", (e) => {
   if (conn.dataset.state !== "live") return;  // not connected: the plain form posts
   e.preventDefault();
   const body = textarea.value.trim();
-  if (!body) { errorLine.textContent = "Write a message first."; return; }
+  if (!body) { errorLine.textContent = gettext("Write a message first."); return; }
   errorLine.textContent = "";
   pending = body;
   socket.send({ type: "post", body });

@@ -3,7 +3,10 @@
 // batched to one frame, and the selected row stays where it is on screen while others come and go.
 import { liveSocket, relativeTime } from "./live.js";
 import { createDetail } from "./triage-detail.js";
-import { BAND, BAND_WORD, KIND, KIND_CODE, absoluteTime, api, compact, el, get, slaClass, slaShort, t } from "./triage-util.js";
+import {
+  BAND, BAND_WORD, KIND, KIND_CODE, STATUS, TOPIC, absoluteTime, api, compact, el, formatNumber, get, gettext, interpolate, ngettext,
+  slaClass, slaShort, words,
+} from "./triage-util.js";
 
 const root = document.getElementById("main");
 const rowsEl = document.getElementById("rows");
@@ -48,8 +51,8 @@ function say(message, cls = "", retry = null) {
   line.className = `status-line ${cls}`;
   line.replaceChildren(message);
   if (retry) {
-    const again = el("button", { class: "linkbutton retry", type: "button", text: t("Retry") });
-    again.addEventListener("click", () => { line.replaceChildren(t("Trying again…")); retry(); });
+    const again = el("button", { class: "linkbutton retry", type: "button", text: gettext("Retry") });
+    again.addEventListener("click", () => { line.replaceChildren(gettext("Trying again…")); retry(); });
     line.append(again);
   }
 }
@@ -99,14 +102,14 @@ function applyDelta(delta) {
       if (known) continue;
       m.tags ??= [];
       adjustUnanswered(+1, m);
-      if (m.band === 1) notice(t("New P1 mention"), `@${m.author.handle}: ${m.text}`);
+      if (m.band === 1) notice(gettext("New P1 mention"), `@${m.author.handle}: ${m.text}`);
       if (mentions.size === 0) mentions.set(m.id, m); else pending.set(m.id, m);
     } else {
       if (delta.kind === "replied" && known && known.status !== "replied") adjustUnanswered(-1, m);
       if (pending.has(m.id)) pending.set(m.id, m); else mentions.set(m.id, m);
     }
     if (m.id === selectedId) {
-      if (lookup(m.id)) { detail.update(m); detail.refreshSoon(); } else say(`This mention was ${delta.kind} by someone else.`, "warn");
+      if (lookup(m.id)) { detail.update(m); detail.refreshSoon(); } else say(interpolate(gettext("This mention was %(what)s by someone else."), { what: words(STATUS, delta.kind) }), "warn");
     }
   }
 }
@@ -179,11 +182,11 @@ function visible() {
 function row(m) {
   // Names and handles may be right-to-left: isolated, they never reorder the line around them.
   const who = el("span", { class: "who" }, "@", el("bdi", { text: m.author.handle }), " ",
-    el("small", { text: `${compact(m.author.followers)} `, title: `${m.author.followers.toLocaleString()} ${t("followers")}` }));
+    el("small", { text: `${compact(m.author.followers)} `, title: interpolate(ngettext("%(n)s follower", "%(n)s followers", m.author.followers), { n: formatNumber(m.author.followers) }) }));
   if (KIND_CODE[m.author.kind]) who.append(el("abbr", { class: "kind", title: KIND[m.author.kind], text: KIND_CODE[m.author.kind] }));
   const forExperts = firstLineOnly && m.tier === "expert";
-  if (forExperts) who.append(el("span", { class: "expert", title: t("Only experienced agents can claim this one"), text: t("expert") }));
-  if (m.claimed_by) who.append(el("span", { class: m.claimed_by === me ? "holder mine" : "holder", text: `${m.status === "replied" ? t("replied") : t("claimed")} · ${m.claimed_by === me ? t("you") : m.claimed_by}` }));
+  if (forExperts) who.append(el("span", { class: "expert", title: gettext("Only experienced agents can claim this one"), text: gettext("expert") }));
+  if (m.claimed_by) who.append(el("span", { class: m.claimed_by === me ? "holder mine" : "holder", text: `${m.status === "replied" ? gettext("replied") : gettext("claimed")} · ${m.claimed_by === me ? gettext("you") : m.claimed_by}` }));
   const text = el("span", { class: "text", dir: "auto" }, m.text);
   for (const tag of m.tags || []) text.prepend(el("span", { class: "chip small", text: tag }), " ");
   const open = m.status !== "replied";
@@ -194,8 +197,8 @@ function row(m) {
     who, text,
     el("span", { class: "age" },
       el("time", { datetime: m.ingested_at, title: absoluteTime(m.ingested_at), "data-abs": absoluteTime(m.ingested_at), text: relativeTime(m.ingested_at) }),
-      open ? el("span", { class: `sla ${slaClass(m)}`, "data-sla": m.sla_due_at, title: `${t("SLA due")} ${absoluteTime(m.sla_due_at)}`, text: slaShort(m) }) : null));
-  if (chosen.has(m.id)) li.setAttribute("aria-label", `${t("selected for bulk")}: @${m.author.handle}`);
+      open ? el("span", { class: `sla ${slaClass(m)}`, "data-sla": m.sla_due_at, title: interpolate(gettext("SLA due %(at)s"), { at: absoluteTime(m.sla_due_at) }), text: slaShort(m) }) : null));
+  if (chosen.has(m.id)) li.setAttribute("aria-label", `${gettext("selected for bulk")}: @${m.author.handle}`);
   li.addEventListener("click", (e) => {
     if (e.shiftKey) { toggleChosen(m.id); return; }
     select(m.id);
@@ -218,14 +221,14 @@ function facet(containerId, name, values) {
     const input = el("input", { type: "checkbox", name, value });
     input.checked = tagFacet ? wasChecked.has(value) : !wasUnchecked.has(value);
     input.addEventListener("change", schedule);
-    return el("label", {}, input, ` ${value} `, el("span", { class: "count", text: String(n) }));
+    return el("label", {}, input, ` ${name === "topic" ? words(TOPIC, value) : value} `, el("span", { class: "count", text: String(n) }));
   }));
 }
 
 function render() {
   if (rowsDirty) renderRows();
   document.getElementById("empty").hidden = mentions.size > 0;
-  newbar.textContent = pending.size ? `▲ ${pending.size} new — press . to show` : "Up to date: new mentions will wait here";
+  newbar.textContent = pending.size ? `▲ ${interpolate(gettext("%(n)s new — press . to show"), { n: pending.size })}` : gettext("Up to date: new mentions will wait here");
   newbar.classList.toggle("show", pending.size > 0);
   for (const [id, key] of [["stat-unanswered", "unanswered"], ["stat-p1", "p1"], ["stat-breaches", "breaches"]]) {
     document.getElementById(id).textContent = stats[key] ?? "–";
@@ -264,11 +267,12 @@ function renderBulkbar() {
 function renderCapacity() {
   const c = stats.capacity;
   if (!c) return;
-  const verdict = c.backlog === 0 ? "nothing waiting"
-    : c.clear_minutes === null ? (c.more_hands !== null ? `not clearing · +${c.more_hands} hands clear it within the SLA` : "not clearing yet")
-    : `clears in ${c.clear_minutes} min${c.more_hands ? `; +${c.more_hands} hands to meet the SLA` : ""}`;
+  const verdict = c.backlog === 0 ? gettext("nothing waiting")
+    : c.clear_minutes === null ? (c.more_hands !== null ? interpolate(gettext("not clearing · +%(n)s hands clear it within the SLA"), { n: c.more_hands }) : gettext("not clearing yet"))
+    : c.more_hands ? interpolate(gettext("clears in %(m)s min; +%(n)s hands to meet the SLA"), { m: c.clear_minutes, n: c.more_hands })
+      : interpolate(gettext("clears in %(m)s min"), { m: c.clear_minutes });
   document.getElementById("capacity").replaceChildren(
-    `in ${c.in_per_min}/min · handled ${c.out_per_min}/min · ${c.agents} agent${c.agents === 1 ? "" : "s"} · `,
+    `${interpolate(gettext("in %(in)s/min · handled %(out)s/min"), { in: c.in_per_min, out: c.out_per_min })} · ${interpolate(ngettext("%(n)s agent", "%(n)s agents", c.agents), { n: c.agents })} · `,
     el("b", { class: c.keeping_up ? "ok" : c.backlog ? "bad" : "", text: verdict }));
 }
 
@@ -280,8 +284,8 @@ function renderPresence() {
   for (const m of mentions.values()) if (m.claimed_by) held.set(m.claimed_by, (held.get(m.claimed_by) || 0) + 1);
   box.replaceChildren(...presence.flatMap((p, i) => {
     const n = held.get(p.user) || 0;
-    return [i ? ", " : "", el("span", { class: "agent", title: n ? `holds ${n}` : "holds nothing" },
-      el("span", { class: "dot", "aria-hidden": "true", text: "● " }), p.user === me ? "you" : p.user,
+    return [i ? ", " : "", el("span", { class: "agent", title: n ? interpolate(gettext("holds %(n)s"), { n }) : gettext("holds nothing") },
+      el("span", { class: "dot", "aria-hidden": "true", text: "● " }), p.user === me ? gettext("you") : p.user,
       n ? el("span", { class: "muted", text: ` (${n})` }) : "")];
   }));
 }
@@ -299,12 +303,12 @@ function merge(m) {
 async function act(action, id = selectedId) {
   if (id === null || !action) return;
   if (action === "claim" && firstLineOnly && lookup(id)?.tier === "expert") {
-    say(t("This one is for experienced agents: leave it for them, or add a note."), "warn");
+    say(gettext("This one is for experienced agents: leave it for them, or add a note."), "warn");
     return;
   }
   const result = await api(`/api/v1/mentions/${id}/${action}/`);
   const { ok, data } = result;
-  if (!ok) { failed(result, t("That did not work."), () => act(action, id)); return; }
+  if (!ok) { failed(result, gettext("That did not work."), () => act(action, id)); return; }
   let next = id;
   if (action === "resolve" || action === "dismiss") {
     const list = visible();
@@ -315,14 +319,14 @@ async function act(action, id = selectedId) {
   merge(data);
   // Move on only if the agent is still on that mention: a later "next" must not be overridden.
   if (next !== id && selectedId === id) select(next); else schedule();
-  say({ resolve: t("Resolved."), dismiss: t("Dismissed."), claim: t("Claimed: it is yours."), release: t("Released."), "take-over": t("Taken over: it is yours.") }[action] || t("Done."), "ok");
+  say({ resolve: gettext("Resolved."), dismiss: gettext("Dismissed."), claim: gettext("Claimed: it is yours."), release: gettext("Released."), "take-over": gettext("Taken over: it is yours.") }[action] || gettext("Done."), "ok");
 }
 
 async function next() {
   const result = await api("/api/v1/queue/next/");
   const { ok, status, data } = result;
-  if (status === 204) { say(t("Nothing waiting for your tier right now.")); return; }
-  if (!ok) { failed(result, t("That did not work."), next); return; }
+  if (status === 204) { say(gettext("Nothing waiting for your tier right now.")); return; }
+  if (!ok) { failed(result, gettext("That did not work."), next); return; }
   merge(data);
   select(data.id);
 }
@@ -358,7 +362,7 @@ async function chooseSimilar() {
   if (!ok) return;
   for (const id of data.ids) if (lookup(id)) chosen.add(id);
   chosen.add(selectedId);
-  say(`${chosen.size} similar mentions selected: pick a bulk action above.`, "ok");
+  say(interpolate(gettext("%(n)s similar mentions selected: pick a bulk action above."), { n: chosen.size }), "ok");
   schedule();
 }
 
@@ -373,36 +377,38 @@ function ask(title, field) {
   });
 }
 
+const BULK_WORDS = { resolve: gettext("resolve"), dismiss: gettext("dismiss"), tag: gettext("tag"), assign: gettext("assign") };
+
 async function bulk(action) {
   if (action === "clear") { chosen.clear(); schedule(); return; }
   const ids = [...chosen];
   if (!ids.length) return;
   let body = { ids, action };
   if (action === "tag") {
-    const field = await ask(`Tag ${ids.length} mentions`, el("input", { type: "text", list: "bulk-tags", "aria-label": "Tag" }));
+    const field = await ask(interpolate(gettext("Tag %(n)s mentions"), { n: ids.length }), el("input", { type: "text", list: "bulk-tags", "aria-label": gettext("Tag") }));
     if (!field?.value.trim()) return;
     body.tags = [field.value.trim()];
   } else if (action === "assign") {
-    const field = await ask(`Assign ${ids.length} mentions to`, el("input", { type: "text", "aria-label": "Agent's username" }));
+    const field = await ask(interpolate(gettext("Assign %(n)s mentions to"), { n: ids.length }), el("input", { type: "text", "aria-label": gettext("Agent's username") }));
     if (!field?.value.trim()) return;
     body.assignee = field.value.trim();
   } else if (action === "broadcast") {
     const choices = templates.filter((t) => !firstLineOnly || t.tier === "first_line");
-    const field = el("select", { "aria-label": "Template" }, ...choices.map((t) => el("option", { value: t.id, text: t.name })));
-    if (!(await ask(`Reply to ${ids.length} mentions, each personalised`, field))) return;
+    const field = el("select", { "aria-label": gettext("Template") }, ...choices.map((t) => el("option", { value: t.id, text: t.name })));
+    if (!(await ask(interpolate(gettext("Reply to %(n)s mentions, each personalised"), { n: ids.length }), field))) return;
     const { ok, data } = await api("/api/v1/broadcast/", { ids, template: Number(field.value) });
-    report(ok, data, `${data?.replies ?? 0} replies queued for sending`);
+    report(ok, data, interpolate(gettext("%(n)s replies queued for sending"), { n: data?.replies ?? 0 }));
     return;
   }
   const result = await api("/api/v1/mentions/bulk/", body);
-  if (!result.ok) { failed(result, t("That did not work."), () => bulk(action)); return; }
-  report(result.ok, result.data, `${action}: ${result.data?.done ?? 0} done`);
+  if (!result.ok) { failed(result, gettext("That did not work."), () => bulk(action)); return; }
+  report(result.ok, result.data, interpolate(gettext("%(action)s: %(n)s done"), { action: BULK_WORDS[action] ?? action, n: result.data?.done ?? 0 }));
 }
 
 function report(ok, data, message) {
-  if (!ok) { say(data?.detail || "That did not work.", "bad"); return; }
+  if (!ok) { say(data?.detail || gettext("That did not work."), "bad"); return; }
   const skipped = Object.keys(data.skipped || {}).length;
-  say(skipped ? `${message}; ${skipped} skipped (${Object.values(data.skipped)[0]}).` : `${message}.`, skipped ? "warn" : "ok");
+  say(skipped ? interpolate(gettext("%(message)s; %(n)s skipped (%(reason)s)."), { message, n: skipped, reason: Object.values(data.skipped)[0] }) : `${message}.`, skipped ? "warn" : "ok");
   chosen.clear();
   schedule();
 }
@@ -452,10 +458,11 @@ async function search() {
   if (document.getElementById("mine").checked) params.set("mine", "1");
   const result = await get(`/api/v1/mentions/?${params}`);
   if (serial !== searchSerial) return;  // a later search already answered
-  if (!result.ok) { searchNote.textContent = result.data?.detail || t("The search did not work."); return; }
+  if (!result.ok) { searchNote.textContent = result.data?.detail || gettext("The search did not work."); return; }
   results = new Map(result.data.results.map((m) => [m.id, m]));
   const n = result.data.count_capped ? `${result.data.count}+` : String(result.data.count);
-  searchNote.textContent = `${n} ${t("found in the whole open queue")}${result.data.count > results.size ? ` · ${t("showing the top")} ${results.size}` : ""}`;
+  searchNote.textContent = interpolate(gettext("%(n)s found in the whole open queue"), { n })
+    + (result.data.count > results.size ? ` · ${interpolate(gettext("showing the top %(n)s"), { n: results.size })}` : "");
   schedule();
 }
 searchBox.addEventListener("input", searchSoon);
@@ -503,7 +510,7 @@ setInterval(() => {
 async function refreshStats() {
   const { ok, data } = await get("/api/v1/queue/stats/");
   if (!ok) return;
-  if (data.breaches > (stats.breaches ?? data.breaches)) notice(t("SLA breached"), `${data.breaches} ${t("SLA breaches in the queue")}`);
+  if (data.breaches > (stats.breaches ?? data.breaches)) notice(gettext("SLA breached"), interpolate(gettext("%(n)s SLA breaches in the queue"), { n: data.breaches }));
   stats = data; schedule(false);
 }
 setInterval(refreshStats, 30000);  // capacity figures move slowly: a refresh every 30 s is plenty
@@ -512,7 +519,7 @@ const conn = document.getElementById("conn");
 socket = liveSocket("/ws/triage/", {
   onState: (state) => {
     conn.dataset.state = state;
-    conn.textContent = { live: `● ${t("live")}`, offline: `○ ${t("offline: actions will fail")}` }[state] ?? `○ ${t("reconnecting…")}`;
+    conn.textContent = { live: `● ${gettext("live")}`, offline: `○ ${gettext("offline: actions will fail")}` }[state] ?? `○ ${gettext("reconnecting…")}`;
   },
   onMessage: (msg) => {
     if (msg.type === "queue.snapshot") applySnapshot(msg);

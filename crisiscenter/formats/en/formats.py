@@ -1,0 +1,13 @@
+# English: "3 Dec 14:05", day before month, 24-hour clock (crisiscenter/formats/__init__.py).
+DATE_FORMAT = "j M Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j M Y H:i"
+MONTH_DAY_FORMAT = "j M"
+SHORT_DATETIME_FORMAT = "j M H:i"
+TIME_SECONDS_FORMAT = "H:i:s"
+SHORT_DATETIME_SECONDS_FORMAT = "j M H:i:s"
+DATETIME_SECONDS_FORMAT = "j M Y H:i:s"
+DAY_HOUR_FORMAT = "j M H:00"
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
