@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from core.roles import Role
 from crisiscenter.celery import app
+from crisiscenter.wsdeflate import WS_PROTOCOL
 from playbooks.models import Scenario
 from tests.factories import (
     AdCampaignFactory,
@@ -199,6 +200,8 @@ def asgi_server(django_db_setup, tmp_path_factory):
                 "--port",
                 str(port),
                 "--no-access-log",
+                "--ws",  # as deployed: each large frame deflated once for every page
+                WS_PROTOCOL,
             ],
             cwd=ROOT,
             env=_test_env(),
