@@ -207,7 +207,7 @@ CELERY_BEAT_SCHEDULE = {
 
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "BACKEND": "core.layers.PubSubChannelLayer",  # channels_redis pub/sub, a safe group_discard
         "CONFIG": {
             "hosts": [{"address": redis_url(1)}],
             "prefix": env_str("CHANNEL_PREFIX", "cc"),
