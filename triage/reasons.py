@@ -114,15 +114,12 @@ EXPLAINED_CACHE_SIZE = 4096
 def _labels(language: str | None, item: Mapping[str, Any]) -> tuple[str, str]:
     params = item.get("params") or {}
     try:
-        key = (
-            language,
-            item.get("factor", ""),
-            item.get("code"),
-            item.get("reason"),
-            tuple(sorted(params.items())) if isinstance(params, Mapping) else params,
-        )
+        # Each value with its type: 4800 and 4800.0 are equal keys but render differently.
+        pairs = sorted(params.items()) if isinstance(params, Mapping) else params
+        values = tuple((k, type(v), v) for k, v in pairs)
+        key = (language, item.get("factor", ""), item.get("code"), item.get("reason"), values)
         hash(key)
-    except TypeError:  # a parameter that is a list or a dict: rendered every time
+    except (TypeError, ValueError):  # params not a flat mapping of values: rendered every time
         return _render_labels(item)
     return _cached_labels(key, item)
 
