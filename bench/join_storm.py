@@ -1,12 +1,15 @@
 """Join storm: 200 agents open /ws/triage/ at once, then 100 mentions/s stream in.
 
     .venv/bin/python bench/join_storm.py [--clients 200] [--rate 100] [--batch 10] [--seconds 10]
+                                         [--ws auto] [--no-naive]
 
 What a restart of the websocket server or the start of a shift does. Real parts, as
 deployed: uvicorn (crisiscenter.asgi, permessage-deflate on, as every browser asks for
-it) behind channels_redis's pub/sub layer; gunicorn takes POST /api/v1/mentions/; a
-Celery worker (-c 2) scores, stores and sends one delta per batch. Each client is a
-different agent with a session of their own, with compression negotiated. Figures:
+it, served by crisiscenter.wsdeflate's protocol: each frame compressed once per process;
+`--ws auto` for uvicorn's own, which compresses it once per page) behind
+channels_redis's pub/sub layer; gunicorn takes POST /api/v1/mentions/; a Celery worker
+(-c 2) scores, stores and sends one delta per batch. Each client is a different agent
+with a session of their own, with compression negotiated. Figures:
 
 - join_storm_all_connected_s: from the moment all clients dial at once until the last
   one has its queue snapshot;
@@ -42,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` as a 
 from bench.harness import PY, CpuMeter, Processes, bench_run, ensure_servers, free_port, say
 from bench.ingest import make_mentions, seed, start_web, start_worker, stored_count, truncate
 from bench.push import p99, percentiles, post_paced, start_ws
+from crisiscenter.wsdeflate import WS_PROTOCOL
 
 BENCH_DB = "crisiscenter_bench_join"
 # The first mention's ingested_at in each delta (one frame may hold several), or the limit's stamp.
@@ -267,9 +271,10 @@ def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> 
     results["limit"] = (took, p99(samples))
 
     apps = (("naive", "bench.naive_presence:application"), ("product", "crisiscenter.asgi:application"))
-    for label, app in apps:
+    for label, app in apps[1:] if args.no_naive else apps:
         truncate()
-        ws_port = start_ws(procs, env, ["--ws-per-message-deflate", "true"], app)
+        protocol = ["--ws", args.ws] if label == "product" else []  # the naive socket as it was
+        ws_port = start_ws(procs, env, ["--ws-per-message-deflate", "true", *protocol], app)
         pids = {"ws": procs.started["ws"].pid, "web": web.pid, "worker": worker.pid}
         say(f"{label}: uvicorn {app}, {args.clients} agents dial /ws/triage/ at once, "
             f"then {count:,} mentions at {args.rate}/s in batches of {args.batch}")  # fmt: skip
@@ -300,6 +305,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=10, help="mentions per POST (10)")
     parser.add_argument("--seconds", type=float, default=10, help="seconds of streaming (10)")
     parser.add_argument("--concurrency", type=int, default=2, help="Celery worker processes (2)")
+    parser.add_argument(
+        "--ws", default=WS_PROTOCOL, help=f"uvicorn's --ws for the product ({WS_PROTOCOL}; auto: its own)"
+    )
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive socket (its 60 s wait)")
     return parser.parse_args()
 
 
@@ -316,17 +325,13 @@ def main() -> int:
     except KeyboardInterrupt:
         say("interrupted")
         return 130
-    (limit_s, limit_ms), (naive_s, naive_ms), (ours_s, ours_ms) = (
-        results["limit"],
-        results["naive"],
-        results["product"],
-    )
-    say(f"RESULT join_storm_all_connected_s {ours_s:.2f} s")
-    say(f"RESULT join_storm_naive_all_connected_s {naive_s:.2f} s")
-    say(f"RESULT join_storm_limit_all_connected_s {limit_s:.2f} s")
-    say(f"RESULT join_storm_delivery_p99_ms {ours_ms:.1f} ms")
-    say(f"RESULT join_storm_naive_delivery_p99_ms {naive_ms:.1f} ms")
-    say(f"RESULT join_storm_limit_delivery_p99_ms {limit_ms:.1f} ms")
+    names = {"product": "join_storm", "naive": "join_storm_naive", "limit": "join_storm_limit"}
+    for label in ("product", "naive", "limit"):
+        if label in results:
+            say(f"RESULT {names[label]}_all_connected_s {results[label][0]:.2f} s")
+    for label in ("product", "naive", "limit"):
+        if label in results:
+            say(f"RESULT {names[label]}_delivery_p99_ms {results[label][1]:.1f} ms")
     return 0
 
 

@@ -47,6 +47,7 @@ from bench.harness import (
     say,
 )
 from bench.ingest import make_mentions, seed, start_web, start_worker, stored_count, truncate
+from crisiscenter.wsdeflate import WS_PROTOCOL
 
 BENCH_DB = "crisiscenter_bench_push"
 INGESTED = re.compile(r'"ingested_at":\s*"([^"]+)"')
@@ -236,7 +237,7 @@ def parse_args() -> argparse.Namespace:
 def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> dict[str, float]:
     token, cookie = seed(), agent_cookie()
     web, api_port = start_web(procs, env, 2)
-    ws_port = start_ws(procs, env, args.uvicorn.split())
+    ws_port = start_ws(procs, env, ["--ws", WS_PROTOCOL, *args.uvicorn.split()])
     say(f"uvicorn options: {args.uvicorn or '(defaults)'}")
     worker = start_worker(procs, env, args.concurrency)
     pids = {"web": web.pid, "ws": procs.started["ws"].pid, "worker": worker.pid,

@@ -17,6 +17,7 @@ import urllib.request
 from honcho.manager import Manager
 
 from . import embedded
+from .wsdeflate import WS_PROTOCOL
 
 PY = sys.executable
 
@@ -64,7 +65,8 @@ def main() -> int:
 
         manager = Manager()
         processes = {
-            "web": f"{PY} -m uvicorn crisiscenter.asgi:application --host 127.0.0.1 --port {port}",
+            "web": f"{PY} -m uvicorn crisiscenter.asgi:application --host 127.0.0.1 --port {port}"
+            f" --ws {WS_PROTOCOL}",
             "worker": f"{PY} -m celery -A crisiscenter worker -l info -c 2",
             "beat": f"{PY} -m celery -A crisiscenter beat -l info",
             "hub": f"{PY} manage.py hub_follow",

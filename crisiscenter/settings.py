@@ -235,7 +235,7 @@ CACHES = {
 
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "BACKEND": "core.layers.PubSubChannelLayer",  # channels_redis pub/sub, a safe group_discard
         "CONFIG": {
             "hosts": [{"address": redis_url(1)}],
             "prefix": env_str("CHANNEL_PREFIX", "cc"),
@@ -295,6 +295,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "core.renderers.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "core.jsonbody.BoundedJSONParser",
         "rest_framework.parsers.FormParser",

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from core.roles import Role
 from crisiscenter.celery import app
+from crisiscenter.wsdeflate import WS_PROTOCOL
 from playbooks.append_only import ALLOW_AUDIT_TRUNCATE
 from playbooks.models import Scenario
 from tests.factories import (
@@ -216,6 +217,8 @@ def asgi_server(django_db_setup, tmp_path_factory):
                 "--port",
                 str(port),
                 "--no-access-log",
+                "--ws",  # as deployed: each large frame deflated once for every page
+                WS_PROTOCOL,
             ],
             cwd=ROOT,
             env=_test_env(),

@@ -9,12 +9,13 @@ before reasons had codes carry English prose in "reason" and are shown as they a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from .models import AuthorKind, Band, Topic
 
@@ -84,14 +85,61 @@ def render(item: Mapping[str, Any]) -> str:
 
 def explained(breakdown: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The breakdown with each item's reason (and factor's name) rendered for the reader."""
+    language = get_language()
     out = []
     for item in breakdown or ():
-        factor = str(item.get("factor", ""))
-        out.append(
-            {
-                **item,
-                "factor_label": str(FACTORS.get(factor, factor)),
-                "reason": render(item),
-            }
-        )
+        factor_label, reason = _labels(language, item)
+        out.append({**item, "factor_label": factor_label, "reason": reason})
     return out
+
+
+def explained_text(text: str | None) -> list[dict[str, Any]]:
+    """explained() of a breakdown as PostgreSQL gives it (jsonb as text), kept per language:
+    the top of the queue is read again by every agent's page all day, so parsing and
+    rendering the same breakdowns again was most of a queue page's CPU. Callers must not
+    change the list they get."""
+    key = (get_language(), text)
+    out = _explained_cache.get(key)
+    if out is None:
+        if len(_explained_cache) >= EXPLAINED_CACHE_SIZE:
+            _explained_cache.clear()
+        out = _explained_cache[key] = explained(json.loads(text) if text else [])
+    return out
+
+
+_explained_cache: dict[tuple[str | None, str | None], list[dict[str, Any]]] = {}
+EXPLAINED_CACHE_SIZE = 4096
+
+
+def _labels(language: str | None, item: Mapping[str, Any]) -> tuple[str, str]:
+    params = item.get("params") or {}
+    try:
+        # Each value with its type: 4800 and 4800.0 are equal keys but render differently.
+        pairs = sorted(params.items()) if isinstance(params, Mapping) else params
+        values = tuple((k, type(v), v) for k, v in pairs)
+        key = (language, item.get("factor", ""), item.get("code"), item.get("reason"), values)
+        hash(key)
+    except (TypeError, ValueError):  # params not a flat mapping of values: rendered every time
+        return _render_labels(item)
+    return _cached_labels(key, item)
+
+
+# Rendering runs gettext twice and number formatting per item: 6 items for each of the 50
+# mentions of a queue page were half its CPU (docs/benchmarks.md, "Queue page"). The same
+# codes and parameters recur all day, so the words are kept per language.
+_label_cache: dict[tuple, tuple[str, str]] = {}
+LABEL_CACHE_SIZE = 8192
+
+
+def _cached_labels(key: tuple, item: Mapping[str, Any]) -> tuple[str, str]:
+    labels = _label_cache.get(key)
+    if labels is None:
+        if len(_label_cache) >= LABEL_CACHE_SIZE:
+            _label_cache.clear()
+        labels = _label_cache[key] = _render_labels(item)
+    return labels
+
+
+def _render_labels(item: Mapping[str, Any]) -> tuple[str, str]:
+    factor = str(item.get("factor", ""))
+    return str(FACTORS.get(factor, factor)), render(item)

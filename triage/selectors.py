@@ -8,7 +8,11 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from playbooks.selectors import active_crisis, topic_keywords
@@ -17,8 +21,8 @@ from . import presence
 from .alerts import recent_alerts as recent
 from .capacity import Counts, capacity
 from .lexicons import primary_language
-from .models import UNANSWERED, Band, Mention, MentionStatus, Note, QueueSettings, Reply, ScenarioKeyword
-from .reasons import explained
+from .models import UNANSWERED, Band, Mention, MentionStatus, Note, QueueSettings, Reply, ScenarioKeyword, Tag
+from .reasons import explained, explained_text
 from .sla import Sla
 
 OPEN = [MentionStatus.NEW, MentionStatus.CLAIMED, MentionStatus.REPLIED]
@@ -42,49 +46,92 @@ def scenario_keywords(crisis=None) -> dict[str, dict[str, tuple[str, ...]]]:
     return by_language
 
 
+# The columns a payload is made of; payload_rows() reads exactly these (plus the holder's
+# name and the tag names) with values(), no Model instances.
+PAYLOAD_COLUMNS = (
+    "id", "platform", "external_id", "text", "url", "lang", "created_at", "ingested_at",
+    "in_reply_to", "reshares", "replies", "quotes", "sentiment", "author_handle", "author_name",
+    "author_followers", "author_verified", "author_bio", "author_kind", "score", "breakdown",
+    "band", "topic", "tier", "sla_due_at", "queue_key", "status",
+)  # fmt: skip
+_BAND_LABELS = {band.value: band.label for band in Band}
+
+
 def mention_payload(m: Mention) -> dict[str, Any]:
     """The one shape of a mention for browsers: websocket snapshot, deltas and API."""
-    return {
-        "id": m.pk,
-        "platform": m.platform,
-        "external_id": m.external_id,
-        "text": m.text,
-        "url": m.url,
-        "lang": m.lang,
-        "created_at": m.created_at.isoformat(),
-        "ingested_at": m.ingested_at.isoformat(),
-        "in_reply_to": m.in_reply_to,
-        "reshares": m.reshares,
-        "replies": m.replies,
-        "quotes": m.quotes,
-        "sentiment": m.sentiment,
+    row = {name: getattr(m, "pk" if name == "id" else name) for name in PAYLOAD_COLUMNS}
+    row["holder"] = m.claimed_by.get_username() if m.claimed_by_id and m.claimed_by else None
+    return row_payload(row, getattr(m, "tag_names", None))
+
+
+def row_payload(
+    row: dict[str, Any], tags: list[str] | None = None, breakdown: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """mention_payload() of a row read by values(PAYLOAD_COLUMNS, holder=...); `tags` when read
+    with the mention (a client keeps the tags it has when a delta carries none), `breakdown`
+    when already explained."""
+    payload = {
+        "id": row["id"],
+        "platform": row["platform"],
+        "external_id": row["external_id"],
+        "text": row["text"],
+        "url": row["url"],
+        "lang": row["lang"],
+        "created_at": row["created_at"].isoformat(),
+        "ingested_at": row["ingested_at"].isoformat(),
+        "in_reply_to": row["in_reply_to"],
+        "reshares": row["reshares"],
+        "replies": row["replies"],
+        "quotes": row["quotes"],
+        "sentiment": row["sentiment"],
         "author": {
-            "handle": m.author_handle,
-            "name": m.author_name,
-            "followers": m.author_followers,
-            "verified": m.author_verified,
-            "bio": m.author_bio,
-            "kind": m.author_kind,
+            "handle": row["author_handle"],
+            "name": row["author_name"],
+            "followers": row["author_followers"],
+            "verified": row["author_verified"],
+            "bio": row["author_bio"],
+            "kind": row["author_kind"],
         },
-        "score": m.score,
-        "breakdown": explained(m.breakdown),
-        "band": m.band,
-        "band_label": Band(m.band).label,
-        "topic": m.topic,
-        "tier": m.tier,
-        "sla_due_at": m.sla_due_at.isoformat(),
-        "queue_key": m.queue_key.isoformat(),
-        "status": m.status,
-        "claimed_by": m.claimed_by.get_username() if m.claimed_by_id and m.claimed_by else None,
-        **_tags(m),
+        "score": row["score"],
+        "breakdown": explained(row["breakdown"]) if breakdown is None else breakdown,
+        "band": row["band"],
+        "band_label": _BAND_LABELS.get(row["band"], str(row["band"])),
+        "topic": row["topic"],
+        "tier": row["tier"],
+        "sla_due_at": row["sla_due_at"].isoformat(),
+        "queue_key": row["queue_key"].isoformat(),
+        "status": row["status"],
+        "claimed_by": row["holder"],
     }
+    if tags is not None:
+        payload["tags"] = tags
+    return payload
 
 
-def _tags(m: Mention) -> dict[str, list[str]]:
-    # Only when read with the mention (with_tag_names): a payload never costs a query per
-    # row, and a client keeps the tags it has when a delta carries none.
-    names = getattr(m, "tag_names", None)
-    return {"tags": names} if names is not None else {}
+def payload_rows(
+    mentions: QuerySet[Mention], counted: QuerySet | None = None
+) -> tuple[list[dict[str, Any]], int | None]:
+    """The payloads (tags included) of a filtered, ordered and sliced queryset of mentions, in
+    one query: rows by values(), the holder joined, the tag names as an array per row. With
+    `counted` (a sliced values("pk") queryset), also the number of rows it holds, in the same
+    statement (None when no row comes back to carry it). Model instances, payloads built
+    from them, then a count of its own were most of a 50-row API page's time
+    (docs/benchmarks.md, "Queue page")."""
+    tag_names = ArraySubquery(Tag.objects.filter(mentions=OuterRef("pk")).order_by("name").values("name"))
+    holder = F(f"claimed_by__{get_user_model().USERNAME_FIELD}")
+    columns = [name for name in PAYLOAD_COLUMNS if name != "breakdown"]
+    breakdown = Cast("breakdown", TextField())  # parsed and explained once per text (explained_text)
+    extra: dict[str, Any] = {}
+    if counted is not None:
+        # Uncorrelated: PostgreSQL runs it once (an InitPlan), not per row.
+        sql, params = counted.query.sql_with_params()
+        extra["total"] = RawSQL(f"SELECT count(*) FROM ({sql}) counted", params)  # nosec B611: Django's SQL
+    rows = list(
+        mentions.values(*columns, holder=holder, tag_list=tag_names, breakdown_text=breakdown, **extra)
+    )
+    total = rows[0]["total"] if rows and counted is not None else None
+    payloads = [row_payload(row, row["tag_list"], explained_text(row["breakdown_text"])) for row in rows]
+    return payloads, total
 
 
 def with_tag_names(mentions: Iterable[Mention]) -> list[Mention]:

@@ -18,7 +18,7 @@ from core.pagination import BoundedLimitOffsetPagination
 from core.roles import CanIngest, IsStaffMember
 from triage import ingest, services
 from triage.models import Mention, MentionStatus, ReplyTemplate
-from triage.selectors import OPEN, QueryError, mention_payload, parse_bands, search_terms, with_tag_names
+from triage.selectors import OPEN, QueryError, mention_payload, parse_bands, payload_rows, search_terms
 
 logger = logging.getLogger(__name__)
 REPLY_LIMIT = 10_000
@@ -134,6 +134,18 @@ class QueuePagination(BoundedLimitOffsetPagination):
         self.cap = self.get_offset(self.request) + (self.limit or 0) + self.COUNT_CAP
         return queryset.order_by().values("pk")[: self.cap + 1].count()
 
+    def page_payloads(self, queryset, request: Request) -> list[dict]:
+        """The page's payloads and the capped count in one statement; a page past the end
+        (no rows to carry the count) counts on its own."""
+        self.request = request
+        self.limit, self.offset = self.get_limit(request), self.get_offset(request)
+        self.cap = self.offset + self.limit + self.COUNT_CAP
+        page = queryset[self.offset : self.offset + self.limit]
+        counted = queryset.order_by().values("pk")[: self.cap + 1]
+        payloads, count = payload_rows(page, counted=counted)
+        self.count = count if count is not None else self.get_count(queryset)
+        return payloads
+
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         capped = self.count > self.cap
@@ -204,8 +216,7 @@ class MentionListView(APIView):
         if params.get("mine") in ("1", "true"):
             mentions = mentions.filter(claimed_by=request.user)
         paginator = QueuePagination()
-        page = paginator.paginate_queryset(mentions, request, view=self)
-        return paginator.get_paginated_response([mention_payload(m) for m in with_tag_names(page)])
+        return paginator.get_paginated_response(paginator.page_payloads(mentions, request))
 
     @extend_schema(request=MentionInSerializer(many=True), responses={202: BatchAccepted})
     def post(self, request: Request) -> Response:
