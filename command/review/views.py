@@ -47,7 +47,7 @@ def _meeting_forms(context: dict, bound: dict | None = None) -> list:
 
 
 def _render_review(request, crisis, *, bound=None, action_form=None, status=200) -> HttpResponse:
-    context = review_context(crisis, timezone.now())
+    context = review_context(crisis, timezone.now(), reader=request.user)
     can_edit = has_role(request.user, LEADS)
     context.update(
         can_edit=can_edit,
@@ -65,7 +65,7 @@ def review_page(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @role_required(*STAFF)
 def review_print(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(crisis_id)
-    context = review_context(crisis, timezone.now())
+    context = review_context(crisis, timezone.now(), reader=request.user)
     context["printed_at"] = timezone.now()
     return render(request, "playbooks/review/print.html", context)
 
