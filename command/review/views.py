@@ -16,6 +16,7 @@ from command.review.selectors import review_context
 from core.roles import LEADS, STAFF, has_role, role_required
 from playbooks import audit, review
 from playbooks.models import AuditEntry, AuditKind, Crisis, MeetingKind
+from playbooks.selectors import check_audit_reader
 
 TIMELINE_PAGE = 100
 
@@ -132,6 +133,7 @@ def review_complete(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 @role_required(*STAFF)
 def timeline_page(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    check_audit_reader(request.user)
     crisis = _crisis(crisis_id)
     kinds = [k for k in request.GET.getlist("kind") if k in AuditKind.values]
     entries = AuditEntry.objects.filter(crisis=crisis).select_related("actor").order_by("at", "id")
