@@ -77,9 +77,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return session_tag(getattr(session, "session_key", None)) if session is not None else None
 
     async def session_close(self, event):
-        """The account changed (core.sessions): stop here; the page reconnects and is checked."""
-        if event.get("session") is None or event["session"] == self.own_session():
+        """This session logged out, or the account changed (core.sessions)."""
+        if self.closing:
+            return
+        if event.get("session") is None:
+            await self.account_changed()
+        elif event["session"] == self.own_session():
             await self.stop_for(self.RECHECK)
+
+    async def account_changed(self) -> None:
+        """Roles, activity or password changed: stop here; the page reconnects and is checked
+        afresh. A consumer that checks every message may look again instead."""
+        await self.stop_for(self.RECHECK)
 
     async def stop_for(self, code: int) -> None:
         """Close, and deliver nothing more from this moment (a subclass's feed included)."""
