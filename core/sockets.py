@@ -91,9 +91,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.stop_for(self.RECHECK)
 
     async def stop_for(self, code: int) -> None:
-        """Close, and deliver nothing more from this moment (a subclass's feed included)."""
+        """Close once, and deliver nothing more from this moment (a subclass's feed included)."""
+        if self.closing:
+            return
         self.closing = True
+        self.on_stop()
         await self.close(code=code)
+
+    def on_stop(self) -> None:
+        """What a subclass drops when it stops delivering."""
 
 
 class Page(Protocol):
@@ -260,9 +266,7 @@ class FedConsumer(LiveConsumer):
         if self.sender:
             self.sender.cancel()
 
-    async def stop_for(self, code: int) -> None:
-        self.closing = True
+    def on_stop(self) -> None:
         if hasattr(self, "outbox"):
             self.outbox.clear()
             self.stop_frames()
-        await super().stop_for(code)

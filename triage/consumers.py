@@ -147,10 +147,10 @@ class TriageConsumer(FedConsumer):
         await self.stop_for(FORBIDDEN if now == "none" else self.RECHECK)
         return False
 
-    async def stop_for(self, code: int) -> None:
+    def on_stop(self) -> None:
         if self.feed:
             self.feed.leave(self)
-        await super().stop_for(code)
+        super().on_stop()
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type") if isinstance(content, dict) else None
