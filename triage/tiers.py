@@ -59,9 +59,17 @@ def tier_allowed(wanted: Reach, tier: str) -> bool:
     return wanted == "all" or (wanted == "first_line" and tier == Tier.FIRST_LINE)
 
 
+def _allowed(user: Any, tier: str) -> bool:
+    # A first-line item needs only a queue role (held in memory): no roster query on the hot
+    # claim path for the common case.
+    if tier == Tier.FIRST_LINE:
+        return has_role(user, QUEUE_WORKERS)
+    return reach(user) == "all"
+
+
 def can_work(user: Any, mention: Mention) -> bool:
     """May this user read this mention, its notes and replies, and claim, answer or close it?"""
-    return tier_allowed(reach(user), mention.tier)
+    return _allowed(user, mention.tier)
 
 
 def check_work(user: Any, mention: Mention) -> None:
@@ -70,7 +78,7 @@ def check_work(user: Any, mention: Mention) -> None:
 
 
 def may_use(user: Any, template: ReplyTemplate) -> bool:
-    return tier_allowed(reach(user), template.tier)
+    return _allowed(user, template.tier)
 
 
 def check_template(user: Any, template: ReplyTemplate | None) -> None:
