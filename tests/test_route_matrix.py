@@ -428,7 +428,7 @@ def _rows() -> None:
             "login": {"GET": same(200), "POST": same(200)},
             "logout": {"GET": same(405), "POST": same(302)},
             "metrics": {"GET": same(404), "POST": same(404)},
-            "overview": {"GET": row(302, 200, 200, 200, 200, 302)},
+            "overview": {"GET": row(302, 200, 200, 200, 200, 302), "POST": row(302, 200, 200, 200, 200, 302)},
             "password_change": {
                 "GET": row(302, 200, 200, 200, 200, 302),
                 "POST": row(302, 200, 200, 200, 200, 302),
