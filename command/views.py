@@ -15,7 +15,7 @@ from hubpage.selectors import hub_crisis, next_update_status
 from playbooks import practice
 from playbooks.forms import ActivationForm
 from playbooks.models import Crisis, Scenario
-from playbooks.selectors import active_crisis, checklist_progress, timeline
+from playbooks.selectors import active_crisis, checklist_progress, may_read_audit, timeline
 from social import health
 from social.broadcast import postable_accounts
 from social.selectors import holding_crisis_ids, outbound_state, outbound_to_hold
@@ -44,7 +44,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "holding": [] if crisis else Crisis.objects.filter(pk__in=holding_crisis_ids()[:5]).order_by("-pk"),
         "outbound_failed": outbound["campaigns"]["failed"] + outbound["native_posts"]["failed"],
         "checklist": checklist_progress(crisis) if crisis else None,
-        "timeline": timeline(crisis),
+        "timeline": timeline(crisis, reader=request.user),
+        "may_read_audit": may_read_audit(request.user),
         "hub_updates": crisis.hub_updates.all()[:1] if crisis else [],
         "next_update_at": due,
         # Minutes until the promised update, negative once it is overdue: amber under 5, red past it.

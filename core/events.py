@@ -27,6 +27,19 @@ TRIAGE_GROUP = "triage"
 # The queue's deltas and presence: the same text for every page, read once per websocket
 # process and handed to its pages (core.sockets.Fanout), never dispatched page by page.
 TRIAGE_FEED_GROUP = "triage.feed"
+# The same feed narrowed to first-line items, for the pages of volunteers and outside teams
+# (triage.tiers): encoded once more per change, never filtered page by page. A delta with no
+# first-line item still goes out here, empty, so those pages see no gap in the numbers.
+FIRST_LINE_FEED_GROUP = "triage.feed.first_line"
+FIRST_LINE = "first_line"  # the `tier` of a mention payload that every queue worker may see
+FEED_GROUPS = (TRIAGE_FEED_GROUP, FIRST_LINE_FEED_GROUP)
+
+
+def user_group(user_id: int) -> str:
+    """Every open socket of one user: told to close when the user logs out, is deactivated or
+    changes roles (core.sessions)."""
+    return f"user.{user_id}"
+
 
 QueueDeltaKind = Literal["new", "claimed", "released", "replied", "resolved", "dismissed", "updated"]
 
@@ -182,6 +195,13 @@ def send_queue_delta(kind: QueueDeltaKind, mentions: list[dict[str, Any]]) -> No
         # websocket process spent its CPU re-encoding the same delta (docs/benchmarks.md).
         text = json.dumps(event, separators=(",", ":"))
         _group_send(TRIAGE_FEED_GROUP, {"type": "queue.delta", "json": text, "merge": "queue.deltas"})
+        first_line = [m for m in mentions if m.get("tier") == FIRST_LINE]
+        narrow = (
+            text
+            if len(first_line) == len(mentions)
+            else json.dumps({**event, "mentions": first_line}, separators=(",", ":"))
+        )
+        _group_send(FIRST_LINE_FEED_GROUP, {"type": "queue.delta", "json": narrow, "merge": "queue.deltas"})
         logger.info("queue delta %s sent: %s, %s mentions", event["seq"], kind, len(mentions))
 
     _on_commit(send, robust=True)
@@ -243,10 +263,17 @@ def send_alert(alert: AlertEvent) -> None:
     _on_commit(send, robust=True)
 
 
-def send_reply_status(event: ReplyStatusEvent) -> None:
-    """To every open queue, through the per-process feed like the deltas (encoded once)."""
+def send_reply_status(event: ReplyStatusEvent, *, tier: str) -> None:
+    """To every open queue that may see the mention (`tier`, its tier), through the per-process
+    feed like the deltas (encoded once)."""
     text = json.dumps(event, separators=(",", ":"))
-    _on_commit(lambda: _group_send(TRIAGE_FEED_GROUP, {"type": "reply.status", "json": text}), robust=True)
+    groups = FEED_GROUPS if tier == FIRST_LINE else (TRIAGE_FEED_GROUP,)
+
+    def send() -> None:
+        for group in groups:
+            _group_send(group, {"type": "reply.status", "json": text})
+
+    _on_commit(send, robust=True)
 
 
 def presence_event(seq: int, online: list[str]) -> PresenceEvent:
@@ -260,7 +287,22 @@ def send_presence_delta(seq: int, joined: list[str], left: list[str]) -> None:
     """
     event: PresenceDeltaEvent = {"type": "queue.presence.delta", "seq": seq, "joined": joined, "left": left}
     text = json.dumps(event, separators=(",", ":"))
-    _group_send(TRIAGE_FEED_GROUP, {"type": "queue.presence", "json": text})
+    for group in FEED_GROUPS:
+        _group_send(group, {"type": "queue.presence", "json": text})
+
+
+class SessionCloseEvent(TypedDict):
+    """To one user's sockets: close now. `session`: only the socket of that session (a hash of
+    its key; logout), or None: every socket of the user (deactivated, roles changed)."""
+
+    type: Literal["session.close"]
+    session: str | None
+
+
+def send_session_close(user_id: int, session: str | None = None) -> None:
+    """After commit (a role change rolled back closes nothing); at once outside a transaction."""
+    event: SessionCloseEvent = {"type": "session.close", "session": session}
+    _on_commit(lambda: _group_send(user_group(user_id), dict(event)), robust=True)
 
 
 def send_room_message(message: RoomMessagePayload) -> None:

@@ -14,6 +14,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 
 from core import events
+from core.sessions import session_tag
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     Any other error in a handler (a database gone away during a role check, say) still
     ends the consumer, and the server closes the socket with 1011; disconnect() runs
     first, so the page is signed off and leaves its groups.
+
+    Every socket of a signed-in user is in that user's group (core.events.user_group): a
+    logout, a deactivation or a change of roles closes it at once (core.sessions) with
+    RECHECK, and the page reconnects to be checked again (refused with 4403 if it may no
+    longer read). Subclasses check roles on connect and again before they answer a message.
     """
+
+    RECHECK = 4401
+    user_group_name: str | None = None
+    closing = False
 
     async def __call__(self, scope, receive, send):
         async def send_unless_gone(message):
@@ -46,6 +56,50 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             with contextlib.suppress(Exception):  # StopConsumer, or whatever connect() never set up
                 await self.websocket_disconnect({"type": "websocket.disconnect", "code": 1011})
             raise
+
+    async def websocket_connect(self, message):
+        # Joined before connect() reads anything: a change made while it reads still closes it.
+        user = self.scope.get("user")
+        if user is not None and getattr(user, "is_authenticated", False):
+            self.user_group_name = events.user_group(user.pk)
+            await self.channel_layer.group_add(self.user_group_name, self.channel_name)
+        await super().websocket_connect(message)
+
+    async def websocket_disconnect(self, message):
+        if self.user_group_name is not None:
+            with contextlib.suppress(Exception):  # leaving must not keep disconnect() from running
+                await self.channel_layer.group_discard(self.user_group_name, self.channel_name)
+            self.user_group_name = None
+        await super().websocket_disconnect(message)
+
+    def own_session(self) -> str | None:
+        session = self.scope.get("session")
+        return session_tag(getattr(session, "session_key", None)) if session is not None else None
+
+    async def session_close(self, event):
+        """This session logged out, or the account changed (core.sessions)."""
+        if self.closing:
+            return
+        if event.get("session") is None:
+            await self.account_changed()
+        elif event["session"] == self.own_session():
+            await self.stop_for(self.RECHECK)
+
+    async def account_changed(self) -> None:
+        """Roles, activity or password changed: stop here; the page reconnects and is checked
+        afresh. A consumer that checks every message may look again instead."""
+        await self.stop_for(self.RECHECK)
+
+    async def stop_for(self, code: int) -> None:
+        """Close once, and deliver nothing more from this moment (a subclass's feed included)."""
+        if self.closing:
+            return
+        self.closing = True
+        self.on_stop()
+        await self.close(code=code)
+
+    def on_stop(self) -> None:
+        """What a subclass drops when it stops delivering."""
 
 
 class Page(Protocol):
@@ -189,6 +243,8 @@ class FedConsumer(LiveConsumer):
             self.deliver(text)
 
     def deliver(self, text: str) -> None:
+        if self.closing:
+            return
         if self.backlog is not None:
             self.backlog.append(text)
             return
@@ -209,3 +265,8 @@ class FedConsumer(LiveConsumer):
     def stop_frames(self) -> None:
         if self.sender:
             self.sender.cancel()
+
+    def on_stop(self) -> None:
+        if hasattr(self, "outbox"):
+            self.outbox.clear()
+            self.stop_frames()

@@ -83,6 +83,7 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "order", "contact_count", "has_webhook", "chat_format"]
     list_editable = ["order"]
     search_fields = ["name", "contacts__name"]
+    filter_horizontal = ["members"]
     inlines = [ContactInline]
     formfield_overrides = HTTPS_URLS
 

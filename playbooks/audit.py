@@ -15,6 +15,23 @@ from django.utils.dateparse import parse_datetime
 
 from .models import AuditEntry, AuditKind, Crisis
 
+# The milestones of a crisis, not every tick: what the review's automatic timeline and the
+# overview show to every staff member. The whole trail is for leads and admins
+# (playbooks.selectors.check_audit_reader).
+MILESTONES = (
+    AuditKind.ACTIVATED,
+    AuditKind.OUTBOUND_HELD,
+    AuditKind.HUB_PUBLISHED,
+    AuditKind.HUB_UPDATE,
+    AuditKind.NOTIFIED,
+    AuditKind.PLATFORM_PAUSE,
+    AuditKind.PHASE,
+    AuditKind.RESUMED,
+    AuditKind.DISCARDED,
+    AuditKind.DEACTIVATED,
+    AuditKind.REVIEW_COMPLETED,
+)
+
 
 def record(
     kind: AuditKind,

@@ -30,6 +30,10 @@ class StateConsumer(LiveConsumer):
         await self.channel_layer.group_discard(STATE_GROUP, self.channel_name)
 
     async def crisis_state(self, event):
+        # A fresh read per switch (rare): a removed or deactivated user is closed, not told.
+        if not await database_sync_to_async(_still_staff)(self.scope.get("user")):
+            await self.stop_for(FORBIDDEN)
+            return
         await self.send_json(event)
 
     async def triage_alert(self, event):
@@ -80,7 +84,7 @@ class CrisisConsumer(LiveConsumer):
 
     async def _forward(self, event):
         if not await database_sync_to_async(_still_staff)(self.scope.get("user")):
-            await self.close(code=FORBIDDEN)
+            await self.stop_for(FORBIDDEN)
             return
         await self.send_json(event)
 

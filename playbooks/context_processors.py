@@ -1,6 +1,6 @@
 from core.roles import LEADS, STAFF, has_role
 
-from .selectors import active_crisis, crisis_state
+from .selectors import active_crisis, crisis_state, may_read_audit
 
 
 def org_state(request):
@@ -14,4 +14,5 @@ def org_state(request):
     return {
         "crisis_state": crisis_state(active_crisis()),
         "is_lead": has_role(request.user, LEADS),
+        "may_read_audit": may_read_audit(request.user),
     }

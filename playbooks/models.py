@@ -65,6 +65,12 @@ class Department(models.Model):
             "anything else gets plain JSON with a text field."
         ),
     )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="departments",
+        help_text="Staff who may tick this department's checklist items (leads and admins tick any).",
+    )
 
     class Meta:
         ordering = ["order", "name"]

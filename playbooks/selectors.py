@@ -6,10 +6,13 @@ from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.errors import Forbidden
 from core.events import CrisisState
-from core.roles import Role, roles_of
+from core.roles import LEADS, STAFF, Role, has_role, roles_of
 
+from .audit import MILESTONES
 from .models import AuditEntry, ChecklistTask, Crisis, OrganisationState, RosterEntry
 
 
@@ -90,11 +93,44 @@ def checklist_progress(crisis: Crisis) -> dict[str, Any]:
     return {**totals, "departments": list(departments)}
 
 
-def timeline(crisis: Crisis | None, limit: int = 12) -> list[AuditEntry]:
+def may_read_audit(user: Any) -> bool:
+    """The whole audit trail (every tick, who changed what, before and after) is for leads and
+    admins; other staff see the crisis's milestones."""
+    return has_role(user, LEADS)
+
+
+def check_audit_reader(user: Any) -> None:
+    if not may_read_audit(user):
+        raise Forbidden(_("Only a comms lead or an admin can read the audit trail."), code="audit")
+
+
+def timeline(crisis: Crisis | None, limit: int = 12, *, reader: Any) -> list[AuditEntry]:
+    """The latest entries: all of them for a lead or admin, the milestones for other staff."""
     entries = AuditEntry.objects.select_related("actor")
     if crisis is not None:
         entries = entries.filter(crisis=crisis)
+    if not may_read_audit(reader):
+        entries = entries.filter(kind__in=MILESTONES)
     return list(entries[:limit])
+
+
+def may_tick(user: Any, task: ChecklistTask) -> bool:
+    """Leads and admins tick or reopen any checklist item; other staff only those of a
+    department they are a member of (Department.members)."""
+    if has_role(user, LEADS):
+        return True
+    if not has_role(user, STAFF) or task.department_id is None:
+        return False
+    return task.department.members.filter(pk=user.pk).exists()
+
+
+def tickable_departments(user: Any) -> set[int] | None:
+    """The departments whose items this user may tick; None: every one (leads and admins)."""
+    if has_role(user, LEADS):
+        return None
+    if not has_role(user, STAFF):
+        return set()
+    return set(user.departments.values_list("pk", flat=True))
 
 
 def task_payload(task: ChecklistTask) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import events
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, Forbidden, NotFound
 
 from . import audit
 from .models import (
@@ -28,7 +29,7 @@ from .models import (
     PhaseChange,
     Scenario,
 )
-from .selectors import crisis_state, task_payload
+from .selectors import crisis_state, may_tick, task_payload
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,10 @@ class PhaseError(Conflict):
 
 class NotInActiveCrisis(NotFound):
     code = "not_in_active_crisis"
+
+
+class NotYourDepartment(Forbidden):
+    code = "not_your_department"
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,11 @@ def set_task_done(*, task_id: int, by, done: bool) -> ChecklistTask:
         )
         if task is None:
             raise NotInActiveCrisis("That checklist item is not part of the active crisis.")
+        if not may_tick(by, task):
+            raise NotYourDepartment(
+                _("Only members of %(department)s, a comms lead or an admin can tick this item.")
+                % {"department": task.department_label or _("its department")}
+            )
         if done == (task.done_at is not None):
             return task
         before = task.done_at.isoformat() if task.done_at else None

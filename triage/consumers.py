@@ -3,13 +3,14 @@ import logging
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
 
 from core import events
-from core.events import TRIAGE_FEED_GROUP, TRIAGE_GROUP
-from core.roles import LEADS, QUEUE_WORKERS, has_role, has_role_now
+from core.events import FIRST_LINE_FEED_GROUP, TRIAGE_FEED_GROUP, TRIAGE_GROUP
+from core.roles import LEADS, has_role_now
 from core.sockets import Fanout, FedConsumer
 
-from . import presence, snapshots
+from . import presence, snapshots, tiers
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +27,14 @@ PRESENCE_FLUSH_SECONDS = 0.5
 _redis = sync_to_async(thread_sensitive=False)
 
 
-def _snapshot_for(user) -> str | None:
-    """The queue snapshot, if this user may see the queue."""
-    return snapshots.snapshot_json() if has_role(user, QUEUE_WORKERS) else None
+FEEDS: dict[tiers.Reach, str] = {"all": TRIAGE_FEED_GROUP, "first_line": FIRST_LINE_FEED_GROUP}
+
+
+def reach_now(user) -> tiers.Reach:
+    """The user's reach (triage.tiers) read afresh: the socket outlives the account it opened with."""
+    user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    fresh = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    return tiers.reach(fresh) if fresh is not None else "none"
 
 
 def _join_presence(username: str, channel: str) -> tuple[bool, dict]:
@@ -91,15 +97,17 @@ class TriageConsumer(FedConsumer):
         self.feed: Fanout | None = None
         self.heartbeat: asyncio.Task | None = None
         self.hold_frames()
+        # The reach decides the feed (first-line pages get the first-line feed: triage.tiers).
         # Fed before the snapshot is read so no delta falls between the two; frames are held
-        # until it is sent, and never released to a page that is refused. Two hops in all, one
+        # until it is sent, and never released to a page that is refused. Three hops in all, two
         # to PostgreSQL and one to Redis: a join storm queues on them (docs/benchmarks.md).
-        await self.channel_layer.group_add(TRIAGE_GROUP, self.channel_name)
-        self.feed = await Fanout.join(TRIAGE_FEED_GROUP, self, hold=FLUSH_SECONDS)
-        snapshot = await database_sync_to_async(_snapshot_for)(user)
-        if snapshot is None:
+        self.reach = await database_sync_to_async(reach_now)(user)
+        if self.reach == "none":
             await self.close(code=FORBIDDEN)
             return
+        await self.channel_layer.group_add(TRIAGE_GROUP, self.channel_name)
+        self.feed = await Fanout.join(FEEDS[self.reach], self, hold=FLUSH_SECONDS)
+        snapshot = await database_sync_to_async(snapshots.snapshot_json)(self.reach)
         await self.accept()
         self.username = user.get_username()
         await self.send(text_data=snapshot)
@@ -113,6 +121,10 @@ class TriageConsumer(FedConsumer):
     async def _keep_present(self):
         while True:
             await asyncio.sleep(presence.HEARTBEAT_SECONDS)
+            # Behind the push of core.sessions: an account changed where no signal fires (a
+            # database edit, a lost message) is caught within one heartbeat.
+            if not await self._still_in_reach():
+                return
             await _redis(presence.seen)(self.username, self.channel_name)
             # Agents whose websocket process died are only ever dropped here, by a live one.
             _PresenceBatch.here().add(*await _redis(presence.prune)())
@@ -127,15 +139,36 @@ class TriageConsumer(FedConsumer):
         if self.username and await _redis(presence.left)(self.username, self.channel_name):
             _PresenceBatch.here().add(self.username)
 
+    async def _still_in_reach(self) -> bool:
+        """Roles read afresh; a socket whose account lost the queue, or changed tier, is closed."""
+        now = await database_sync_to_async(reach_now)(self.scope.get("user"))
+        if now == self.reach:
+            return True
+        await self.stop_for(FORBIDDEN if now == "none" else self.RECHECK)
+        return False
+
+    def on_stop(self) -> None:
+        if self.feed:
+            self.feed.leave(self)
+        super().on_stop()
+
     async def receive_json(self, content, **kwargs):
-        if content.get("type") == "resync":
-            await self.send(text_data=await database_sync_to_async(snapshots.snapshot_json)())
-        elif content.get("type") == "presence.resync":
+        kind = content.get("type") if isinstance(content, dict) else None
+        if self.closing or kind not in ("resync", "presence.resync"):
+            return
+        # Snapshots only to an account that may still read them, at its reach of now.
+        if not await self._still_in_reach():
+            return
+        if kind == "resync":
+            await self.send(text_data=await database_sync_to_async(snapshots.snapshot_json)(self.reach))
+        else:
             await self.send_json(await _redis(_presence_message)())
 
     async def triage_alert(self, event):
         # Alerts are the comms lead's. Other agents get only a quiet nudge on a breach, to
         # refresh the queue's breach count (theirs too), without the alert itself.
+        if self.closing:
+            return
         if await database_sync_to_async(has_role_now)(self.scope.get("user"), LEADS):
             await self.send_json(event)
         elif event["kind"] == "sla_breach":

@@ -54,7 +54,7 @@ def send_reply(reply_id: int, *, attempt: int = 0, retry: Callable | None = None
 
 
 def _tell(reply_id: int) -> None:
-    reply_status_event(Reply.objects.get(pk=reply_id))
+    reply_status_event(Reply.objects.select_related("mention").get(pk=reply_id))
 
 
 def reply_status_event(reply: Reply) -> None:
@@ -65,7 +65,8 @@ def reply_status_event(reply: Reply) -> None:
             "mention": reply.mention_id,
             "status": reply.status,
             "error": reply.error,
-        }
+        },
+        tier=reply.mention.tier,
     )
 
 

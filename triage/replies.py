@@ -17,13 +17,12 @@ from django.utils import timezone
 from core import events
 from hubpage.selectors import hub_url
 from hubpage.selectors import languages as hub_languages
-from playbooks.selectors import is_first_line_only
 
 from .delivery import initial_status, send_replies_task
-from .models import AuthorKind, Mention, MentionStatus, QueueSettings, Reply, ReplyStatus, ReplyTemplate, Tier
+from .models import AuthorKind, Mention, MentionStatus, QueueSettings, Reply, ReplyStatus, ReplyTemplate
 from .names import clean_name
 from .selectors import fresh_payloads
-from .services import QueueError
+from .tiers import OutsideTier, can_work, check_template, check_work, templates_visible_to, visible_to
 
 FAQ_FIELD = re.compile(r"\{faq:([A-Za-z0-9_-]{1,80})\}")
 MAX_BROADCAST = 200
@@ -117,8 +116,12 @@ class Draft:
         return self.__dict__.copy()
 
 
-def draft(*, template: ReplyTemplate, mention: Mention, variant: int | None = None) -> Draft:
-    """The reply text for this mention: the least used variant unless one is asked for."""
+def draft(*, template: ReplyTemplate, mention: Mention, variant: int | None = None, agent=None) -> Draft:
+    """The reply text for this mention: the least used variant unless one is asked for. With
+    `agent`, only a template and a mention of that agent's tier."""
+    if agent is not None:
+        check_work(agent, mention)
+        check_template(agent, template)
     count = len(template.variants)
     variant = least_used_variant(template) if variant is None else variant % count
     text = fill(template.variants[variant], name=display_name(mention), lang=mention.lang)
@@ -135,9 +138,7 @@ def draft(*, template: ReplyTemplate, mention: Mention, variant: int | None = No
 def templates_for(agent, *, scenario_id: int | None, lang: str = "") -> list[ReplyTemplate]:
     """The templates this agent may use: the active scenario's first; with lang, those written in
     that language before those for any language, and those in other languages last."""
-    templates = ReplyTemplate.objects.all()
-    if is_first_line_only(agent):
-        templates = templates.filter(tier=Tier.FIRST_LINE)
+    templates = templates_visible_to(agent, ReplyTemplate.objects.all())
     primary = lang.split("-")[0].lower()
 
     def language_rank(t: ReplyTemplate) -> int:
@@ -158,13 +159,16 @@ def _words(text: str) -> set[str]:
 
 
 def similar_mentions(
-    mention: Mention, *, threshold: float = 0.3, limit: int = MAX_BROADCAST
+    mention: Mention, *, threshold: float = 0.3, limit: int = MAX_BROADCAST, agent=None
 ) -> list[Mention]:
-    """Unclaimed open mentions on the same topic whose words overlap this one's (Jaccard >= threshold)."""
+    """Unclaimed open mentions on the same topic whose words overlap this one's (Jaccard >= threshold);
+    with `agent`, only those of that agent's tier."""
     own = _words(mention.text)
-    candidates = Mention.objects.filter(status=MentionStatus.NEW, topic=mention.topic).order_by("queue_key")[
-        :2000
-    ]
+    candidates = Mention.objects.filter(status=MentionStatus.NEW, topic=mention.topic)
+    if agent is not None:
+        check_work(agent, mention)
+        candidates = visible_to(agent, candidates)
+    candidates = candidates.order_by("queue_key")[:2000]
     similar = []
     for other in candidates:
         words = _words(other.text)
@@ -192,8 +196,7 @@ def broadcast(*, mention_ids: list[int], agent, template: ReplyTemplate) -> Broa
         raise ValueError("select at least one mention")
     if len(mention_ids) > MAX_BROADCAST:
         raise ValueError(f"at most {MAX_BROADCAST} mentions in one broadcast")
-    if template.tier == Tier.EXPERT and is_first_line_only(agent):
-        raise QueueError("this template is for experienced agents")
+    check_template(agent, template)
     first = least_used_variant(template)
     count = len(template.variants)
     now = timezone.now()
@@ -202,14 +205,14 @@ def broadcast(*, mention_ids: list[int], agent, template: ReplyTemplate) -> Broa
         replies, skipped, taken = [], {}, []
         statuses = initial_status(rows)
         for m in rows:
+            if not can_work(agent, m):
+                skipped[m.pk] = OutsideTier().args[0]
+                continue
             if m.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
                 skipped[m.pk] = f"already {m.status}"
                 continue
             if m.claimed_by_id and m.claimed_by_id != agent.pk:
                 skipped[m.pk] = "someone else is working on it"
-                continue
-            if m.tier == Tier.EXPERT and is_first_line_only(agent):
-                skipped[m.pk] = "needs an experienced agent"
                 continue
             variant = (first + len(replies)) % count
             text = fill(template.variants[variant], name=display_name(m), lang=m.lang)

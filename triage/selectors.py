@@ -21,9 +21,21 @@ from . import presence
 from .alerts import recent_alerts as recent
 from .capacity import Counts, capacity
 from .lexicons import primary_language
-from .models import UNANSWERED, Band, Mention, MentionStatus, Note, QueueSettings, Reply, ScenarioKeyword, Tag
+from .models import (
+    UNANSWERED,
+    Band,
+    Mention,
+    MentionStatus,
+    Note,
+    QueueSettings,
+    Reply,
+    ScenarioKeyword,
+    Tag,
+    Tier,
+)
 from .reasons import explained, explained_text
 from .sla import Sla
+from .tiers import Reach, visible_to
 
 OPEN = [MentionStatus.NEW, MentionStatus.CLAIMED, MentionStatus.REPLIED]
 
@@ -155,9 +167,13 @@ def fresh_payloads(ids: list[int]) -> list[dict[str, Any]]:
     ]
 
 
-def open_queue() -> QuerySet[Mention]:
-    """The ranked open queue; pass a slice of it through with_tag_names() before payloads."""
-    return Mention.objects.filter(status__in=OPEN).select_related("claimed_by").order_by("queue_key")
+def open_queue(reach: Reach = "all") -> QuerySet[Mention]:
+    """The ranked open queue (of one tier's reach); pass a slice of it through with_tag_names()
+    before payloads."""
+    mentions = Mention.objects.filter(status__in=OPEN).select_related("claimed_by").order_by("queue_key")
+    if reach == "none":
+        return mentions.none()
+    return mentions.filter(tier=Tier.FIRST_LINE) if reach == "first_line" else mentions
 
 
 class QueryError(ValueError):
@@ -185,9 +201,9 @@ def parse_bands(raw: str) -> list[int]:
     return bands
 
 
-def queue_top(limit: int | None = None) -> list[dict[str, Any]]:
+def queue_top(limit: int | None = None, reach: Reach = "all") -> list[dict[str, Any]]:
     limit = limit or settings.QUEUE_SNAPSHOT_SIZE
-    return [mention_payload(m) for m in with_tag_names(open_queue()[:limit])]
+    return [mention_payload(m) for m in with_tag_names(open_queue(reach)[:limit])]
 
 
 def queue_stats(*, with_alerts: bool = False) -> dict[str, Any]:
@@ -246,16 +262,17 @@ def recent_alerts(limit: int = 3) -> list[dict[str, Any]]:
     return recent(limit)
 
 
-def mention_context(m: Mention) -> dict[str, Any]:
-    """What the detail pane shows beside the mention: the author card, the thread, notes, replies."""
+def mention_context(m: Mention, *, reader: Any) -> dict[str, Any]:
+    """What the detail pane shows beside the mention: the author card, the thread, notes, replies.
+    The author's other mentions and the thread's parent only as far as the reader's tier reaches
+    (triage.tiers); the caller has checked the reader may see `m` itself."""
 
-    earlier = (
-        Mention.objects.filter(platform=m.platform, author_handle=m.author_handle)
-        .exclude(pk=m.pk)
-        .order_by("-created_at")[:5]
+    same_author = visible_to(
+        reader, Mention.objects.filter(platform=m.platform, author_handle=m.author_handle).exclude(pk=m.pk)
     )
+    earlier = same_author.order_by("-created_at")[:5]
     parent = (
-        Mention.objects.filter(platform=m.platform, external_id=m.in_reply_to).first()
+        visible_to(reader, Mention.objects.filter(platform=m.platform, external_id=m.in_reply_to)).first()
         if m.in_reply_to
         else None
     )
@@ -270,9 +287,7 @@ def mention_context(m: Mention) -> dict[str, Any]:
     return {
         "mention": mention_payload(m),
         "author": {
-            "earlier_count": Mention.objects.filter(platform=m.platform, author_handle=m.author_handle)
-            .exclude(pk=m.pk)
-            .count(),
+            "earlier_count": same_author.count(),
             "earlier": [
                 {"id": e.pk, "text": e.text[:280], "created_at": e.created_at.isoformat(), "status": e.status}
                 for e in earlier

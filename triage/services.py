@@ -13,15 +13,13 @@ from django.utils import timezone
 
 from core import events
 from core.dbrows import columns, from_row
-from playbooks.selectors import is_first_line_only
 
 from .delivery import initial_status, send_reply_task
 from .models import Mention, MentionStatus, Reply, ReplyStatus, ReplyTemplate, Tag, Tier
 from .selectors import fresh_payloads, mention_payload
+from .tiers import OutsideTier, QueueError, TemplateOutsideTier, check_template, check_work, reach
 
-
-class QueueError(Exception):
-    status_code = 409
+__all__ = ["ClaimedByOther", "NotOpen", "OutsideTier", "QueueError", "TemplateOutsideTier"]
 
 
 class ClaimedByOther(QueueError):
@@ -33,13 +31,6 @@ class ClaimedByOther(QueueError):
 class NotOpen(QueueError):
     def __init__(self, status: str):
         super().__init__(f"this mention is already {status}")
-
-
-class OutsideTier(QueueError):
-    status_code = 403
-
-    def __init__(self) -> None:
-        super().__init__("this mention needs an experienced agent")
 
 
 def _locked(mention_id: int) -> Mention:
@@ -63,6 +54,7 @@ def claim(*, mention_id: int, agent) -> Mention:
     """Claim one mention. Claiming again what you hold is a no-op; someone else's is a 409."""
     with transaction.atomic():
         mention = _locked(mention_id)
+        check_work(agent, mention)
         held = mention.status in (MentionStatus.CLAIMED, MentionStatus.REPLIED)
         if held and _held_by_other(mention, agent):
             raise ClaimedByOther(mention.claimed_by.get_username())
@@ -70,8 +62,6 @@ def claim(*, mention_id: int, agent) -> Mention:
             return mention
         if mention.status != MentionStatus.NEW:
             raise NotOpen(mention.get_status_display().lower())
-        if mention.tier == Tier.EXPERT and is_first_line_only(agent):
-            raise OutsideTier()
         _take(mention, agent)
     return mention
 
@@ -98,10 +88,13 @@ def next_for(*, agent) -> Mention | None:
     tags. With 50 agents pressing "next" at the same moment every query and round trip
     counts (docs/benchmarks.md, claims).
     """
+    wanted = reach(agent)
+    if wanted == "none":
+        return None
     params = {"claimed": MentionStatus.CLAIMED, "agent": agent.pk, "now": timezone.now(),
               "new": MentionStatus.NEW, "first_line": Tier.FIRST_LINE}  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(_next_sql(first_line_only=is_first_line_only(agent)), params)
+        cursor.execute(_next_sql(first_line_only=wanted == "first_line"), params)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -115,6 +108,7 @@ def next_for(*, agent) -> Mention | None:
 def release(*, mention_id: int, agent) -> Mention:
     with transaction.atomic():
         mention = _locked(mention_id)
+        check_work(agent, mention)
         if mention.status != MentionStatus.CLAIMED:
             raise NotOpen(mention.get_status_display().lower())
         if _held_by_other(mention, agent):
@@ -133,16 +127,15 @@ def reply(
     text = text.strip()
     if not text:
         raise ValueError("a reply needs some text")
-
+    check_template(agent, template)
     with transaction.atomic():
         mention = _locked(mention_id)
+        check_work(agent, mention)
         if _held_by_other(mention, agent):
             raise ClaimedByOther(mention.claimed_by.get_username())
         if mention.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
             raise NotOpen(mention.get_status_display().lower())
         now = timezone.now()
-        if mention.tier == Tier.EXPERT and is_first_line_only(agent):
-            raise OutsideTier()
         status = initial_status([mention])[mention.pk]
         answer = Reply.objects.create(
             mention=mention,
@@ -165,6 +158,7 @@ def reply(
 def _close(*, mention_id: int, agent, status: MentionStatus) -> Mention:
     with transaction.atomic():
         mention = _locked(mention_id)
+        check_work(agent, mention)
         if mention.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
             return mention
         if _held_by_other(mention, agent):
@@ -208,13 +202,13 @@ def dismiss_removed(*, platform: str, external_ids: list[str]) -> int:
 
 def take_over(*, mention_id: int, agent) -> Mention:
     """An experienced agent takes a mention from a volunteer (never the other way round)."""
-    if is_first_line_only(agent):
+    if reach(agent) != "all":
         raise OutsideTier()
     with transaction.atomic():
         mention = _locked(mention_id)
         if mention.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
             raise NotOpen(mention.get_status_display().lower())
-        if mention.claimed_by_id and not is_first_line_only(mention.claimed_by):
+        if mention.claimed_by_id and reach(mention.claimed_by) == "all":
             raise ClaimedByOther(mention.claimed_by.get_username())
         _take(mention, agent)
     return mention

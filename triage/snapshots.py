@@ -24,12 +24,14 @@ from typing import Any
 from core.events import current_queue_seq
 
 from .selectors import queue_stats, queue_top
+from .tiers import Reach
 
 STATS_SECONDS = 5.0
 SNAPSHOT_SECONDS = 1.0
 
 _lock = threading.Lock()
-_snapshot: tuple[int, float, str] | None = None  # (seq, monotonic time built, the encoded message)
+# Per reach (triage.tiers): (seq, monotonic time built, the encoded message)
+_snapshots: dict[Reach, tuple[int, float, str]] = {}
 _stats: tuple[float, dict[str, Any]] | None = None  # (monotonic time taken, the figures)
 
 
@@ -42,20 +44,22 @@ def shared_stats() -> dict[str, Any]:
         return _stats[1]
 
 
-def snapshot_json() -> str:
-    """The `queue.snapshot` message as JSON text, the same for every page at this seq."""
-    global _snapshot
+def snapshot_json(reach: Reach = "all") -> str:
+    """The `queue.snapshot` message as JSON text, the same for every page of one reach at this
+    seq: first-line pages get first-line items only."""
     seq = current_queue_seq()  # read before the rows: deltas up to seq are in them
-    cached = _snapshot
+    cached = _snapshots.get(reach)
     if cached is not None and cached[0] == seq and time.monotonic() - cached[1] < SNAPSHOT_SECONDS:
         return cached[2]
-    message = {"type": "queue.snapshot", "seq": seq, "mentions": queue_top(), "stats": shared_stats()}
+    mentions = queue_top(reach=reach)
+    message = {"type": "queue.snapshot", "seq": seq, "mentions": mentions, "stats": shared_stats()}
     text = json.dumps(message, separators=(",", ":"))
-    _snapshot = (seq, time.monotonic(), text)
+    _snapshots[reach] = (seq, time.monotonic(), text)
     return text
 
 
 def forget() -> None:
     """Drop what is kept (tests that change the queue behind the sequence's back)."""
-    global _snapshot, _stats
-    _snapshot = _stats = None
+    global _stats
+    _snapshots.clear()
+    _stats = None

@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from core import events
 from core.roles import QUEUE_WORKERS, has_role
-from playbooks.selectors import is_first_line_only
 
-from .models import Mention, MentionStatus, Note, Tag, Tier
+from .models import Mention, MentionStatus, Note, Tag
 from .selectors import fresh_payloads
-from .services import OutsideTier, QueueError
+from .tiers import OutsideTier, QueueError, can_work, check_work, reach, visible_to
 
 MAX_BULK = 500
 NOTE_LIMIT = 2000
@@ -45,8 +44,10 @@ def _changed(ids: list[int]) -> None:
 
 
 def tag(*, mention_ids: list[int], agent, add: Iterable[str] = (), remove: Iterable[str] = ()) -> int:
-    """Add and remove tags on mentions (free tags are created as needed); returns how many mentions."""
-    ids = list(Mention.objects.filter(pk__in=mention_ids[:MAX_BULK]).values_list("pk", flat=True))
+    """Add and remove tags on the mentions this agent may work (free tags are created as needed);
+    returns how many mentions."""
+    mine = visible_to(agent, Mention.objects.filter(pk__in=mention_ids[:MAX_BULK]))
+    ids = list(mine.values_list("pk", flat=True))
     with transaction.atomic():
         through = Mention.tags.through
         for t in _tags(add):
@@ -67,13 +68,16 @@ class BulkResult:
 
 
 def bulk_close(*, mention_ids: list[int], agent, status: MentionStatus) -> BulkResult:
-    """Resolve or dismiss a selection: mentions someone else holds are skipped and named."""
+    """Resolve or dismiss a selection: mentions someone else holds, or outside the agent's
+    tier, are skipped and named."""
     ids = mention_ids[:MAX_BULK]
     with transaction.atomic():
         rows = list(Mention.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         done, skipped = [], {}
         for m in rows:
-            if m.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
+            if not can_work(agent, m):
+                skipped[m.pk] = OutsideTier().args[0]
+            elif m.status in (MentionStatus.RESOLVED, MentionStatus.DISMISSED):
                 skipped[m.pk] = f"already {m.status}"
             elif m.claimed_by_id and m.claimed_by_id != agent.pk:
                 skipped[m.pk] = "someone else is working on it"
@@ -88,18 +92,20 @@ def bulk_close(*, mention_ids: list[int], agent, status: MentionStatus) -> BulkR
 
 
 def bulk_assign(*, mention_ids: list[int], agent, assignee_username: str) -> BulkResult:
-    """Hand unclaimed mentions to an agent; expert items never go to a volunteer."""
+    """Hand unclaimed mentions to an agent; expert items never go to a volunteer. Only those who
+    reach every tier hand out work."""
+    if reach(agent) != "all":
+        raise OutsideTier()
     assignee = get_user_model().objects.filter(username=assignee_username, is_active=True).first()
     if assignee is None or not has_role(assignee, QUEUE_WORKERS):
         raise BadTag(f"no agent called {assignee_username!r}")
-    volunteer = is_first_line_only(assignee)
     with transaction.atomic():
         rows = list(Mention.objects.select_for_update().filter(pk__in=mention_ids[:MAX_BULK]).order_by("pk"))
         done, skipped = [], {}
         for m in rows:
             if m.status != MentionStatus.NEW:
                 skipped[m.pk] = f"already {m.get_status_display().lower()}"
-            elif volunteer and m.tier == Tier.EXPERT:
+            elif not can_work(assignee, m):
                 skipped[m.pk] = OutsideTier().args[0]
             else:
                 done.append(m.pk)
@@ -117,6 +123,10 @@ def add_note(*, mention_id: int, agent, body: str) -> Note:
         raise BadTag("a note needs some text")
     if len(body) > NOTE_LIMIT:
         raise BadTag("a note is at most 2,000 characters")
+    mention = Mention.objects.filter(pk=mention_id).first()
+    if mention is None:
+        raise BadTag("no such mention")
+    check_work(agent, mention)
     with transaction.atomic():
         note = Note.objects.create(mention_id=mention_id, author=agent, body=body, created_at=timezone.now())
         _changed([mention_id])

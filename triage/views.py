@@ -2,10 +2,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from core.roles import QUEUE_WORKERS, role_required
-from playbooks.selectors import active_crisis, is_first_line_only
+from playbooks.selectors import active_crisis
 
 from .models import Tag
 from .replies import templates_for
+from .tiers import reach
 
 
 @role_required(*QUEUE_WORKERS)
@@ -26,6 +27,6 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             for t in templates
         ],
         "tags": [t.name for t in Tag.objects.filter(curated=True)],
-        "first_line_only": is_first_line_only(request.user),
+        "first_line_only": reach(request.user) != "all",
     }
     return render(request, "triage/queue.html", context)

@@ -16,7 +16,7 @@ from core.errors import DomainError
 from core.roles import LEADS, STAFF, has_role, role_required
 from playbooks import huddle, services
 from playbooks.models import Crisis, Phase, PhaseChange, Scenario
-from playbooks.selectors import active_crisis, checklist_progress, task_payload
+from playbooks.selectors import active_crisis, checklist_progress, task_payload, tickable_departments
 from playbooks.templatetags.crisis_tags import phase_actions
 from social import broadcast as social_broadcast
 from social.models import BroadcastStatus, PauseState
@@ -47,6 +47,7 @@ def checklist_tab(request: HttpRequest, crisis: Crisis) -> HttpResponse:
         crisis,
         "checklist",
         groups=room.checklist_by_department(crisis),
+        tickable=tickable_departments(request.user),
         huddle=huddle.card(crisis) if crisis.phase == Phase.ACTIVE else None,
     )
     return render(request, "playbooks/room_checklist.html", context)
@@ -218,6 +219,11 @@ def toggle_task(request: HttpRequest, task_id: int) -> HttpResponse:
     except services.NotInActiveCrisis as exc:
         if wants_json:
             return JsonResponse({"error": str(exc)}, status=409)
+        messages.error(request, str(exc))
+        return redirect("crisis_room")
+    except services.NotYourDepartment as exc:
+        if wants_json:
+            return JsonResponse({"error": str(exc)}, status=403)
         messages.error(request, str(exc))
         return redirect("crisis_room")
     if wants_json:

@@ -160,8 +160,8 @@ def _name(user) -> str | None:
     return user.get_username() if user is not None else None
 
 
-def review_body(crisis: Crisis) -> dict:
-    ctx = review_context(crisis, timezone.now())
+def review_body(crisis: Crisis, *, reader) -> dict:
+    ctx = review_context(crisis, timezone.now(), reader=reader)
     rev, figures = ctx["review"], ctx["figures"]
     status_ = "complete" if crisis.phase == "reviewed" else ("open" if ctx["review_open"] else "waiting")
     return {
@@ -223,7 +223,7 @@ class ReviewView(APIView):
     def get(self, request: Request, crisis_id: int) -> Response:
         """Meetings, action items and the automatic timeline (figures, checklist timings, milestones)."""
         crisis = get_object_or_404(Crisis, pk=crisis_id)
-        return Response(ReviewOut(review_body(crisis)).data)
+        return Response(ReviewOut(review_body(crisis, reader=request.user)).data)
 
 
 class CompleteReviewView(APIView):
@@ -237,7 +237,7 @@ class CompleteReviewView(APIView):
             crisis = review.complete_review(crisis_id=crisis_id, by=request.user)
         except review.ReviewError as exc:
             _raise(exc)
-        return Response(ReviewOut(review_body(crisis)).data)
+        return Response(ReviewOut(review_body(crisis, reader=request.user)).data)
 
 
 class ActionItemListView(_ReadStaffWriteLead, APIView):

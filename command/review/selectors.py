@@ -8,24 +8,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from playbooks.models import ActionItem, AuditEntry, AuditKind, ChecklistTask, Crisis, MeetingKind, Review
+from playbooks.audit import MILESTONES
+from playbooks.models import ActionItem, AuditEntry, ChecklistTask, Crisis, MeetingKind, Review
 from playbooks.review import AGENDA, MeetingNotes, is_open
+from triage.reports.export import visible_figures
 from triage.reports.figures import CrisisFigures, crisis_figures
-
-# The audit kinds that make the review's automatic timeline: the milestones, not every tick.
-MILESTONES = (
-    AuditKind.ACTIVATED,
-    AuditKind.OUTBOUND_HELD,
-    AuditKind.HUB_PUBLISHED,
-    AuditKind.HUB_UPDATE,
-    AuditKind.NOTIFIED,
-    AuditKind.PLATFORM_PAUSE,
-    AuditKind.PHASE,
-    AuditKind.RESUMED,
-    AuditKind.DISCARDED,
-    AuditKind.DEACTIVATED,
-    AuditKind.REVIEW_COMPLETED,
-)
 
 
 @dataclass(frozen=True)
@@ -95,9 +82,9 @@ def volume_bars(figures: CrisisFigures) -> list[dict[str, Any]]:
     ]
 
 
-def review_context(crisis: Crisis, now: datetime) -> dict[str, Any]:
+def review_context(crisis: Crisis, now: datetime, *, reader: Any) -> dict[str, Any]:
     review = review_of(crisis)
-    figures = crisis_figures(crisis.pk)
+    figures = visible_figures(crisis_figures(crisis.pk), reader)
     timings = task_timings(crisis, now)
     return {
         "crisis": crisis,

@@ -16,6 +16,7 @@ from command.review.selectors import review_context
 from core.roles import LEADS, STAFF, has_role, role_required
 from playbooks import audit, review
 from playbooks.models import AuditEntry, AuditKind, Crisis, MeetingKind
+from playbooks.selectors import check_audit_reader
 
 TIMELINE_PAGE = 100
 
@@ -47,7 +48,7 @@ def _meeting_forms(context: dict, bound: dict | None = None) -> list:
 
 
 def _render_review(request, crisis, *, bound=None, action_form=None, status=200) -> HttpResponse:
-    context = review_context(crisis, timezone.now())
+    context = review_context(crisis, timezone.now(), reader=request.user)
     can_edit = has_role(request.user, LEADS)
     context.update(
         can_edit=can_edit,
@@ -65,7 +66,7 @@ def review_page(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @role_required(*STAFF)
 def review_print(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(crisis_id)
-    context = review_context(crisis, timezone.now())
+    context = review_context(crisis, timezone.now(), reader=request.user)
     context["printed_at"] = timezone.now()
     return render(request, "playbooks/review/print.html", context)
 
@@ -132,6 +133,7 @@ def review_complete(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
 @role_required(*STAFF)
 def timeline_page(request: HttpRequest, crisis_id: int) -> HttpResponse:
+    check_audit_reader(request.user)
     crisis = _crisis(crisis_id)
     kinds = [k for k in request.GET.getlist("kind") if k in AuditKind.values]
     entries = AuditEntry.objects.filter(crisis=crisis).select_related("actor").order_by("at", "id")

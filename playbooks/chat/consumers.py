@@ -77,6 +77,8 @@ class RoomConsumer(LiveConsumer):
             await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
+        if self.closing:
+            return
         kind = content.get("type")
         if kind == "post":
             error = await database_sync_to_async(_post)(
@@ -101,10 +103,20 @@ class RoomConsumer(LiveConsumer):
         await self.send_json({"type": "room.error", "message": message})
 
     async def _forbidden(self) -> None:
+        if self.closing:
+            return
         await self._error("Your role no longer allows this room.")
-        await self.close(code=FORBIDDEN)
+        await self.stop_for(FORBIDDEN)
+
+    async def account_changed(self) -> None:
+        # The room checks every message anyway: told at once, it looks now rather than at the
+        # next message, and stays open for a member who still belongs here.
+        if await database_sync_to_async(rooms.member)(self.user_id, self.room) is None:
+            await self._forbidden()
 
     async def room_message(self, event):
+        if self.closing:
+            return
         # One small query per message per reader: rooms are a few dozen people, and a
         # removed role must stop the flow at once, not when the user next speaks.
         if await database_sync_to_async(rooms.member)(self.user_id, self.room) is None:

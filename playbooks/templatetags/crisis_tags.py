@@ -6,7 +6,7 @@ from django.utils.translation import pgettext
 from core.roles import LEADS, has_role
 
 from ..models import Crisis, Phase
-from ..selectors import checklist_progress
+from ..selectors import checklist_progress, may_read_audit
 
 register = template.Library()
 
@@ -46,6 +46,7 @@ def crisis_header(context, crisis: Crisis, tab: str = "") -> dict:
         "tab": tab,
         "progress": checklist_progress(crisis),
         "phase_actions": actions,
+        "may_read_audit": may_read_audit(request.user),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }

@@ -47,6 +47,7 @@ def test_audit_entries_cannot_be_changed_or_deleted(scenario, lead):
 def test_a_removed_user_leaves_the_trail_intact(scenario, lead, agent):
     flows.activate(scenario=scenario, by=lead)
     task = ChecklistTask.objects.first()
+    task.department.members.add(agent)  # agents tick their own department's items
     services.set_task_done(task_id=task.pk, by=agent, done=True)
     before = AuditEntry.objects.count()
     agent.delete()
@@ -60,11 +61,11 @@ def test_a_removed_user_leaves_the_trail_intact(scenario, lead, agent):
     assert "by ade_agent" in page.content.decode()
 
 
-def test_timeline_shows_every_change_with_before_and_after(scenario, lead, agent):
+def test_timeline_shows_every_change_with_before_and_after(scenario, lead):
     crisis = closed_drill(scenario, lead)
     item = add_action_item(crisis_id=crisis.pk, by=lead, title="Faster <legal> review", owner_name="Legal")
     set_action_item_done(crisis_id=crisis.pk, item_id=item.pk, by=lead, done=True)
-    page = logged_in(agent).get(f"/playbooks/crises/{crisis.pk}/timeline/")
+    page = logged_in(lead).get(f"/playbooks/crises/{crisis.pk}/timeline/")
     text = page.content.decode()
     assert page.status_code == 200
     for described in ("Drill activated", "Hub page published", "Drill ended", "Action item done"):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from core import inputs
 from core.pagination import BoundedLimitOffsetPagination
 from core.roles import CanIngest, IsStaffMember
-from triage import ingest, services
+from triage import ingest, services, tiers
 from triage.models import Mention, MentionStatus, ReplyTemplate
 from triage.selectors import OPEN, QueryError, mention_payload, parse_bands, payload_rows, search_terms
 
@@ -194,7 +194,9 @@ class MentionListView(APIView):
     def get(self, request: Request) -> Response:
         """Mentions ranked as the queue ranks them (score, raised by waiting time)."""
         params = request.query_params
-        mentions = Mention.objects.select_related("claimed_by").order_by("queue_key")
+        mentions = tiers.visible_to(request.user, Mention.objects.select_related("claimed_by")).order_by(
+            "queue_key"
+        )
         wanted = inputs.text_param(params, "status", limit=20) or "open"
         if wanted != "open" and wanted not in MentionStatus.values:
             raise inputs.BadInput(
@@ -247,6 +249,8 @@ class MentionDetailView(APIView):
         mention = Mention.objects.select_related("claimed_by").filter(pk=pk).first()
         if mention is None:
             raise NotFound("no such mention")
+        if not tiers.can_work(request.user, mention):
+            raise PermissionDenied(str(tiers.OutsideTier()))
         return Response(mention_payload(mention))
 
 

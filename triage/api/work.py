@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import inputs
 from core.roles import LEADS, IsCommsLead, IsStaffMember, has_role
-from playbooks.selectors import active_crisis, is_first_line_only
-from triage import replies, services, teamwork
+from playbooks.selectors import active_crisis
+from triage import replies, services, teamwork, tiers
 from triage.alerts import recent_alerts
 from triage.models import Mention, MentionStatus, ReplyTemplate, Tag
 from triage.selectors import mention_context, mention_payload, queue_stats, with_tag_names
@@ -38,10 +38,13 @@ TagIn = inline_serializer(
 )
 
 
-def _mention(pk: int) -> Mention:
+def _mention(pk: int, user) -> Mention:
+    """The mention, if it exists (404) and is of the caller's tier (403, triage.tiers)."""
     mention = next(iter(with_tag_names(Mention.objects.select_related("claimed_by").filter(pk=pk))), None)
     if mention is None:
         raise NotFound("no such mention")
+    if not tiers.can_work(user, mention):
+        raise PermissionDenied(str(tiers.OutsideTier()))
     return mention
 
 
@@ -69,7 +72,7 @@ class MentionContextView(APIView):
     @extend_schema(responses={200: None})
     def get(self, request: Request, pk: int) -> Response:
         """The detail pane: author card, earlier mentions, thread, CRM link, notes, replies."""
-        return Response(mention_context(_mention(pk)))
+        return Response(mention_context(_mention(pk, request.user), reader=request.user))
 
 
 class TakeOverView(APIView):
@@ -78,12 +81,12 @@ class TakeOverView(APIView):
     @extend_schema(request=None, responses={200: None, 403: None, 409: None})
     def post(self, request: Request, pk: int) -> Response:
         """An experienced agent takes a mention over from a volunteer."""
-        _mention(pk)
+        _mention(pk, request.user)
         try:
             mention = services.take_over(mention_id=pk, agent=request.user)
         except services.QueueError as exc:
             return _error(exc)
-        return Response(mention_payload(_mention(mention.pk)))
+        return Response(mention_payload(_mention(mention.pk, request.user)))
 
 
 class NoteView(APIView):
@@ -92,7 +95,7 @@ class NoteView(APIView):
     @extend_schema(request=NoteIn, responses={201: None})
     def post(self, request: Request, pk: int) -> Response:
         """A note for the other agents on this mention."""
-        _mention(pk)
+        _mention(pk, request.user)
         body = request.data.get("body") if isinstance(request.data, dict) else None
         body = inputs.text(body, "body", limit=teamwork.NOTE_LIMIT) if body is not None else ""
         try:
@@ -108,7 +111,7 @@ class MentionTagView(APIView):
     @extend_schema(request=TagIn, responses={200: None})
     def post(self, request: Request, pk: int) -> Response:
         """Add or remove tags (a new name becomes a free tag)."""
-        _mention(pk)
+        _mention(pk, request.user)
         data = request.data if isinstance(request.data, dict) else {}
         try:
             teamwork.tag(
@@ -119,7 +122,7 @@ class MentionTagView(APIView):
             )
         except teamwork.QueueError as exc:
             return _error(exc)
-        return Response(mention_payload(_mention(pk)))
+        return Response(mention_payload(_mention(pk, request.user)))
 
 
 class DraftView(APIView):
@@ -128,16 +131,18 @@ class DraftView(APIView):
     @extend_schema(responses={200: None})
     def get(self, request: Request, pk: int) -> Response:
         """A template filled for this mention: ?template=ID[&variant=N]; the least used variant by default."""
-        mention = _mention(pk)
+        mention = _mention(pk, request.user)
         template_id = inputs.integer_param(request.query_params, "template")
         template = ReplyTemplate.objects.filter(pk=template_id).first() if template_id else None
         if template is None:
             return Response({"detail": "no such template"}, status=status.HTTP_400_BAD_REQUEST)
-        if template.tier == "expert" and is_first_line_only(request.user):
-            return Response({"detail": "this template is for experienced agents"}, status=403)
         raw = request.query_params.get("variant")
         variant = int(raw) if raw and raw.isdigit() and len(raw) < 6 else None
-        return Response(replies.draft(template=template, mention=mention, variant=variant).as_dict())
+        try:
+            drafted = replies.draft(template=template, mention=mention, variant=variant, agent=request.user)
+        except services.QueueError as exc:
+            return _error(exc)
+        return Response(drafted.as_dict())
 
 
 class SimilarView(APIView):
@@ -146,7 +151,8 @@ class SimilarView(APIView):
     @extend_schema(responses={200: None})
     def get(self, request: Request, pk: int) -> Response:
         """Unclaimed mentions like this one (same topic, overlapping words): a cluster to broadcast to."""
-        return Response({"ids": [m.pk for m in replies.similar_mentions(_mention(pk))]})
+        similar = replies.similar_mentions(_mention(pk, request.user), agent=request.user)
+        return Response({"ids": [m.pk for m in similar]})
 
 
 class BulkView(APIView):
@@ -168,8 +174,6 @@ class BulkView(APIView):
                 wanted = MentionStatus.RESOLVED if action == "resolve" else MentionStatus.DISMISSED
                 result = teamwork.bulk_close(mention_ids=ids, agent=request.user, status=wanted)
             elif action == "assign":
-                if is_first_line_only(request.user):
-                    return Response({"detail": "volunteers cannot assign work"}, status=403)
                 result = teamwork.bulk_assign(
                     mention_ids=ids,
                     agent=request.user,

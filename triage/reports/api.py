@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from core.roles import IsStaffMember
 from playbooks.models import Crisis
 from triage.reports import figures as reports
-from triage.reports.export import payload, visible_agents
+from triage.reports.export import payload, visible_agents, visible_figures
 
 
 class VolumePoint(serializers.Serializer):
@@ -105,7 +105,7 @@ class PeriodReportView(APIView):
             start, end = reports.parse_period(params.get("from"), params.get("to"))
         except reports.PeriodError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        fig = reports.period_figures(start, end)
+        fig = visible_figures(reports.period_figures(start, end), request.user)
         return Response(payload(fig, visible_agents(fig, request.user)))
 
 
@@ -117,5 +117,5 @@ class CrisisReportView(APIView):
         """One crisis, from activation to the end of its aftermath, with its phases."""
         if not Crisis.objects.filter(pk=pk).exists():
             raise NotFound("no such crisis")
-        fig = reports.crisis_figures(pk)
+        fig = visible_figures(reports.crisis_figures(pk), request.user)
         return Response(payload(fig, visible_agents(fig, request.user)))

@@ -12,10 +12,12 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from core.roles import LEADS, Role, has_role, roles_of
+from triage import tiers
 from triage.models import Band, Mention, Topic
 from triage.reports.figures import AgentFigures, CrisisFigures
 
@@ -45,6 +47,14 @@ def visible_agents(fig: CrisisFigures, user: Any) -> list[AgentFigures] | None:
     if Role.AGENT in roles_of(user):
         return [a for a in fig.agents if a.username == user.get_username()]
     return None
+
+
+def visible_figures(fig: CrisisFigures, user: Any) -> CrisisFigures:
+    """The figures with only the top mentions this user may read (triage.tiers): a volunteer's
+    report counts expert items but never quotes them."""
+    wanted = tiers.reach(user)
+    top = [m for m in fig.top_mentions if tiers.tier_allowed(wanted, m.tier)]
+    return fig if len(top) == len(fig.top_mentions) else replace(fig, top_mentions=top)
 
 
 def _first_visible(value: str) -> str:

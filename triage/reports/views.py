@@ -13,7 +13,7 @@ from social.models import Platform
 from triage.models import Band
 from triage.reports import charts
 from triage.reports import figures as reports
-from triage.reports.export import TABLES, tables, to_csv, topic_label, visible_agents
+from triage.reports.export import TABLES, tables, to_csv, topic_label, visible_agents, visible_figures
 
 
 def _crisis_or_404(crisis_id: int) -> reports.CrisisFigures:
@@ -52,6 +52,7 @@ def _chart_context(fig: reports.CrisisFigures) -> dict:
 
 
 def _render(request: HttpRequest, fig: reports.CrisisFigures, extra: dict) -> HttpResponse:
+    fig = visible_figures(fig, request.user)
     context = {
         "fig": fig,
         "agents": visible_agents(fig, request.user),
@@ -103,6 +104,7 @@ def crisis_report(request: HttpRequest, crisis_id: int) -> HttpResponse:
 def _csv_response(request: HttpRequest, fig: reports.CrisisFigures, table: str, stem: str) -> HttpResponse:
     if table not in TABLES:
         raise Http404("No such table.")
+    fig = visible_figures(fig, request.user)
     available = tables(fig, visible_agents(fig, request.user))
     if table not in available:
         message = "Your role does not show per-agent figures."

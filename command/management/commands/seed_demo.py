@@ -21,7 +21,7 @@ from playbooks.demo import (
     WATCHLIST,
     spec_training,
 )
-from playbooks.models import OrganisationState, RosterEntry, Scenario, TrainingRecord
+from playbooks.models import Department, OrganisationState, RosterEntry, Scenario, TrainingRecord
 from playbooks.portable import import_data
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
 from triage.models import ReplyTemplate, Tag, WatchedAuthor
@@ -56,6 +56,10 @@ class Command(BaseCommand):
             OrganisationState.objects.get_or_create(pk=1)
             users = self._users(password)
             scenarios = self._scenarios()
+            # Agents tick their own department's checklist items (leads and admins any).
+            agent = next(u for u in users if u.username == "agent")
+            for department in Department.objects.filter(name__in=["Social care", "Customer service"]):
+                department.members.add(agent)
             seed_hub_demo(scenarios[0])
             self._roster(password, scenarios)
             accounts, posts, campaigns = self._outbound()
