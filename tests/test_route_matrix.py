@@ -25,7 +25,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from rest_framework.authtoken.models import Token
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
@@ -36,6 +35,7 @@ from hubpage.models import HubUpdate
 from playbooks.models import ChecklistTask
 from playbooks.review import add_action_item
 from tests.conftest import make_user, mention_item
+from tests.factories import api_key
 from tests.triage.test_queue import load
 
 PERSONAS = ("anonymous", "volunteer", "agent", "lead", "admin", "token")
@@ -152,8 +152,7 @@ def client_for(persona: str, users: dict) -> Client:
     if persona == "anonymous":
         return Client()
     if persona == "token":
-        token, _ = Token.objects.get_or_create(user=users["token"])
-        return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return Client(HTTP_AUTHORIZATION=f"Token {api_key(users['token'])}")
     client = Client()
     client.force_login(users[persona])
     return client
@@ -537,8 +536,7 @@ def test_each_role_opens_the_websockets_the_table_says(pattern, asgi_server, sce
     for persona in PERSONAS:
         headers = {"Origin": asgi_server}
         if persona == "token":
-            token, _ = Token.objects.get_or_create(user=users["token"])
-            headers["Authorization"] = f"Token {token.key}"
+            headers["Authorization"] = f"Token {api_key(users['token'])}"
         elif persona != "anonymous":
             client = Client()
             client.force_login(users[persona])
