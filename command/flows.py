@@ -83,6 +83,7 @@ def activate(
             drill=drill,
         )
         audit.record(AuditKind.HUB_PUBLISHED, "Hub page published", crisis=crisis, actor=by, drill=drill)
+        hub_services.mark_changed()
         _after_commit(publish_hub, crisis.pk)
         # The bulk UPDATE above held the posts: that item is done the moment this commits.
         _after_commit(_tick, crisis.pk, AutomatedAction.PAUSE_POSTS)
@@ -149,6 +150,7 @@ def move_phase(*, crisis_id: int, to: str, by) -> Crisis:
         except ValueError as exc:
             raise crisis_services.PhaseError(f"There is no phase called {to!r}.", status=400) from exc
         crisis = crisis_services.advance_phase(crisis_id=crisis_id, to=to, by=by)
+    hub_services.mark_changed()
     _after_commit(publish_hub)
     return crisis
 
@@ -165,8 +167,13 @@ def deactivate(*, by) -> Crisis | None:
 
 
 def publish_hub(crisis_id: int | None = None) -> None:
-    """Write the public page now; the crisis's "publish the hub page" item ticks once it is written."""
-    hub_services.publish()
+    """Write the public page now; the crisis's "publish the hub page" item ticks once it is written.
+
+    A failed write (recorded, shown to the lead) goes to the worker, which retries with backoff
+    until it is written and then ticks the item."""
+    if not hub_services.publish_quietly():
+        tasks.write_hub_page.delay(crisis_id)
+        return
     if crisis_id is not None:
         crisis_services.complete_automated(crisis_id=crisis_id, action=AutomatedAction.PUBLISH_HUB)
 

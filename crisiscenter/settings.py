@@ -203,6 +203,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env_int("RETENTION_RUN_SECONDS", 3600)),
     },
     "send-drill-reminders": {"task": "playbooks.tasks.send_drill_reminders", "schedule": 3600.0},
+    "repair-hub-page": {"task": "command.tasks.repair_hub_page", "schedule": 10.0},
 }
 
 CHANNEL_LAYERS = {

@@ -14,6 +14,7 @@ from command import drills, flows
 from command.crisis_room import selectors as room
 from core.errors import DomainError
 from core.roles import LEADS, STAFF, has_role, role_required
+from hubpage import selectors as hub_selectors
 from playbooks import huddle, services
 from playbooks.models import Crisis, Phase, PhaseChange, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, task_payload
@@ -87,7 +88,13 @@ def crisis_departments(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @role_required(*STAFF)
 def crisis_hub(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(crisis_id)
-    context = _context(request, crisis, "hub", updates=crisis.hub_updates.select_related("posted_by"))
+    context = _context(
+        request,
+        crisis,
+        "hub",
+        updates=crisis.hub_updates.select_related("posted_by"),
+        hub_write=hub_selectors.write_status(),
+    )
     return render(request, "playbooks/room_hub.html", context)
 
 
