@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -10,7 +11,7 @@ from django.utils import timezone
 from core.events import CrisisState
 from core.roles import Role, roles_of
 
-from .models import AuditEntry, ChecklistTask, Crisis, OrganisationState, RosterEntry
+from .models import SKILL_TOPICS, AuditEntry, ChecklistTask, Crisis, OrganisationState, RosterEntry
 
 
 def active_crisis() -> Crisis | None:
@@ -112,13 +113,44 @@ def task_payload(task: ChecklistTask) -> dict[str, Any]:
 
 
 def is_outside_team(user: Any) -> bool:
-    """On the roster with an outside (agency, overseas) team: limited to first-line work."""
+    """On the roster with an outside (agency, overseas) team not marked skilled: limited to
+    first-line work. An outside team the lead marked skilled may take expert work."""
     if not getattr(user, "is_authenticated", False):
         return False
     cached = getattr(user, "_outside_team", None)
     if cached is None:
-        cached = RosterEntry.objects.filter(user=user).exclude(outside_team="").exists()
+        cached = RosterEntry.objects.filter(user=user, skilled=False).exclude(outside_team="").exists()
         user._outside_team = cached
+    return cached
+
+
+@dataclass(frozen=True)
+class Strengths:
+    """What routing prefers to hand someone: mention topics their skills cover, their languages."""
+
+    topics: frozenset[str]
+    languages: frozenset[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.topics or self.languages)
+
+
+def strengths(user: Any) -> Strengths:
+    """The roster's skills and languages of this user (nothing when they are not on it)."""
+    if not getattr(user, "is_authenticated", False):
+        return Strengths(frozenset(), frozenset())
+    cached = getattr(user, "_strengths", None)
+    if cached is None:
+        entry = RosterEntry.objects.filter(user=user).only("skills", "languages").first()
+        topics = (
+            frozenset().union(*(SKILL_TOPICS.get(s, frozenset()) for s in entry.skills))
+            if entry
+            else frozenset()
+        )
+        langs = frozenset(
+            code.strip().lower() for code in (entry.languages.split(",") if entry else []) if code.strip()
+        )
+        cached = user._strengths = Strengths(topics, langs)
     return cached
 
 

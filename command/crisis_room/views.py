@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,7 +16,7 @@ from command.crisis_room import selectors as room
 from core.errors import DomainError
 from core.roles import LEADS, STAFF, has_role, role_required
 from hubpage import selectors as hub_selectors
-from playbooks import huddle, services
+from playbooks import guests, huddle, services
 from playbooks.models import Crisis, Phase, PhaseChange, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, task_payload
 from playbooks.templatetags.crisis_tags import phase_actions
@@ -113,11 +114,18 @@ def scenario_print(request: HttpRequest, scenario_id: int) -> HttpResponse:
 @role_required(*STAFF)
 def drill_report(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(crisis_id)
-    return render(
+    is_lead = has_role(request.user, LEADS)
+    context = _context(
         request,
-        "playbooks/drill_report.html",
-        _context(request, crisis, "report", report=drills.drill_report(crisis)),
+        crisis,
+        "report",
+        report=drills.drill_report(crisis),
+        # Outside parties invited to the drill: their links only for the lead, who sends them.
+        guests=[(g, guests.link_for(g)) for g in crisis.guests.all()] if is_lead else [],
+        can_invite=is_lead and crisis.is_drill,
+        now=timezone.now(),
     )
+    return render(request, "playbooks/drill_report.html", context)
 
 
 @role_required(*STAFF)
