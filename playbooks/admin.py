@@ -188,6 +188,16 @@ class RosterEntryAdmin(admin.ModelAdmin):
             )
 
 
+@admin.register(TrainingLink)
+class TrainingLinkAdmin(admin.ModelAdmin):
+    """Training shown to helpers before their first queue: without a scenario, for every crisis."""
+
+    list_display = ["title", "scenario", "minutes", "order", "url"]
+    list_filter = [("scenario", admin.EmptyFieldListFilter), "scenario"]
+    search_fields = ["title", "url"]
+    ordering = ["scenario__name", "order", "id"]
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "kind", "description", "actor", "crisis"]
