@@ -48,6 +48,7 @@ def activate(
     demo_stream_minutes: int = 0,
     switch_opened_at: datetime | None = None,
     broadcast: bool = True,
+    call_roster: bool = True,
 ) -> Activation:
     """Flip into crisis mode (or a drill). Idempotent: while a crisis is on, returns it; a real
     activation while a drill runs ends the drill and activates.
@@ -57,7 +58,8 @@ def activate(
     commit: the hub page is published, the platforms are reached, departments are told, the
     holding statement goes up, the scenario's holding post is broadcast on our own accounts
     (broadcast mode, unless the lead unticked it; a drill records it and sends nothing) and a
-    drill's stream starts.
+    drill's stream starts. The roster is called in (unless the lead unticked it), each member
+    with their own "on my way" link.
     """
     with transaction.atomic():
         opened = crisis_services.open_crisis(
@@ -93,6 +95,8 @@ def activate(
             # A drill pauses nothing on platforms, and with nothing to pause there is nothing to wait for.
             _after_commit(_tick, crisis.pk, AutomatedAction.PAUSE_ADS)
         _after_commit(tasks.notify_departments.delay, crisis.pk)
+        if call_roster:
+            _after_commit(tasks.call_in_roster.delay, crisis.pk)
         if scenario.holding_statement.strip():
             _after_commit(tasks.post_holding_statement.delay, crisis.pk)
         if broadcast and scenario.broadcast_text.strip():

@@ -11,7 +11,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from hubpage import selectors as hub_selectors
 from hubpage import services as hub_services
 from hubpage.services import NoActiveCrisis
-from playbooks import audit, notify
+from playbooks import audit, callin, notify
 from playbooks import services as crisis_services
 from playbooks.models import AuditKind, AutomatedAction, Crisis
 from playbooks.selectors import active_crisis, active_crisis_id, crisis_mode_on_shared_lock
@@ -33,6 +33,17 @@ def notify_departments(self, crisis_id: int) -> dict[str, int]:
     except TRANSIENT as exc:
         raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
     logger.info("crisis %s: departments notified: %s", crisis_id, counts)
+    return counts
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def call_in_roster(self, crisis_id: int) -> dict[str, int]:
+    """Message the roster at activation, each with their own "on my way" link (safe to run twice)."""
+    try:
+        counts = callin.call_in(crisis_id)
+    except TRANSIENT as exc:
+        raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+    logger.info("crisis %s: roster called in: %s", crisis_id, counts)
     return counts
 
 

@@ -89,6 +89,7 @@ def switch(request: HttpRequest) -> HttpResponse:
             demo_stream_minutes=form.cleaned_data["demo_stream_minutes"] or 0,
             switch_opened_at=_opened_at(request),
             broadcast=form.cleaned_data["broadcast"],
+            call_roster=form.cleaned_data["call_roster"],
         )
         if result.created:
             messages.success(request, f"{'Drill' if result.crisis.is_drill else 'Crisis mode'} is on.")

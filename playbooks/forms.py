@@ -29,6 +29,16 @@ class ActivationForm(forms.Form):
         ),
     )
 
+    call_roster = forms.BooleanField(
+        required=False,
+        initial=True,
+        label=_("Call in the volunteer roster"),
+        help_text=_(
+            "Everyone on the roster with an email address gets a message with an “on my way” button; "
+            "the huddle card shows who answered."
+        ),
+    )
+
 
 class JumpSeatForm(forms.ModelForm):
     """Peacetime sign-up by any staff member: their own roster entry."""

@@ -310,6 +310,7 @@ class AuditKind(models.TextChoices):
     BROADCAST = "broadcast", "Holding post broadcast"
     ACKNOWLEDGED = "acknowledged", "Notification acknowledged"
     GUEST_INVITED = "guest_invited", "Outside party invited to a drill"
+    ROSTER_CALLED = "roster_called", "Roster called in"
 
 
 class AuditEntry(AppendOnlyModel):
@@ -626,3 +627,23 @@ class DrillGuest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation}) · {self.crisis}"
+
+
+class RosterCall(models.Model):
+    """The roster called in at activation: one message to one roster member, and whether they
+    answered "on my way" from the link in it (playbooks/callin.py)."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="roster_calls")
+    entry = models.ForeignKey(RosterEntry, on_delete=models.CASCADE, related_name="calls")
+    email = models.EmailField()
+    state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["entry__team", "entry__user__username"]
+        constraints = [models.UniqueConstraint(fields=["crisis", "entry"], name="one_roster_call_per_crisis")]
+
+    def __str__(self) -> str:
+        return f"{self.entry.user} · {self.crisis}: {self.state}"

@@ -16,7 +16,7 @@ from command.crisis_room import selectors as room
 from core.errors import DomainError
 from core.roles import LEADS, STAFF, has_role, role_required
 from hubpage import selectors as hub_selectors
-from playbooks import guests, huddle, services
+from playbooks import callin, guests, huddle, services
 from playbooks.models import Crisis, Phase, PhaseChange, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, task_payload
 from playbooks.templatetags.crisis_tags import phase_actions
@@ -50,6 +50,7 @@ def checklist_tab(request: HttpRequest, crisis: Crisis) -> HttpResponse:
         "checklist",
         groups=room.checklist_by_department(crisis),
         huddle=huddle.card(crisis) if crisis.phase == Phase.ACTIVE else None,
+        roster_answers=callin.answers(crisis) if crisis.phase == Phase.ACTIVE else None,
     )
     return render(request, "playbooks/room_checklist.html", context)
 
