@@ -116,6 +116,14 @@ PLAYBOOK = {
         for i, (name, contacts) in enumerate(DEPARTMENTS)
     ],
     "scenarios": [RAIL_SCENARIO, *OTHER_SCENARIOS],
+    # Shown to every helper before their first queue, whatever the crisis.
+    "training": [
+        {
+            "title": "First-line care: acknowledge, apologise, point to the hub (video)",
+            "url": "https://intranet.example.org/crisis/first-line-video",
+            "minutes": 8,
+        },
+    ],
 }
 
 ACCOUNTS = [
@@ -187,12 +195,29 @@ WATCHLIST = [
 
 ROSTER = [
     # username, role, first name, roster entry
-    ("volunteer", "volunteer", "Vic", {"team": "Finance", "languages": "en, fr", "availability": "evenings"}),
+    (
+        "volunteer",
+        "volunteer",
+        "Vic",
+        {
+            "team": "Finance",
+            "languages": "en, fr",
+            "availability": "evenings",
+            "skills": ["refunds"],
+            "time_zone": "Europe/London",
+        },
+    ),
     (
         "sam_hr",
         "volunteer",
         "Sam",
-        {"team": "HR", "languages": "en, pl", "availability": "anytime", "phone": "+44 7700 900123"},
+        {
+            "team": "HR",
+            "languages": "en, pl",
+            "availability": "anytime",
+            "phone": "+44 7700 900123",
+            "time_zone": "Asia/Manila",
+        },
     ),
     (
         "ines_lisbon",
@@ -203,6 +228,8 @@ ROSTER = [
             "languages": "pt, en, es",
             "availability": "office_hours",
             "outside_team": "Lisbon contact centre",
+            "skills": ["crm", "rebookings"],
+            "time_zone": "Europe/Lisbon",
         },
     ),
 ]
