@@ -112,16 +112,29 @@ def task_payload(task: ChecklistTask) -> dict[str, Any]:
     }
 
 
+_NOT_ON_ROSTER = object()
+
+
+def _roster_entry(user: Any) -> RosterEntry | None:
+    """The user's roster entry, read once per request (the queue's "next" asks twice)."""
+    cached = getattr(user, "_roster_entry", None)
+    if cached is None:
+        entry = (
+            RosterEntry.objects.filter(user=user)
+            .only("outside_team", "skilled", "skills", "languages")
+            .first()
+        )
+        cached = user._roster_entry = entry if entry is not None else _NOT_ON_ROSTER
+    return None if cached is _NOT_ON_ROSTER else cached
+
+
 def is_outside_team(user: Any) -> bool:
     """On the roster with an outside (agency, overseas) team not marked skilled: limited to
     first-line work. An outside team the lead marked skilled may take expert work."""
     if not getattr(user, "is_authenticated", False):
         return False
-    cached = getattr(user, "_outside_team", None)
-    if cached is None:
-        cached = RosterEntry.objects.filter(user=user, skilled=False).exclude(outside_team="").exists()
-        user._outside_team = cached
-    return cached
+    entry = _roster_entry(user)
+    return entry is not None and bool(entry.outside_team) and not entry.skilled
 
 
 @dataclass(frozen=True)
@@ -137,21 +150,12 @@ class Strengths:
 
 def strengths(user: Any) -> Strengths:
     """The roster's skills and languages of this user (nothing when they are not on it)."""
-    if not getattr(user, "is_authenticated", False):
+    entry = _roster_entry(user) if getattr(user, "is_authenticated", False) else None
+    if entry is None:
         return Strengths(frozenset(), frozenset())
-    cached = getattr(user, "_strengths", None)
-    if cached is None:
-        entry = RosterEntry.objects.filter(user=user).only("skills", "languages").first()
-        topics = (
-            frozenset().union(*(SKILL_TOPICS.get(s, frozenset()) for s in entry.skills))
-            if entry
-            else frozenset()
-        )
-        langs = frozenset(
-            code.strip().lower() for code in (entry.languages.split(",") if entry else []) if code.strip()
-        )
-        cached = user._strengths = Strengths(topics, langs)
-    return cached
+    topics = frozenset().union(*(SKILL_TOPICS.get(skill, frozenset()) for skill in entry.skills))
+    languages = frozenset(code.strip().lower() for code in entry.languages.split(",") if code.strip())
+    return Strengths(topics, languages)
 
 
 def is_first_line_only(user: Any) -> bool:
