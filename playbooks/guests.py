@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 
@@ -38,9 +39,11 @@ def link_for(guest: DrillGuest) -> str:
 def invite(*, crisis: Crisis, name: str, organisation: str, email: str = "", hours: int, by) -> DrillGuest:
     """A link for one outside party to one drill, valid for `hours` (1 to 14 days)."""
     if not crisis.is_drill:
-        raise NotADrill("Outside parties are invited to drills only; in a real crisis brief them directly.")
+        raise NotADrill(
+            _("Outside parties are invited to drills only; in a real crisis brief them directly.")
+        )
     if crisis.phase == Phase.REVIEWED:
-        raise NotADrill("This drill is over and reviewed.")
+        raise NotADrill(_("This drill is over and reviewed."))
     hours = max(1, min(int(hours), MAX_HOURS))
     now = timezone.now()
     with transaction.atomic():
@@ -86,7 +89,7 @@ def guest_for(token: str) -> DrillGuest:
     try:
         data = signing.loads(token, salt=SALT)
     except signing.BadSignature as exc:
-        raise BadLink("This link is not valid.") from exc
+        raise BadLink(_("This link is not valid.")) from exc
     guest = (
         DrillGuest.objects.select_related("crisis__scenario")
         .filter(pk=data.get("g") if isinstance(data, dict) else None, crisis__is_drill=True)
@@ -94,8 +97,8 @@ def guest_for(token: str) -> DrillGuest:
     )
     now = timezone.now()
     if guest is None or guest.revoked_at is not None:
-        raise BadLink("This link has been withdrawn.")
+        raise BadLink(_("This link has been withdrawn."))
     if guest.expires_at <= now:
-        raise BadLink("This link has expired.")
+        raise BadLink(_("This link has expired."))
     DrillGuest.objects.filter(pk=guest.pk).update(last_seen_at=now)
     return guest
