@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path("guest/<str:token>/", guest_views.guest_room, name="drill_guest"),
     path("guest/<str:token>/hub/", guest_views.guest_hub, name="drill_guest_hub"),
+    path("plan/<str:token>/", guest_views.shared_plan, name="shared_plan"),
     path("scenarios/<int:scenario_id>/print/", room_views.scenario_print, name="scenario_print"),
     path("", include("command.review.urls")),
 ]

@@ -102,3 +102,26 @@ def guest_for(token: str) -> DrillGuest:
         raise BadLink(_("This link has expired."))
     DrillGuest.objects.filter(pk=guest.pk).update(last_seen_at=now)
     return guest
+
+
+# --- a read-only copy of a plan for a third party (rule 6) -------------------------------
+PLAN_SALT = "playbooks.guests.plan"
+PLAN_MAX_AGE = timedelta(days=14)
+
+
+def plan_link(scenario_id: int) -> str:
+    """A link to the printable plan of one scenario, read-only, that works for 14 days."""
+    token = signing.dumps({"s": scenario_id}, salt=PLAN_SALT, compress=True)
+    return f"{settings.PUBLIC_BASE_URL}/playbooks/plan/{token}/"
+
+
+def plan_scenario_id(token: str) -> int:
+    try:
+        data = signing.loads(token, salt=PLAN_SALT, max_age=PLAN_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise BadLink(_("This link has expired.")) from exc
+    except signing.BadSignature as exc:
+        raise BadLink(_("This link is not valid.")) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
+        raise BadLink(_("This link is not valid."))
+    return data["s"]

@@ -88,6 +88,7 @@ def seed(port: int) -> dict:
     )
     return {
         "drill": drill.pk,
+        "scenario": scenario.pk,
         "real": real.pk,
         "guest": guests.link_for(guest),
         "callin": callin.ack_url(calls[-1]),
@@ -116,6 +117,7 @@ def shoot(base: str, ids: dict, password: str, out: Path) -> None:
         "drill-ended-by-real": f"/playbooks/crises/{ids['drill']}/report/",
         "roster-skills": "/playbooks/roster/",
         "switch-roster": "/playbooks/switch/",
+        "plan-share": f"/playbooks/scenarios/{ids['scenario']}/print/",
     }
     as_volunteer = {"training": "/triage/", "jump-seat": "/playbooks/jump-seat/"}
     anonymous = {"guest-room": ids["guest"], "guest-hub": ids["guest"] + "hub/", "callin": ids["callin"]}

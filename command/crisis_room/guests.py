@@ -18,7 +18,7 @@ from hubpage import selectors as hub_selectors
 from hubpage import services as hub_services
 from hubpage.render import render_html
 from playbooks import guests
-from playbooks.models import Crisis
+from playbooks.models import Crisis, Scenario
 from playbooks.selectors import checklist_progress
 
 NO_INDEX = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
@@ -98,3 +98,16 @@ def revoke_guest(request: HttpRequest, crisis_id: int, guest_id: int) -> HttpRes
     guests.revoke(guest_id=guest_id, crisis=crisis, by=request.user)
     messages.success(request, _("The link no longer opens anything."))
     return redirect("drill_report", crisis_id=crisis_id)
+
+
+@never_cache
+@require_GET
+def shared_plan(request: HttpRequest, token: str) -> HttpResponse:
+    """The printable plan of a scenario for a third party, read-only, from a link a lead shared."""
+    try:
+        scenario = Scenario.objects.filter(pk=guests.plan_scenario_id(token)).first()
+    except guests.BadLink as exc:
+        return _gone(request, exc)
+    if scenario is None:
+        return _gone(request, guests.BadLink(_("This plan no longer exists.")))
+    return _no_index(render(request, "playbooks/print.html", {**room.printable(scenario), "shared": True}))

@@ -109,7 +109,9 @@ def crisis_print(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @role_required(*STAFF)
 def scenario_print(request: HttpRequest, scenario_id: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=scenario_id)
-    return render(request, "playbooks/print.html", room.printable(scenario))
+    # A lead may hand a read-only copy to a third party: a signed link that works for 14 days.
+    share = guests.plan_link(scenario.pk) if has_role(request.user, LEADS) else ""
+    return render(request, "playbooks/print.html", {**room.printable(scenario), "share_link": share})
 
 
 @role_required(*STAFF)

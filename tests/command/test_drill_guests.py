@@ -89,3 +89,19 @@ def test_outside_parties_are_for_drills_only(client, lead, agent, scenario, dril
     real = flows.activate(scenario=scenario, by=lead).crisis
     with pytest.raises(DomainError):
         guests.invite(crisis=real, name="Ana", organisation="Airport", hours=2, by=lead)
+
+
+def test_a_lead_shares_a_read_only_copy_of_a_plan_with_a_third_party(client, lead, agent, scenario):
+    client.force_login(lead)
+    page = client.get(f"/playbooks/scenarios/{scenario.pk}/print/").content.decode()
+    link = page.split('id="share-link" class="guest-link" type="text" readonly value="')[1].split('"')[0]
+    path = link[link.index("/playbooks/") :]
+
+    shared = Client().get(path)
+    assert shared.status_code == 200 and "Publish hub" in shared.content.decode()
+    assert "read-only copy of this plan" in shared.content.decode()
+    assert shared["X-Robots-Tag"].startswith("noindex")
+    assert Client().get(path.replace("/plan/", "/plan/x")).status_code == 410
+
+    client.force_login(agent)  # only a lead hands the plan out
+    assert "share-link" not in client.get(f"/playbooks/scenarios/{scenario.pk}/print/").content.decode()
