@@ -116,14 +116,13 @@ PLAYBOOK = {
         for i, (name, contacts) in enumerate(DEPARTMENTS)
     ],
     "scenarios": [RAIL_SCENARIO, *OTHER_SCENARIOS],
-    # Shown to every helper before their first queue, whatever the crisis.
-    "training": [
-        {
-            "title": "First-line care: acknowledge, apologise, point to the hub (video)",
-            "url": "https://intranet.example.org/crisis/first-line-video",
-            "minutes": 8,
-        },
-    ],
+}
+
+# Shown to every helper before their first queue, whatever the crisis (seed_demo adds it).
+GLOBAL_TRAINING = {
+    "title": "First-line care: acknowledge, apologise, point to the hub (video)",
+    "url": "https://intranet.example.org/crisis/first-line-video",
+    "minutes": 8,
 }
 
 ACCOUNTS = [
