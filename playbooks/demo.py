@@ -172,6 +172,17 @@ REPLY_TEMPLATES = [
         "help now, tell the guard or call 999. Updates: {hub_link}",
     ),
     (
+        # External hiccups (rule 4): others are at fault, we still acknowledge and apologise, and say
+        # plainly what the cause is; edit the cause in the words before sending.
+        "Not our fault, still sorry",
+        "first_line",
+        "Hi {name}, the signals failed after a power cut on the national grid, not on our trains, but it "
+        "is our passengers who are stuck and we are sorry. What we are doing and your options: {hub_link}"
+        "\n---\n"
+        "{name}, the cause is a grid power cut outside our network. That does not make your wait any "
+        "better, and we apologise. The latest, as soon as we know it: {hub_link}",
+    ),
+    (
         "Refunds and Delay Repay",
         "expert",
         "Hi {name}, you're entitled to a full refund or Delay Repay for today's journey. Here is how to "
