@@ -51,6 +51,9 @@ class ActivateIn(serializers.Serializer):
     broadcast = serializers.BooleanField(
         default=True, help_text="Publish the scenario's holding post on our own accounts (broadcast mode)."
     )
+    call_roster = serializers.BooleanField(
+        default=True, help_text="Call in the volunteer roster (each gets an 'on my way' link)."
+    )
 
 
 def _state_body() -> dict:
@@ -88,6 +91,7 @@ class ActivateView(APIView):
             by=request.user,
             drill=data.validated_data["drill"],
             broadcast=data.validated_data["broadcast"],
+            call_roster=data.validated_data["call_roster"],
         )
         return Response(
             _state_body(), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK

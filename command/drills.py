@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from playbooks.models import Crisis, OrganisationState
+from playbooks.models import AuditEntry, AuditKind, Crisis, OrganisationState
 from triage.ingest import accept_batch
 from triage.models import Mention
 from triage.simulation import make_mention
@@ -89,6 +89,8 @@ class DrillReport:
     queue_by_status: dict[str, int]
     stream_mentions: int
     ended_at: datetime | None
+    # The real crisis whose activation ended this drill, if one did (a real crisis always wins).
+    ended_by_real: Crisis | None = None
 
     @property
     def first_hub_update_label(self) -> str:
@@ -128,4 +130,15 @@ def drill_report(crisis: Crisis) -> DrillReport:
         queue_by_status=by_status,
         stream_mentions=window.filter(batch__source=stream_source(crisis.pk)).count(),
         ended_at=crisis.ended_at,
+        ended_by_real=ended_by_real_activation(crisis),
     )
+
+
+def ended_by_real_activation(drill: Crisis) -> Crisis | None:
+    """The real crisis that ended this drill, from its activation's audit entry."""
+    entry = (
+        AuditEntry.objects.filter(kind=AuditKind.ACTIVATED, details__ended_drill=drill.pk)
+        .select_related("crisis")
+        .first()
+    )
+    return entry.crisis if entry else None

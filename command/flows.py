@@ -48,6 +48,7 @@ def activate(
     demo_stream_minutes: int = 0,
     switch_opened_at: datetime | None = None,
     broadcast: bool = True,
+    call_roster: bool = True,
 ) -> Activation:
     """Flip into crisis mode (or a drill). Idempotent: while a crisis is on, returns it; a real
     activation while a drill runs ends the drill and activates.
@@ -57,7 +58,8 @@ def activate(
     commit: the hub page is published, the platforms are reached, departments are told, the
     holding statement goes up, the scenario's holding post is broadcast on our own accounts
     (broadcast mode, unless the lead unticked it; a drill records it and sends nothing) and a
-    drill's stream starts.
+    drill's stream starts. The roster is called in (unless the lead unticked it), each member
+    with their own "on my way" link.
     """
     with transaction.atomic():
         opened = crisis_services.open_crisis(
@@ -83,6 +85,7 @@ def activate(
             drill=drill,
         )
         audit.record(AuditKind.HUB_PUBLISHED, "Hub page published", crisis=crisis, actor=by, drill=drill)
+        hub_services.mark_changed()
         _after_commit(publish_hub, crisis.pk)
         # The bulk UPDATE above held the posts: that item is done the moment this commits.
         _after_commit(_tick, crisis.pk, AutomatedAction.PAUSE_POSTS)
@@ -92,6 +95,8 @@ def activate(
             # A drill pauses nothing on platforms, and with nothing to pause there is nothing to wait for.
             _after_commit(_tick, crisis.pk, AutomatedAction.PAUSE_ADS)
         _after_commit(tasks.notify_departments.delay, crisis.pk)
+        if call_roster:
+            _after_commit(tasks.call_in_roster.delay, crisis.pk)
         if scenario.holding_statement.strip():
             _after_commit(tasks.post_holding_statement.delay, crisis.pk)
         if broadcast and scenario.broadcast_text.strip():
@@ -149,6 +154,7 @@ def move_phase(*, crisis_id: int, to: str, by) -> Crisis:
         except ValueError as exc:
             raise crisis_services.PhaseError(f"There is no phase called {to!r}.", status=400) from exc
         crisis = crisis_services.advance_phase(crisis_id=crisis_id, to=to, by=by)
+    hub_services.mark_changed()
     _after_commit(publish_hub)
     return crisis
 
@@ -165,8 +171,13 @@ def deactivate(*, by) -> Crisis | None:
 
 
 def publish_hub(crisis_id: int | None = None) -> None:
-    """Write the public page now; the crisis's "publish the hub page" item ticks once it is written."""
-    hub_services.publish()
+    """Write the public page now; the crisis's "publish the hub page" item ticks once it is written.
+
+    A failed write (recorded, shown to the lead) goes to the worker, which retries with backoff
+    until it is written and then ticks the item."""
+    if not hub_services.publish_quietly():
+        tasks.write_hub_page.delay(crisis_id)
+        return
     if crisis_id is not None:
         crisis_services.complete_automated(crisis_id=crisis_id, action=AutomatedAction.PUBLISH_HUB)
 

@@ -8,12 +8,13 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 
+from hubpage import selectors as hub_selectors
 from hubpage import services as hub_services
 from hubpage.services import NoActiveCrisis
-from playbooks import audit, notify
+from playbooks import audit, callin, notify
 from playbooks import services as crisis_services
 from playbooks.models import AuditKind, AutomatedAction, Crisis
-from playbooks.selectors import active_crisis, crisis_mode_on_shared_lock
+from playbooks.selectors import active_crisis, active_crisis_id, crisis_mode_on_shared_lock
 from social import broadcast as social_broadcast
 from social import outbound
 from social import services as outbound_services
@@ -32,6 +33,17 @@ def notify_departments(self, crisis_id: int) -> dict[str, int]:
     except TRANSIENT as exc:
         raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
     logger.info("crisis %s: departments notified: %s", crisis_id, counts)
+    return counts
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def call_in_roster(self, crisis_id: int) -> dict[str, int]:
+    """Message the roster at activation, each with their own "on my way" link (safe to run twice)."""
+    try:
+        counts = callin.call_in(crisis_id)
+    except TRANSIENT as exc:
+        raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+    logger.info("crisis %s: roster called in: %s", crisis_id, counts)
     return counts
 
 
@@ -149,3 +161,30 @@ def hold_new_outbound() -> dict[str, int]:
             crisis_id = crisis.pk
             transaction.on_commit(lambda: pause_on_platforms.delay(crisis_id), robust=True)
     return {"posts": held.posts, "campaigns": held.campaigns}
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=2, retry_backoff_max=60, max_retries=None
+)
+def write_hub_page(crisis_id: int | None = None) -> bool:
+    """Write the public page after a write failed, again and again with backoff until it is
+    written (each failure is recorded and shown to the lead); then tick "publish the hub page"."""
+    hub_services.publish()
+    if crisis_id is not None:
+        crisis_services.complete_automated(crisis_id=crisis_id, action=AutomatedAction.PUBLISH_HUB)
+    return True
+
+
+@shared_task(ignore_result=True)
+def repair_hub_page() -> bool:
+    """Beat: the public page behind the database (a failed write, or one lost with the process
+    that was to make it) is written again, with backoff after each failure. Safe on every node:
+    publishing runs under its own advisory lock and writes nothing when nothing changed."""
+    if not hub_selectors.write_retry_due(hub_selectors.write_status()):
+        return False
+    if not hub_services.publish_quietly():
+        return False
+    crisis_id = active_crisis_id()
+    if crisis_id is not None:
+        crisis_services.complete_automated(crisis_id=crisis_id, action=AutomatedAction.PUBLISH_HUB)
+    return True

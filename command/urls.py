@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from command import api, views
+from command.crisis_room import guests as guest_views
 from command.crisis_room import views as room_views
 
 urlpatterns = [
@@ -32,6 +33,15 @@ urlpatterns = [
     path("crises/<int:crisis_id>/print/", room_views.crisis_print, name="crisis_print"),
     path("crises/<int:crisis_id>/report/", room_views.drill_report, name="drill_report"),
     path("crises/<int:crisis_id>/phase/", room_views.change_phase, name="crisis_phase"),
+    path("crises/<int:crisis_id>/guests/", guest_views.invite_guest, name="drill_guest_invite"),
+    path(
+        "crises/<int:crisis_id>/guests/<int:guest_id>/revoke/",
+        guest_views.revoke_guest,
+        name="drill_guest_revoke",
+    ),
+    path("guest/<str:token>/", guest_views.guest_room, name="drill_guest"),
+    path("guest/<str:token>/hub/", guest_views.guest_hub, name="drill_guest_hub"),
+    path("plan/<str:token>/", guest_views.shared_plan, name="shared_plan"),
     path("scenarios/<int:scenario_id>/print/", room_views.scenario_print, name="scenario_print"),
     path("", include("command.review.urls")),
 ]

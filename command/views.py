@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from command import flows
 from command.crisis_room import views as room_views
 from core.roles import LEADS, STAFF, has_role, role_required
-from hubpage.selectors import hub_crisis, next_update_status
+from hubpage.selectors import hub_crisis, next_update_status, write_status
 from playbooks import practice
 from playbooks.forms import ActivationForm
 from playbooks.models import Crisis, Scenario
@@ -33,6 +33,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "queue": queue_stats(with_alerts=is_lead),
         # External hiccups (rule 4): a platform or connector down is said here, for everyone.
         "outages": health.outages(),
+        # The public page behind the database (a failed write being retried): said until written.
+        "hub_write": write_status(),
         # Practising the plan (rules 1 and 6): plans never drilled, drills missed, plans gone
         # stale, reviews due once the team has rested; the lead's to act on.
         "plan_flags": practice.plan_flags() if is_lead else [],
@@ -88,6 +90,7 @@ def switch(request: HttpRequest) -> HttpResponse:
             demo_stream_minutes=form.cleaned_data["demo_stream_minutes"] or 0,
             switch_opened_at=_opened_at(request),
             broadcast=form.cleaned_data["broadcast"],
+            call_roster=form.cleaned_data["call_roster"],
         )
         if result.created:
             messages.success(request, f"{'Drill' if result.crisis.is_drill else 'Crisis mode'} is on.")

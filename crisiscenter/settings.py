@@ -221,6 +221,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env_int("RETENTION_RUN_SECONDS", 3600)),
     },
     "send-drill-reminders": {"task": "playbooks.tasks.send_drill_reminders", "schedule": 3600.0},
+    "repair-hub-page": {"task": "command.tasks.repair_hub_page", "schedule": 10.0},
 }
 
 # The cache: throttle and lockout counters shared by every web process (Redis db +2).
@@ -371,6 +372,9 @@ ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Northline Rail")
 HUB_LANGUAGES = env_list("HUB_LANGUAGES", ["en", "fr"])
 HUB_UPDATES_ON_PAGE = env_int("HUB_UPDATES_ON_PAGE", 25)  # older ones stay in the feed
 HUB_NOTIFY_BATCH = env_int("HUB_NOTIFY_BATCH", 200)
+# Routing: "next" hands a roster member a mention suiting their skills or languages when it is
+# ranked at most this many points (queue minutes) below the top of their queue.
+SKILL_PREFERENCE_POINTS = env_int("SKILL_PREFERENCE_POINTS", 15)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "updates@localhost")
 
 # --- Platforms (social/connectors): base URLs so tests and benches point them at a local

@@ -187,3 +187,28 @@ class Subscriber(models.Model):
     @property
     def active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class HubWrite(models.Model):
+    """Whether the public page on disk is as new as the database (one row, id 1).
+
+    `version` moves on with every committed change the page shows; `written_version` is the
+    version the last successful write rendered. While they differ the page is behind: the
+    overview says so and the write is retried until it lands (hubpage.tasks.write_hub_page, and
+    command.tasks.repair_hub_page on beat).
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+    written_version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    written_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Failed writes since the last good one.")
+
+    def __str__(self) -> str:
+        return f"hub page v{self.written_version} of v{self.version}"
+
+    @property
+    def behind(self) -> int:
+        return max(0, self.version - self.written_version)

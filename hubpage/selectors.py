@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -12,7 +13,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from playbooks.models import Crisis, Phase
 from playbooks.selectors import active_crisis
 
-from .models import HubPage, HubUpdate, Subscriber
+from .models import HubPage, HubUpdate, HubWrite, Subscriber
 
 
 def languages() -> tuple[str, ...]:
@@ -106,3 +107,49 @@ def next_update_status(crisis, now: datetime | None = None) -> tuple[datetime | 
     now = now or timezone.now()
     overdue = due <= now and not HubUpdate.objects.filter(crisis=crisis, posted_at__gte=due).exists()
     return due, overdue
+
+
+# A write normally lands within a second of the commit; a page still behind after this long
+# without an error means the write was lost (a process died after committing): said as well.
+LOST_WRITE_AFTER = timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class WriteStatus:
+    behind: int  # changes committed to the database that the public page does not show yet
+    written_at: datetime | None
+    failed_at: datetime | None
+    error: str
+    attempts: int
+
+    @property
+    def warn(self) -> bool:
+        """Whether to tell the lead: the page is behind and a write failed (or went missing)."""
+        return self.behind > 0 and (bool(self.error) or self.failed_at is not None)
+
+
+def write_status(now: datetime | None = None) -> WriteStatus:
+    """Is the public page as new as the database? (hubpage.models.HubWrite)"""
+    row = HubWrite.objects.filter(pk=1).first()
+    if row is None:
+        return WriteStatus(0, None, None, "", 0)
+    now = now or timezone.now()
+    lost = row.behind > 0 and row.changed_at is not None and row.changed_at < now - LOST_WRITE_AFTER
+    return WriteStatus(
+        behind=row.behind,
+        written_at=row.written_at,
+        failed_at=row.failed_at or (row.changed_at if lost else None),
+        error=row.error,
+        attempts=row.attempts,
+    )
+
+
+def write_retry_due(status: WriteStatus, now: datetime | None = None) -> bool:
+    """Whether the beat repair should try again now: behind, and the backoff after the last
+    failure (2, 4, 8 ... 60 s) has passed."""
+    if status.behind == 0:
+        return False
+    if status.failed_at is None or not status.error:
+        return True
+    wait = timedelta(seconds=min(60, 2 ** max(1, status.attempts)))
+    return (now or timezone.now()) >= status.failed_at + wait

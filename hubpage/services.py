@@ -13,13 +13,24 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from playbooks import audit
 from playbooks.models import AuditKind, Crisis, Phase
 
 from . import selectors, sync
-from .models import FaqEntry, HubContent, HubPage, HubUpdate, HubUpdateRevision, ScenarioFaq, ScenarioHubText
+from .models import (
+    FaqEntry,
+    HubContent,
+    HubPage,
+    HubUpdate,
+    HubUpdateRevision,
+    HubWrite,
+    ScenarioFaq,
+    ScenarioHubText,
+)
 from .render import (
     FaqView,
     HubSnapshot,
@@ -216,10 +227,48 @@ def publish() -> None:
     Under a PostgreSQL advisory lock: two publishes (two updates posted at once) run one after the
     other, and the second reads the state after the first, so the files always end up current.
     The page goes to this node's folder and, through Redis, to every other node (hubpage.sync).
+    The version it rendered is recorded as written; a write that fails (OSError: the folder is
+    full, gone or not writable) is recorded with its error and raised, for the caller to retry.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
-        _publish_locked()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
+            version = _write_row().version
+            _publish_locked()
+            HubWrite.objects.filter(pk=1).update(
+                written_version=Greatest(F("written_version"), version),
+                written_at=timezone.now(),
+                failed_at=None,
+                error="",
+                attempts=0,
+            )
+    except OSError as exc:
+        HubWrite.objects.filter(pk=1).update(
+            failed_at=timezone.now(), error=str(exc)[:300], attempts=F("attempts") + 1
+        )
+        logger.warning("hub page not written (%s); it is retried until it is", exc)
+        raise
+
+
+def _write_row() -> HubWrite:
+    HubWrite.objects.bulk_create([HubWrite(pk=1)], ignore_conflicts=True)  # a fresh or flushed database
+    return HubWrite.objects.get(pk=1)
+
+
+def mark_changed() -> None:
+    """Something the page shows has changed: call inside the transaction that changed it, then
+    publish after commit. Until a write renders this version, the page counts as behind."""
+    HubWrite.objects.bulk_create([HubWrite(pk=1)], ignore_conflicts=True)
+    HubWrite.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
+
+
+def publish_quietly() -> bool:
+    """publish(), with a failed write left to the retry (it is recorded and logged); True if written."""
+    try:
+        publish()
+    except OSError:
+        return False
+    return True
 
 
 def rendered_files() -> dict[str, bytes]:
@@ -252,7 +301,8 @@ def _publish_locked() -> None:
 
 
 def _publish_after_commit() -> None:
-    transaction.on_commit(publish, robust=True)
+    mark_changed()
+    transaction.on_commit(publish_quietly, robust=True)
 
 
 # --- what the comms lead does ----------------------------------------------------------------

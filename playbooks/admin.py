@@ -212,18 +212,37 @@ class TrainingRecordInline(LabelledTabularInline):
 
 @admin.register(RosterEntry)
 class RosterEntryAdmin(admin.ModelAdmin):
-    list_display = ["user", "team", "languages", "availability", "outside_team", "phone"]
-    list_filter = ["availability", "team"]
+    list_display = [
+        "user",
+        "team",
+        "languages",
+        "skills",
+        "availability",
+        "outside_team",
+        "skilled",
+        "time_zone",
+    ]
+    list_filter = ["availability", "skilled", "team"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "team", "outside_team"]
     autocomplete_fields = ["user"]
     inlines = [TrainingRecordInline]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if obj.outside_team:
+        if obj.outside_team and not obj.skilled:
             messages.info(
                 request, f"{obj.user} is held to first-line work (outside team {obj.outside_team})."
             )
+
+
+@admin.register(TrainingLink)
+class TrainingLinkAdmin(admin.ModelAdmin):
+    """Training shown to helpers before their first queue: without a scenario, for every crisis."""
+
+    list_display = ["title", "scenario", "minutes", "order", "url"]
+    list_filter = [("scenario", admin.EmptyFieldListFilter), "scenario"]
+    search_fields = ["title", "url"]
+    ordering = ["scenario__name", "order", "id"]
 
 
 @admin.register(AuditEntry)

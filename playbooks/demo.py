@@ -118,6 +118,13 @@ PLAYBOOK = {
     "scenarios": [RAIL_SCENARIO, *OTHER_SCENARIOS],
 }
 
+# Shown to every helper before their first queue, whatever the crisis (seed_demo adds it).
+GLOBAL_TRAINING = {
+    "title": "First-line care: acknowledge, apologise, point to the hub (video)",
+    "url": "https://intranet.example.org/crisis/first-line-video",
+    "minutes": 8,
+}
+
 ACCOUNTS = [
     ("x", "northlinerail", "Northline Rail"),
     ("mastodon", "northline", "Northline Rail"),
@@ -165,6 +172,17 @@ REPLY_TEMPLATES = [
         "help now, tell the guard or call 999. Updates: {hub_link}",
     ),
     (
+        # External hiccups (rule 4): others are at fault, we still acknowledge and apologise, and say
+        # plainly what the cause is; edit the cause in the words before sending.
+        "Not our fault, still sorry",
+        "first_line",
+        "Hi {name}, the signals failed after a power cut on the national grid, not on our trains, but it "
+        "is our passengers who are stuck and we are sorry. What we are doing and your options: {hub_link}"
+        "\n---\n"
+        "{name}, the cause is a grid power cut outside our network. That does not make your wait any "
+        "better, and we apologise. The latest, as soon as we know it: {hub_link}",
+    ),
+    (
         "Refunds and Delay Repay",
         "expert",
         "Hi {name}, you're entitled to a full refund or Delay Repay for today's journey. Here is how to "
@@ -187,12 +205,29 @@ WATCHLIST = [
 
 ROSTER = [
     # username, role, first name, roster entry
-    ("volunteer", "volunteer", "Vic", {"team": "Finance", "languages": "en, fr", "availability": "evenings"}),
+    (
+        "volunteer",
+        "volunteer",
+        "Vic",
+        {
+            "team": "Finance",
+            "languages": "en, fr",
+            "availability": "evenings",
+            "skills": ["refunds"],
+            "time_zone": "Europe/London",
+        },
+    ),
     (
         "sam_hr",
         "volunteer",
         "Sam",
-        {"team": "HR", "languages": "en, pl", "availability": "anytime", "phone": "+44 7700 900123"},
+        {
+            "team": "HR",
+            "languages": "en, pl",
+            "availability": "anytime",
+            "phone": "+44 7700 900123",
+            "time_zone": "Asia/Manila",
+        },
     ),
     (
         "ines_lisbon",
@@ -203,6 +238,8 @@ ROSTER = [
             "languages": "pt, en, es",
             "availability": "office_hours",
             "outside_team": "Lisbon contact centre",
+            "skills": ["crm", "rebookings"],
+            "time_zone": "Europe/Lisbon",
         },
     ),
 ]

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Scenario
+from .models import RosterEntry, Scenario, Skill
 
 
 class ActivationForm(forms.Form):
@@ -28,3 +28,41 @@ class ActivationForm(forms.Form):
             "the only post that goes out in crisis mode. In a drill it is recorded, never sent."
         ),
     )
+
+    call_roster = forms.BooleanField(
+        required=False,
+        initial=True,
+        label=_("Call in the volunteer roster"),
+        help_text=_(
+            "Everyone on the roster with an email address gets a message with an “on my way” button; "
+            "the huddle card shows who answered."
+        ),
+    )
+
+
+class JumpSeatForm(forms.ModelForm):
+    """Peacetime sign-up by any staff member: their own roster entry."""
+
+    skills = forms.MultipleChoiceField(
+        choices=Skill.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("What you know beyond first-line care"),
+    )
+
+    class Meta:
+        model = RosterEntry
+        fields = ["team", "languages", "skills", "time_zone", "availability", "phone"]
+        labels = {
+            "team": _("Your team"),
+            "languages": _("Languages you can reply in"),
+            "time_zone": _("Your time zone"),
+            "availability": _("When you can help"),
+            "phone": _("Phone for the call-in"),
+        }
+        help_texts = {
+            "languages": _("Comma separated, e.g. en, fr, nl."),
+            "time_zone": _(
+                "For follow-the-sun cover, e.g. Europe/London or Asia/Manila. Empty: the office's."
+            ),
+        }

@@ -1,4 +1,8 @@
+from zoneinfo import available_timezones
+
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -146,7 +150,17 @@ class Scenario(models.Model):
 
 
 class TrainingLink(models.Model):
-    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="training")
+    """A training video or page a volunteer goes through before their first queue (and finds
+    again from the queue's help). Without a scenario it is for every crisis."""
+
+    scenario = models.ForeignKey(
+        Scenario,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="training",
+        help_text=_("Empty: shown for every scenario."),
+    )
     title = models.CharField(max_length=200)
     url = models.URLField(max_length=500)
     minutes = models.PositiveIntegerField(default=5)
@@ -157,6 +171,20 @@ class TrainingLink(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TrainingCompletion(models.Model):
+    """Who has been through which training link, and when (playbooks/training.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey(TrainingLink, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "link"], name="one_completion_per_link")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.link}"
 
 
 class ChecklistItem(models.Model):
@@ -287,6 +315,8 @@ class AuditKind(models.TextChoices):
     DISCARDED = "discarded", "Held posts discarded"
     BROADCAST = "broadcast", "Holding post broadcast"
     ACKNOWLEDGED = "acknowledged", "Notification acknowledged"
+    GUEST_INVITED = "guest_invited", "Outside party invited to a drill"
+    ROSTER_CALLED = "roster_called", "Roster called in"
 
 
 class AuditEntry(AppendOnlyModel):
@@ -391,6 +421,33 @@ class Availability(models.TextChoices):
     ON_REQUEST = "on_request", "On request"
 
 
+def validate_time_zone(value: str) -> None:
+    if value and value not in available_timezones():
+        raise ValidationError(
+            _("%(zone)s is not a time zone name such as Europe/Lisbon."), params={"zone": value}
+        )
+
+
+class Skill(models.TextChoices):
+    """What a roster member knows beyond first-line care; routing prefers them for it."""
+
+    CRM = "crm", _("CRM (customer records)")
+    REFUNDS = "refunds", _("Refunds and compensation")
+    REBOOKINGS = "rebookings", _("Rebookings and cancellations")
+    SAFETY = "safety", _("Safety and welfare")
+    PRESS = "press", _("Press and public bodies")
+
+
+# Mention topics (triage.models.Topic codes) each skill is preferred for.
+SKILL_TOPICS: dict[str, frozenset[str]] = {
+    Skill.CRM: frozenset({"refund", "compensation", "rebooking", "cancellation"}),
+    Skill.REFUNDS: frozenset({"refund", "compensation"}),
+    Skill.REBOOKINGS: frozenset({"rebooking", "cancellation", "schedule"}),
+    Skill.SAFETY: frozenset({"safety"}),
+    Skill.PRESS: frozenset(),
+}
+
+
 class RosterEntry(models.Model):
     """A volunteer from another team, or an outside/overseas team member, who can work the queue."""
 
@@ -407,6 +464,23 @@ class RosterEntry(models.Model):
         help_text="Agency or overseas team name. Anyone with one is held to first-line work.",
     )
     notes = models.TextField(blank=True)
+    skills = ArrayField(
+        models.CharField(max_length=16, choices=Skill.choices),
+        default=list,
+        blank=True,
+        help_text=_("Routing prefers them for mentions needing these (comma separated codes)."),
+    )
+    skilled = models.BooleanField(
+        _("skilled outside team"),
+        default=False,
+        help_text=_("An outside team member trained for expert work: not held to first-line work."),
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Where they work from (e.g. Europe/Lisbon, Asia/Manila), for follow-the-sun cover."),
+    )
 
     class Meta:
         ordering = ["team", "user__username"]
@@ -547,3 +621,47 @@ class ActionItem(models.Model):
         if self.owner_id:
             return self.owner.get_full_name() or self.owner.get_username()
         return self.owner_name
+
+
+class DrillGuest(models.Model):
+    """An outside party (the airport, the emergency services) invited to one drill: a signed,
+    time-limited link that shows that drill's crisis room read-only and its hub page preview,
+    and nothing else (playbooks/guests.py). No account: the link is the whole of their access."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(max_length=120)
+    organisation = models.CharField(max_length=120)
+    email = models.EmailField(blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation}) · {self.crisis}"
+
+
+class RosterCall(models.Model):
+    """The roster called in at activation: one message to one roster member, and whether they
+    answered "on my way" from the link in it (playbooks/callin.py)."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="roster_calls")
+    entry = models.ForeignKey(RosterEntry, on_delete=models.CASCADE, related_name="calls")
+    email = models.EmailField()
+    state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["entry__team", "entry__user__username"]
+        constraints = [models.UniqueConstraint(fields=["crisis", "entry"], name="one_roster_call_per_crisis")]
+
+    def __str__(self) -> str:
+        return f"{self.entry.user} · {self.crisis}: {self.state}"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -13,7 +14,7 @@ from core.events import CrisisState
 from core.roles import LEADS, STAFF, Role, has_role, roles_of
 
 from .audit import MILESTONES
-from .models import AuditEntry, ChecklistTask, Crisis, OrganisationState, RosterEntry
+from .models import SKILL_TOPICS, AuditEntry, ChecklistTask, Crisis, OrganisationState, RosterEntry
 
 
 def active_crisis() -> Crisis | None:
@@ -147,15 +148,50 @@ def task_payload(task: ChecklistTask) -> dict[str, Any]:
     }
 
 
+_NOT_ON_ROSTER = object()
+
+
+def _roster_entry(user: Any) -> RosterEntry | None:
+    """The user's roster entry, read once per request (the queue's "next" asks twice)."""
+    cached = getattr(user, "_roster_entry", None)
+    if cached is None:
+        entry = (
+            RosterEntry.objects.filter(user=user)
+            .only("outside_team", "skilled", "skills", "languages")
+            .first()
+        )
+        cached = user._roster_entry = entry if entry is not None else _NOT_ON_ROSTER
+    return None if cached is _NOT_ON_ROSTER else cached
+
+
 def is_outside_team(user: Any) -> bool:
-    """On the roster with an outside (agency, overseas) team: limited to first-line work."""
+    """On the roster with an outside (agency, overseas) team not marked skilled: limited to
+    first-line work. An outside team the lead marked skilled may take expert work."""
     if not getattr(user, "is_authenticated", False):
         return False
-    cached = getattr(user, "_outside_team", None)
-    if cached is None:
-        cached = RosterEntry.objects.filter(user=user).exclude(outside_team="").exists()
-        user._outside_team = cached
-    return cached
+    entry = _roster_entry(user)
+    return entry is not None and bool(entry.outside_team) and not entry.skilled
+
+
+@dataclass(frozen=True)
+class Strengths:
+    """What routing prefers to hand someone: mention topics their skills cover, their languages."""
+
+    topics: frozenset[str]
+    languages: frozenset[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.topics or self.languages)
+
+
+def strengths(user: Any) -> Strengths:
+    """The roster's skills and languages of this user (nothing when they are not on it)."""
+    entry = _roster_entry(user) if getattr(user, "is_authenticated", False) else None
+    if entry is None:
+        return Strengths(frozenset(), frozenset())
+    topics = frozenset().union(*(SKILL_TOPICS.get(skill, frozenset()) for skill in entry.skills))
+    languages = frozenset(code.strip().lower() for code in entry.languages.split(",") if code.strip())
+    return Strengths(topics, languages)
 
 
 def is_first_line_only(user: Any) -> bool:

@@ -6,13 +6,16 @@ never hold the same mention; every change sends one queue delta after commit.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cache
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from core import events
 from core.dbrows import columns, from_row
+from playbooks.selectors import strengths
 
 from .delivery import initial_status, send_reply_task
 from .models import Mention, MentionStatus, Reply, ReplyStatus, ReplyTemplate, Tag, Tier
@@ -67,14 +70,24 @@ def claim(*, mention_id: int, agent) -> Mention:
 
 
 @cache
-def _next_sql(*, first_line_only: bool) -> str:
+def _next_sql(*, first_line_only: bool, preferred: bool = False) -> str:
+    """The claim of "next". `preferred`: only a mention the agent's skills or languages suit,
+    ranked no more than SKILL_PREFERENCE_POINTS below the top of their queue (one queue minute
+    per point), so a refund question reaches who knows the CRM without burying the top."""
     table, tags = Mention._meta.db_table, Mention.tags.through._meta
     tier = "AND tier = %(first_line)s " if first_line_only else ""
+    prefer = (
+        "AND (topic = ANY(%(topics)s) OR lower(lang) = ANY(%(langs)s)) "
+        f"AND queue_key <= (SELECT min(queue_key) FROM {table} WHERE status = %(new)s {tier}) "  # nosec B608
+        "+ %(window)s "
+        if preferred
+        else ""
+    )
     # Table and column names from the models; every value is a query parameter.
     return (
         f"UPDATE {table} SET status = %(claimed)s, claimed_by_id = %(agent)s, "  # nosec B608
         f"claimed_at = %(now)s "
-        f"WHERE id = (SELECT id FROM {table} WHERE status = %(new)s {tier}"
+        f"WHERE id = (SELECT id FROM {table} WHERE status = %(new)s {tier}{prefer}"
         f"ORDER BY queue_key LIMIT 1 FOR UPDATE SKIP LOCKED) "
         f"RETURNING {columns(Mention)}, ARRAY(SELECT t.name FROM {tags.db_table} mt "
         f"JOIN {Tag._meta.db_table} t ON t.id = mt.tag_id WHERE mt.mention_id = {table}.id ORDER BY t.name)"
@@ -93,9 +106,21 @@ def next_for(*, agent) -> Mention | None:
         return None
     params = {"claimed": MentionStatus.CLAIMED, "agent": agent.pk, "now": timezone.now(),
               "new": MentionStatus.NEW, "first_line": Tier.FIRST_LINE}  # fmt: skip
+    first_line_only = wanted == "first_line"
+    row = None
     with connection.cursor() as cursor:
-        cursor.execute(_next_sql(first_line_only=wanted == "first_line"), params)
-        row = cursor.fetchone()
+        suited = strengths(agent)
+        if suited:
+            # Skills and languages on the roster: first what suits them near the top, else the top.
+            window = timedelta(minutes=settings.SKILL_PREFERENCE_POINTS)
+            preferred = {**params, "topics": sorted(suited.topics), "langs": sorted(suited.languages)}
+            cursor.execute(
+                _next_sql(first_line_only=first_line_only, preferred=True), {**preferred, "window": window}
+            )
+            row = cursor.fetchone()
+        if row is None:
+            cursor.execute(_next_sql(first_line_only=first_line_only), params)
+            row = cursor.fetchone()
     if row is None:
         return None
     *values, tag_names = row

@@ -1,7 +1,9 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from core.roles import QUEUE_WORKERS, role_required
+from playbooks import training
 from playbooks.selectors import active_crisis
 
 from .models import Tag
@@ -11,6 +13,9 @@ from .tiers import reach
 
 @role_required(*QUEUE_WORKERS)
 def queue_page(request: HttpRequest) -> HttpResponse:
+    if training.needs_training(request.user):
+        # A volunteer's first queue comes after the training (skilled helpers, rules 3-5).
+        return redirect(f"{reverse('training')}?next={reverse('triage')}")
     crisis = active_crisis()
     scenario_id = crisis.scenario_id if crisis else None
     templates = templates_for(request.user, scenario_id=scenario_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,7 +15,8 @@ from command import drills, flows
 from command.crisis_room import selectors as room
 from core.errors import DomainError
 from core.roles import LEADS, STAFF, has_role, role_required
-from playbooks import huddle, services
+from hubpage import selectors as hub_selectors
+from playbooks import callin, guests, huddle, services
 from playbooks.models import Crisis, Phase, PhaseChange, Scenario
 from playbooks.selectors import active_crisis, checklist_progress, task_payload, tickable_departments
 from playbooks.templatetags.crisis_tags import phase_actions
@@ -49,6 +51,7 @@ def checklist_tab(request: HttpRequest, crisis: Crisis) -> HttpResponse:
         groups=room.checklist_by_department(crisis),
         tickable=tickable_departments(request.user),
         huddle=huddle.card(crisis) if crisis.phase == Phase.ACTIVE else None,
+        roster_answers=callin.answers(crisis) if crisis.phase == Phase.ACTIVE else None,
     )
     return render(request, "playbooks/room_checklist.html", context)
 
@@ -88,7 +91,13 @@ def crisis_departments(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @role_required(*STAFF)
 def crisis_hub(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(crisis_id)
-    context = _context(request, crisis, "hub", updates=crisis.hub_updates.select_related("posted_by"))
+    context = _context(
+        request,
+        crisis,
+        "hub",
+        updates=crisis.hub_updates.select_related("posted_by"),
+        hub_write=hub_selectors.write_status(),
+    )
     return render(request, "playbooks/room_hub.html", context)
 
 
@@ -101,17 +110,26 @@ def crisis_print(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @role_required(*STAFF)
 def scenario_print(request: HttpRequest, scenario_id: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=scenario_id)
-    return render(request, "playbooks/print.html", room.printable(scenario))
+    # A lead may hand a read-only copy to a third party: a signed link that works for 14 days.
+    share = guests.plan_link(scenario.pk) if has_role(request.user, LEADS) else ""
+    return render(request, "playbooks/print.html", {**room.printable(scenario), "share_link": share})
 
 
 @role_required(*STAFF)
 def drill_report(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(crisis_id)
-    return render(
+    is_lead = has_role(request.user, LEADS)
+    context = _context(
         request,
-        "playbooks/drill_report.html",
-        _context(request, crisis, "report", report=drills.drill_report(crisis)),
+        crisis,
+        "report",
+        report=drills.drill_report(crisis),
+        # Outside parties invited to the drill: their links only for the lead, who sends them.
+        guests=[(g, guests.link_for(g)) for g in crisis.guests.all()] if is_lead else [],
+        can_invite=is_lead and crisis.is_drill,
+        now=timezone.now(),
     )
+    return render(request, "playbooks/drill_report.html", context)
 
 
 @role_required(*STAFF)

@@ -153,3 +153,19 @@ def test_a_real_activation_ends_a_running_drill_and_holds_outbound(lead, scenari
     assert ScheduledPost.objects.filter(status=PostStatus.HELD).count() == real.posts_held > 0
     ended = AuditEntry.objects.get(crisis=drill.crisis, kind=AuditKind.DEACTIVATED)
     assert ended.details["reason"] == "real_activation" and "real activation" in ended.description
+
+
+@pytest.mark.django_db
+def test_the_drill_report_says_a_real_activation_ended_the_drill(client, lead, scenario):
+    drill = flows.activate(scenario=scenario, by=lead, drill=True).crisis
+    client.force_login(lead)
+    assert (
+        "Ended by a real activation"
+        not in client.get(f"/playbooks/crises/{drill.pk}/report/").content.decode()
+    )
+
+    real = flows.activate(scenario=scenario, by=lead).crisis
+
+    page = client.get(f"/playbooks/crises/{drill.pk}/report/").content.decode()
+    assert "Ended by a real activation" in page
+    assert f'href="/playbooks/crises/{real.pk}/"' in page

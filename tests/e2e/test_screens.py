@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from command import flows
+from playbooks import guests
 from playbooks.models import Crisis, Phase
 from tests.conftest import make_user, mention_item, wait_for
 from tests.integration.conftest import http_post
@@ -189,9 +191,21 @@ def test_no_critical_or_serious_axe_violation_on_any_page(
     closed = Crisis.objects.create(
         scenario=crisis.scenario, title="Last winter", phase=Phase.CLOSED, activated_at=timezone.now()
     )
+    drill = Crisis.objects.create(
+        scenario=crisis.scenario,
+        title="Spring drill",
+        is_drill=True,
+        phase=Phase.CLOSED,
+        activated_at=timezone.now(),
+    )
+    guest = guests.invite(crisis=drill, name="Ana", organisation="City airport", hours=2, by=lead)
+    guest_path = guests.link_for(guest)[len(settings.PUBLIC_BASE_URL) :]
     pages = {
         lead: [
             "/",
+            f"/playbooks/crises/{drill.pk}/report/",
+            "/playbooks/jump-seat/",
+            "/playbooks/training/",
             "/triage/",
             f"/playbooks/crises/{crisis.pk}/",
             f"/playbooks/crises/{crisis.pk}/outbound/",
@@ -210,7 +224,7 @@ def test_no_critical_or_serious_axe_violation_on_any_page(
         agent: ["/triage/"],
         volunteer: ["/triage/", "/playbooks/roster/"],
         admin: [f"/admin/playbooks/scenario/{crisis.scenario.pk}/change/", "/admin/"],
-        None: ["/hub/", "/accounts/login/"],
+        None: ["/hub/", "/accounts/login/", guest_path],
     }
     found = {}
     for user, urls in pages.items():

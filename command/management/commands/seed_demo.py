@@ -13,6 +13,7 @@ from hubpage.demo import seed_hub_demo
 from playbooks.demo import (
     ACCOUNTS,
     CAMPAIGNS,
+    GLOBAL_TRAINING,
     PLAYBOOK,
     POSTS,
     REPLY_TEMPLATES,
@@ -21,7 +22,14 @@ from playbooks.demo import (
     WATCHLIST,
     spec_training,
 )
-from playbooks.models import Department, OrganisationState, RosterEntry, Scenario, TrainingRecord
+from playbooks.models import (
+    Department,
+    OrganisationState,
+    RosterEntry,
+    Scenario,
+    TrainingLink,
+    TrainingRecord,
+)
 from playbooks.portable import import_data
 from social.models import AdCampaign, PlatformAccount, ScheduledPost
 from triage.models import ReplyTemplate, Tag, WatchedAuthor
@@ -104,6 +112,9 @@ class Command(BaseCommand):
 
     def _roster(self, password: str, scenarios: list[Scenario]) -> None:
         """Two jump-seat volunteers from other teams and one overseas contact-centre agent."""
+        TrainingLink.objects.get_or_create(
+            scenario=None, url=GLOBAL_TRAINING["url"], defaults=GLOBAL_TRAINING | {"order": 0}
+        )
         User = get_user_model()
         for username, role, name, spec in ROSTER:
             user, created = User.objects.get_or_create(username=username, defaults={"first_name": name})
