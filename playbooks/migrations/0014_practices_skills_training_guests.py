@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('playbooks', '0011_practices_broadcast_huddle_drills'),
+        ('playbooks', '0013_tiers_department_members'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
