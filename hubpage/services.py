@@ -286,7 +286,7 @@ def post_update(*, body: str, by, lang: str | None = None, pin: bool = False) ->
         )
         if pin:
             _unpin_others(update)
-        audit.record(AuditKind.HUB_UPDATE, "Hub page updated", crisis=crisis, actor=by)
+        audit.record(AuditKind.HUB_UPDATE, audit.says("hub.updated"), crisis=crisis, actor=by)
         _publish_after_commit()
         if not crisis.is_drill:  # a drill never mails the public
             transaction.on_commit(lambda: notify_subscribers.delay(update.pk), robust=True)

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from core.admin_a11y import LabelledTabularInline
 
@@ -181,9 +182,13 @@ class RosterEntryAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "kind", "description", "actor", "crisis"]
+    list_display = ["at", "kind", "what", "actor", "crisis"]
     list_filter = ["kind"]
-    readonly_fields = ["at", "kind", "description", "actor", "crisis", "details"]
+    readonly_fields = ["at", "kind", "what", "code", "params", "description", "actor", "crisis", "details"]
+
+    @admin.display(description=_("what happened"))
+    def what(self, obj: AuditEntry) -> str:
+        return obj.text
 
     def has_add_permission(self, request):
         return False

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import texts
+
 from .append_only import AppendOnlyModel
 
 
@@ -298,6 +300,11 @@ class AuditEntry(AppendOnlyModel):
         Crisis, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
     )
     kind = models.CharField(max_length=20, choices=AuditKind.choices)
+    # What happened as a code and parameters (playbooks/audit_texts.py), shown in the reader's
+    # language by `text`; `description` keeps the English words (and is all an entry written
+    # before codes has).
+    code = models.CharField(max_length=60, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     description = models.CharField(max_length=300)
     details = models.JSONField(default=dict, blank=True)
 
@@ -306,7 +313,12 @@ class AuditEntry(AppendOnlyModel):
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.description}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.text}"
+
+    @property
+    def text(self) -> str:
+        """What happened, in the active language."""
+        return texts.render(self.code, self.params, fallback=self.description)
 
 
 class PhaseChange(models.Model):

@@ -91,7 +91,7 @@ def save_meeting(*, crisis_id: int, kind: MeetingKind, by, notes: MeetingNotes) 
         meeting.save()
         audit.record(
             AuditKind.REVIEW_MEETING,
-            f"Review: {meeting.get_kind_display().lower()} meeting notes saved",
+            audit.says("review.meeting_saved", meeting=meeting.kind),
             crisis=crisis,
             actor=by,
             meeting=kind.label,
@@ -145,7 +145,7 @@ def add_action_item(
         )
         audit.record(
             AuditKind.ACTION_ITEM_ADDED,
-            f"Action item added: {title}",
+            audit.says("review.action_added", title=title),
             crisis=crisis,
             actor=by,
             action_item=item.pk,
@@ -174,7 +174,7 @@ def set_action_item_done(*, crisis_id: int, item_id: int, by, done: bool) -> Act
         item.save(update_fields=["done_at", "done_by"])
         audit.record(
             AuditKind.ACTION_ITEM_DONE if done else AuditKind.ACTION_ITEM_REOPENED,
-            f"Action item {'done' if done else 'reopened'}: {item.title}",
+            audit.says("review.action_done" if done else "review.action_reopened", title=item.title),
             crisis=crisis,
             actor=by,
             action_item=item.pk,
@@ -210,7 +210,7 @@ def complete_review(*, crisis_id: int, by) -> Crisis:
         review.save(update_fields=["completed_at", "completed_by"])
         audit.record(
             AuditKind.REVIEW_COMPLETED,
-            "Review completed",
+            audit.says("review.completed"),
             crisis=crisis,
             actor=by,
             before={"phase": Phase.CLOSED.value},

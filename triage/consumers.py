@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from core import events
 from core.events import TRIAGE_FEED_GROUP, TRIAGE_GROUP
 from core.roles import LEADS, QUEUE_WORKERS, has_role, has_role_now
-from core.sockets import Fanout, FedConsumer
+from core.sockets import Fanout, FedConsumer, localised, reader_language
 
 from . import presence, snapshots
 
@@ -137,7 +137,8 @@ class TriageConsumer(FedConsumer):
         # Alerts are the comms lead's. Other agents get only a quiet nudge on a breach, to
         # refresh the queue's breach count (theirs too), without the alert itself.
         if await database_sync_to_async(has_role_now)(self.scope.get("user"), LEADS):
-            await self.send_json(event)
+            lang = await database_sync_to_async(reader_language)(self.scope)
+            await self.send_json(localised(event, lang))
         elif event["kind"] == "sla_breach":
             nudge = {"type": "triage.alert", "id": event["id"], "kind": "sla_breach", "quiet": True}
             await self.send_json(nudge)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from core import texts
 from social.models import Platform
 
 
@@ -373,6 +374,10 @@ class Alert(models.Model):
 
     kind = models.CharField(max_length=20, choices=AlertKind.choices)
     created_at = models.DateTimeField(db_index=True)
+    # What to tell as a code and parameters (triage/alert_texts.py), shown in the reader's
+    # language by `text`; `message` keeps the English words (all an alert from before codes has).
+    code = models.CharField(max_length=60, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     message = models.CharField(max_length=300)
     details = models.JSONField(default=dict)
 
@@ -380,4 +385,9 @@ class Alert(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The alert in the active language."""
+        return texts.render(self.code, self.params, fallback=self.message)

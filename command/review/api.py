@@ -133,7 +133,9 @@ class ChecklistTimingOut(serializers.Serializer):
 class MilestoneOut(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
-    description = serializers.CharField()
+    description = serializers.CharField(help_text="What happened, in the request's language.")
+    code = serializers.CharField(help_text="What happened as a code (blank for entries before codes).")
+    params = serializers.DictField(help_text="The code's parameters.")
     actor = serializers.CharField(allow_null=True)
 
 
@@ -206,7 +208,14 @@ def review_body(crisis: Crisis) -> dict:
             for t in ctx["timings"]
         ],
         "milestones": [
-            {"at": e.at, "kind": e.kind, "description": e.description, "actor": _name(e.actor)}
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "description": e.text,
+                "code": e.code,
+                "params": e.params,
+                "actor": _name(e.actor),
+            }
             for e in ctx["milestones"]
         ],
     }
