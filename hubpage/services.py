@@ -14,6 +14,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from playbooks import audit
 from playbooks.models import AuditKind, Crisis, Phase
@@ -274,7 +275,7 @@ def _unpin_others(update: HubUpdate) -> None:
 def post_update(*, body: str, by, lang: str | None = None, pin: bool = False) -> HubUpdate:
     body = body.strip()
     if not body:
-        raise ValueError("an update needs some text")
+        raise ValueError(gettext("An update needs some text."))
     lang = _check_lang(lang)
     with transaction.atomic():
         crisis = selectors.hub_crisis()
@@ -297,7 +298,7 @@ def edit_update(*, update_id: int, body: str, by, pin: bool | None = None) -> Hu
     """Change an update's text; the previous text is kept as a revision."""
     body = body.strip()
     if not body:
-        raise ValueError("an update needs some text")
+        raise ValueError(gettext("An update needs some text."))
     with transaction.atomic():
         update = HubUpdate.objects.select_for_update().get(pk=update_id)
         if body != update.body_markdown:

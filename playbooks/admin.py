@@ -41,11 +41,11 @@ class DepartmentAdmin(admin.ModelAdmin):
     inlines = [ContactInline]
     formfield_overrides = HTTPS_URLS
 
-    @admin.display(description="contacts")
+    @admin.display(description=_("contacts"))
     def contact_count(self, obj):
         return obj.contacts.count()
 
-    @admin.display(boolean=True, description="chat webhook")
+    @admin.display(boolean=True, description=_("chat webhook"))
     def has_webhook(self, obj):
         return bool(obj.chat_webhook_url)
 
@@ -65,7 +65,7 @@ class TrainingLinkInline(LabelledTabularInline):
     formfield_overrides = HTTPS_URLS
 
 
-@admin.action(description="Download selected playbooks (YAML)")
+@admin.action(description=_("Download selected playbooks (YAML)"))
 def download_playbooks(modeladmin, request, queryset):
     response = HttpResponse(export_yaml(queryset), content_type="application/x-yaml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="playbooks.yaml"'
@@ -121,7 +121,7 @@ class ChecklistTaskInline(LabelledTabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("department", "done_by")
 
-    @admin.display(description="department")
+    @admin.display(description=_("department"))
     def department_label(self, task: ChecklistTask) -> str:
         return task.department_label
 

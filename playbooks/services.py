@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import events
 from core.errors import Conflict, NotFound
@@ -122,7 +123,7 @@ def advance_phase(*, crisis_id: int, to: str, by) -> Crisis:
         state = _locked_state()
         crisis = Crisis.objects.select_for_update().filter(pk=crisis_id).first()
         if crisis is None:
-            raise PhaseError("There is no such crisis.", status=404)
+            raise PhaseError(gettext("There is no such crisis."), status=404)
         if to not in crisis.next_phases():
             raise PhaseError(
                 f"A crisis in {crisis.get_phase_display().lower()} cannot move to {to.label.lower()}."

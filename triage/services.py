@@ -10,6 +10,7 @@ from functools import cache
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import events
 from core.dbrows import columns, from_row
@@ -132,7 +133,7 @@ def reply(
     recorded with the status drill, never sent)."""
     text = text.strip()
     if not text:
-        raise ValueError("a reply needs some text")
+        raise ValueError(gettext("A reply needs some text."))
 
     with transaction.atomic():
         mention = _locked(mention_id)
