@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -33,6 +34,7 @@ def record(
     after: dict[str, Any] | None = None,
     **details: Any,
 ) -> AuditEntry:
+    details = _jsonable(details)
     if before is not None or after is not None:
         before, after = before or {}, after or {}
         # PostgreSQL's jsonb does not keep key order: keep the fields' order beside them.
@@ -62,7 +64,7 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     for key, value in values.items():
         if isinstance(value, datetime | date):
             value = value.isoformat()
-        elif hasattr(value, "pk"):
+        elif hasattr(value, "pk") or isinstance(value, Promise):
             value = str(value)
         out[key] = value
     return out

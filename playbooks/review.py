@@ -97,7 +97,7 @@ def save_meeting(*, crisis_id: int, kind: MeetingKind, by, notes: MeetingNotes) 
             audit.says("review.meeting_saved", meeting=meeting.kind),
             crisis=crisis,
             actor=by,
-            meeting=kind.label,
+            meeting=str(kind.label),
             before={f: before[f] for f in changed},
             after={f: after[f] for f in changed},
         )

@@ -69,7 +69,7 @@ def mention_payload(m: Mention) -> dict[str, Any]:
         "score": m.score,
         "breakdown": explained(m.breakdown),
         "band": m.band,
-        "band_label": Band(m.band).label,
+        "band_label": str(Band(m.band).label),
         "topic": m.topic,
         "tier": m.tier,
         "sla_due_at": m.sla_due_at.isoformat(),

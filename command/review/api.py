@@ -179,7 +179,7 @@ def review_body(crisis: Crisis) -> dict:
         "meetings": [
             {
                 "kind": m.kind.value,
-                "label": m.kind.label,
+                "label": str(m.kind.label),
                 **{f: getattr(m.notes, f) for f in review.MEETING_FIELDS},
             }
             for m in ctx["meetings"]

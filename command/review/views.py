@@ -163,7 +163,7 @@ def timeline_page(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "crisis": crisis,
         "rows": rows,
         "page": page,
-        "kinds": [(k, AuditKind(k).label, k in kinds) for k in present if k in AuditKind.values],
+        "kinds": [(k, str(AuditKind(k).label), k in kinds) for k in present if k in AuditKind.values],
         "filtered": bool(kinds),
         "query": query,
     }
