@@ -10,6 +10,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from playbooks.selectors import active_crisis, topic_keywords
 
@@ -121,7 +122,7 @@ def search_terms(q: str) -> Q:
     """Text or handle; "@jane" looks at handles only, so the @ an agent types from habit still finds her."""
     q = q.strip()
     if "\x00" in q:
-        raise QueryError("q must not contain NUL characters")
+        raise QueryError(gettext("q must not contain NUL characters"))
     if q.startswith("@") and len(q) > 1:
         return Q(author_handle__icontains=q[1:])
     return Q(text__icontains=q) | Q(author_handle__icontains=q.lstrip("@"))
@@ -132,9 +133,13 @@ def parse_bands(raw: str) -> list[int]:
     try:
         bands = [int(part) for part in raw.split(",") if part.strip()]
     except ValueError:
-        raise QueryError(f"band must be numbers from 1 to 4, separated by commas, not {raw[:20]!r}") from None
+        raise QueryError(
+            gettext("band must be numbers from 1 to 4, separated by commas, not {value}").format(
+                value=repr(raw[:20])
+            )
+        ) from None
     if any(b not in Band.values and b != 0 for b in bands):
-        raise QueryError("band must be numbers from 1 to 4")
+        raise QueryError(gettext("band must be numbers from 1 to 4"))
     return bands
 
 

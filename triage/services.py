@@ -27,20 +27,20 @@ class QueueError(Exception):
 
 class ClaimedByOther(QueueError):
     def __init__(self, holder: str):
-        super().__init__(f"@{holder} is already working on this mention")
+        super().__init__(gettext("@{holder} is already working on this mention").format(holder=holder))
         self.holder = holder
 
 
 class NotOpen(QueueError):
     def __init__(self, status: str):
-        super().__init__(f"this mention is already {status}")
+        super().__init__(gettext("this mention is already {status}").format(status=status))
 
 
 class OutsideTier(QueueError):
     status_code = 403
 
     def __init__(self) -> None:
-        super().__init__("this mention needs an experienced agent")
+        super().__init__(gettext("this mention needs an experienced agent"))
 
 
 def _locked(mention_id: int) -> Mention:

@@ -105,7 +105,7 @@ ReplyIn = inline_serializer(
 
 def _mention_or_404(pk: int) -> None:
     if not Mention.objects.filter(pk=pk).exists():
-        raise NotFound("no such mention")
+        raise NotFound(_("no such mention"))
 
 
 def _act(action, pk: int, request: Request, **kwargs) -> Response:
@@ -230,7 +230,7 @@ class MentionDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         mention = Mention.objects.select_related("claimed_by").filter(pk=pk).first()
         if mention is None:
-            raise NotFound("no such mention")
+            raise NotFound(_("no such mention"))
         return Response(mention_payload(mention))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -41,7 +42,7 @@ TagIn = inline_serializer(
 def _mention(pk: int) -> Mention:
     mention = next(iter(with_tag_names(Mention.objects.select_related("claimed_by").filter(pk=pk))), None)
     if mention is None:
-        raise NotFound("no such mention")
+        raise NotFound(gettext("no such mention"))
     return mention
 
 
