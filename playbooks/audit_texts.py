@@ -24,6 +24,7 @@ TEXTS = {
     "task.reopened": _("{department}: {task} reopened"),
     "task.done_automated": _("{department}: {task} done (automated: {action})"),
     "department.acknowledged": _("{department} acknowledged ({target})"),
+    "departments.notified": _("Departments notified: {sent} sent, {failed} failed"),
     "hub.updated": _("Hub page updated"),
     "hub.published": _("Hub page published"),
     "outbound.held": _("{posts} scheduled posts and {campaigns} ad campaigns were paused"),

@@ -67,6 +67,12 @@ class Department(models.Model):
             "anything else gets plain JSON with a text field."
         ),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        help_text=_("The language of its notifications (en, zh-hans, ...). Blank: the site's language."),
+    )
 
     class Meta:
         ordering = ["order", "name"]
