@@ -74,9 +74,13 @@ class QueueSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "message"]
+    list_display = ["created_at", "kind", "what"]
     list_filter = ["kind"]
-    readonly_fields = ["kind", "created_at", "message", "details"]
+    readonly_fields = ["kind", "created_at", "what", "code", "params", "message", "details"]
+
+    @admin.display(description=_("alert"))
+    def what(self, obj: Alert) -> str:
+        return obj.text  # in the reader's language; `message` keeps the English
 
     def has_add_permission(self, request):
         return False
