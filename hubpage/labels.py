@@ -256,6 +256,9 @@ WORDS: dict[str, Promise] = {
         "hub page",
         "This update has not been translated yet.",
     ),
+    # Punctuation around a moment: "Last updated: <time>", "... by <time>." ("：", "。" in Chinese).
+    "colon": pgettext_lazy("hub page punctuation", ": "),
+    "full_stop": pgettext_lazy("hub page punctuation", "."),
     # Django date formats (django.utils.dateformat): a moment in full, and in short.
     "date_full": pgettext_lazy("hub page date format", "j F Y, H:i T"),
     "date_short": pgettext_lazy("hub page date format", "j M, H:i"),

@@ -59,6 +59,7 @@ def test_the_chinese_page_speaks_chinese_around_the_leads_words():
     assert '<html lang="zh-hans">' in page
     for words in ("跳到正文", "发生了什么", "下次更新时间", "最新消息", "2026年12月3日 22:05"):
         assert words in page
+    assert "最后更新：<time" in page and "</time>。" in page  # Chinese punctuation around the times
     assert "Skip to content" not in page and "December" not in page
     # The picker names each language in its own words and marks the one shown.
     assert 'hreflang="zh-hans" lang="zh-hans" aria-current="page">简体中文</a>' in page
@@ -115,7 +116,11 @@ def test_replies_link_the_chinese_page_for_any_chinese_tag(three_languages, sett
 @pytest.mark.django_db
 def test_the_published_chinese_page_feed_and_json(three_languages, lead, scenario):
     crisis = flows.activate(scenario=scenario, by=lead).crisis
-    HubPage.objects.filter(crisis=crisis).update(next_update_at=datetime(2026, 12, 3, 18, 0, tzinfo=UTC))
+    services.publish()
+    assert (
+        HubPage.objects.filter(crisis=crisis).update(next_update_at=datetime(2099, 12, 3, 18, 0, tzinfo=UTC))
+        == 1
+    )
     services.post_update(body="Des bus remplacent les trains.", by=lead, lang="fr")
     services.publish()
     client = Client()
@@ -123,7 +128,8 @@ def test_the_published_chinese_page_feed_and_json(three_languages, lead, scenari
     page = client.get("/hub/zh-hans/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "最新消息" in html and "下次更新时间" in html and "2026年12月3日" in html
+    assert "最新消息" in html and "下次更新时间" in html and "2099年12月3日" in html
+    assert "下次更新时间不晚于 <time" in html and "</time>。" in html
     assert "Des bus remplacent" not in html  # the French update is not shown on the Chinese page
     assert "public" in page["Cache-Control"]
 
@@ -137,7 +143,7 @@ def test_the_published_chinese_page_feed_and_json(three_languages, lead, scenari
     data = json.loads(client.get("/hub/zh-hans/hub.json").content)
     assert data["lang"] == "zh-hans"
     french = client.get("/hub/fr/").content.decode()
-    assert "Des bus remplacent" in french and "décembre 2026" in french
+    assert "Des bus remplacent" in french and "3 décembre 2099" in french
     assert client.get("/hub/ja/").status_code == 404
 
 
