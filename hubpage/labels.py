@@ -256,7 +256,7 @@ WORDS: dict[str, Promise] = {
         "hub page",
         "This update has not been translated yet.",
     ),
-    # Punctuation around a moment: "Last updated: <time>", "... by <time>." ("：", "。" in Chinese).
+    # Punctuation around a moment: "Last updated: <time>", "... by <time>." (full-width in Chinese).
     "colon": pgettext_lazy("hub page punctuation", ": "),
     "full_stop": pgettext_lazy("hub page punctuation", "."),
     # Django date formats (django.utils.dateformat): a moment in full, and in short.
