@@ -30,12 +30,13 @@ MAKEMESSAGES := DEBUG=1 $(abspath $(PY)) $(abspath manage.py) makemessages --no-
 compilemessages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null 2>&1 || { echo "msgfmt is missing: install GNU gettext (apt-get install gettext)"; exit 1; }
 	@# Without settings (no SECRET_KEY needed): it finds every locale/ folder under this one itself.
-	env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages $(NOT_SOURCE) $(foreach l,$(MESSAGE_LANGUAGES),-l $(l)) >/dev/null
+	env -u DJANGO_SETTINGS_MODULE $(VENV)/bin/django-admin compilemessages $(NOT_SOURCE) >/dev/null
 
 messages: $(VENV)/.installed
-	$(MAKEMESSAGES) $(NOT_SOURCE) $(foreach a,$(APPS),--ignore='$(a)/*.py' --ignore='$(a)/*.html' --ignore='$(a)/*.txt')
+	$(MAKEMESSAGES) $(NOT_SOURCE) --ignore='templates/hubpage/*' $(foreach a,$(APPS),--ignore='$(a)/*.py' --ignore='$(a)/*.html' --ignore='$(a)/*.txt')
 	$(MAKEMESSAGES) -d djangojs $(NOT_SOURCE) --ignore=staticfiles --ignore='static/vendor'
-	for app in $(APPS); do mkdir -p $$app/locale && (cd $$app && $(MAKEMESSAGES) --ignore=migrations) || exit 1; done
+	for app in $(filter-out hubpage,$(APPS)); do mkdir -p $$app/locale && (cd $$app && $(MAKEMESSAGES) --ignore=migrations) || exit 1; done
+	sh scripts/hub_messages.sh
 
 run: install
 	$(PY) -m crisiscenter.devrun

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommandConfig(AppConfig):
     name = "command"
-    verbose_name = "Command centre"
+    verbose_name = _("Command centre")

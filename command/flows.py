@@ -76,15 +76,20 @@ def activate(
             held = outbound_services.hold_outbound(crisis=crisis)
         audit.record(
             AuditKind.OUTBOUND_HELD,
-            f"{held.posts} scheduled posts and {held.campaigns} ad campaigns "
-            f"{'would be' if drill else 'were'} paused",
+            audit.says(
+                "outbound.held_drill" if drill else "outbound.held",
+                posts=held.posts,
+                campaigns=held.campaigns,
+            ),
             crisis=crisis,
             actor=by,
             posts=held.posts,
             campaigns=held.campaigns,
             drill=drill,
         )
-        audit.record(AuditKind.HUB_PUBLISHED, "Hub page published", crisis=crisis, actor=by, drill=drill)
+        audit.record(
+            AuditKind.HUB_PUBLISHED, audit.says("hub.published"), crisis=crisis, actor=by, drill=drill
+        )
         hub_services.mark_changed()
         _after_commit(publish_hub, crisis.pk)
         # The bulk UPDATE above held the posts: that item is done the moment this commits.
@@ -123,8 +128,7 @@ def _prepare_broadcast(crisis: Crisis, by) -> None:
         return
     audit.record(
         AuditKind.BROADCAST,
-        f"Holding post {'recorded (drill, not sent)' if crisis.is_drill else 'queued'} "
-        f"for {prepared.accounts} accounts",
+        audit.says("broadcast.drill" if crisis.is_drill else "broadcast.queued", accounts=prepared.accounts),
         crisis=crisis,
         actor=by,
         accounts=prepared.accounts,
@@ -217,7 +221,7 @@ def resume_outbound(
         )
         audit.record(
             AuditKind.RESUMED,
-            f"{result.posts} held posts and {result.campaigns} ad campaigns resumed",
+            audit.says("outbound.resumed", posts=result.posts, campaigns=result.campaigns),
             crisis=crisis,
             actor=by,
             before={"status": "held"},
@@ -235,7 +239,7 @@ def discard_held_posts(*, crisis: Crisis, by, post_ids: list[int] | None = None)
         count = outbound_services.discard_held_posts(crisis_id=crisis.pk, post_ids=post_ids)
         audit.record(
             AuditKind.DISCARDED,
-            f"{count} held posts discarded",
+            audit.says("outbound.discarded", count=count),
             crisis=crisis,
             actor=by,
             before={"status": "held"},

@@ -73,7 +73,7 @@ def send_broadcast(crisis_id: int) -> dict[str, int]:
         crisis = Crisis.objects.get(pk=crisis_id)
         audit.record(
             AuditKind.BROADCAST,
-            f"Holding post: {sent.published} published ({sent.pinned} pinned), {sent.failed} failed",
+            audit.says("broadcast.sent", published=sent.published, pinned=sent.pinned, failed=sent.failed),
             crisis=crisis,
             actor=None,
             published=sent.published,
@@ -115,7 +115,9 @@ def resume_on_platforms(crisis_id: int) -> dict[str, int]:
 def _audit_platform_run(crisis: Crisis, action: outbound.Action, done: int, failed: int) -> None:
     audit.record(
         AuditKind.PLATFORM_PAUSE,
-        f"On the platforms: {done} {'paused' if action == 'pause' else 'resumed'}, {failed} failed",
+        audit.says(
+            "platforms.paused" if action == "pause" else "platforms.resumed", done=done, failed=failed
+        ),
         crisis=crisis,
         actor=None,
         action=action,
@@ -148,7 +150,7 @@ def hold_new_outbound() -> dict[str, int]:
         if held.posts or held.campaigns:
             audit.record(
                 AuditKind.OUTBOUND_HELD,
-                f"{held.posts} scheduled posts and {held.campaigns} ad campaigns held since activation",
+                audit.says("outbound.held_since", posts=held.posts, campaigns=held.campaigns),
                 crisis=crisis,
                 actor=None,
                 posts=held.posts,

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from command import flows
@@ -93,9 +94,11 @@ def switch(request: HttpRequest) -> HttpResponse:
             call_roster=form.cleaned_data["call_roster"],
         )
         if result.created:
-            messages.success(request, f"{'Drill' if result.crisis.is_drill else 'Crisis mode'} is on.")
+            messages.success(
+                request, gettext("Drill is on.") if result.crisis.is_drill else gettext("Crisis mode is on.")
+            )
         else:
-            messages.info(request, "Crisis mode was already on; nothing was changed.")
+            messages.info(request, gettext("Crisis mode was already on; nothing was changed."))
         return redirect("overview")
     context = {
         "form": form,
@@ -112,9 +115,12 @@ def switch(request: HttpRequest) -> HttpResponse:
 def deactivate(request: HttpRequest) -> HttpResponse:
     crisis = flows.deactivate(by=request.user)
     if crisis is None:
-        messages.info(request, "There was no active crisis.")
+        messages.info(request, gettext("There was no active crisis."))
     else:
-        messages.success(request, f"{crisis} has ended. Held posts stay held until you release them.")
+        messages.success(
+            request,
+            gettext("{crisis} has ended. Held posts stay held until you release them.").format(crisis=crisis),
+        )
     return redirect("overview")
 
 

@@ -223,7 +223,9 @@ class AlertEvent(TypedDict):
     type: Literal["triage.alert"]
     id: int
     kind: Literal["sla_breach", "spike", "hub_overdue"]
-    message: str
+    message: str  # in English here; each consumer renders code and params in its reader's language
+    code: str
+    params: dict[str, Any]
     created_at: str
     details: dict[str, Any]
 

@@ -12,11 +12,46 @@ import redis
 import redis.asyncio
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.conf import settings
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 
-from core import events
+from core import events, texts
+from core.models import Profile
 from core.sessions import session_tag
 
 logger = logging.getLogger(__name__)
+
+
+def reader_language(scope: dict) -> str:
+    """The language a socket's reader reads: their profile's, else their browser's, else the site's.
+
+    Channels runs no LocaleMiddleware, so a consumer asks here (once per rare event, or at connect).
+    """
+    user = scope.get("user")
+    chosen = ""
+    if user is not None and user.is_authenticated:
+        chosen = Profile.objects.filter(user=user).values_list("language", flat=True).first() or ""
+    headers = dict(scope.get("headers") or ())
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    for code in [chosen] + [code for code, _quality in parse_accept_lang_header(accept)]:
+        if not code or code == "*":
+            continue
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def localised(event: dict, lang: str) -> dict:
+    """An event carrying a coded `message` (code, params), with the message in lang."""
+    if not event.get("code"):
+        return event
+    return {
+        **event,
+        "message": texts.render_in(lang, event["code"], event.get("params"), event.get("message", "")),
+    }
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):

@@ -369,7 +369,7 @@ HUB_REDIS_URL = redis_url(1)
 HUB_REDIS_PREFIX = env_str("CHANNEL_PREFIX", "cc") + ":hub"
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Northline Rail")
 # Languages the hub page is published in; the first is the default (/hub/ without a match).
-HUB_LANGUAGES = env_list("HUB_LANGUAGES", ["en", "fr"])
+HUB_LANGUAGES = env_list("HUB_LANGUAGES", ["en", "fr", "zh-hans"])
 HUB_UPDATES_ON_PAGE = env_int("HUB_UPDATES_ON_PAGE", 25)  # older ones stay in the feed
 HUB_NOTIFY_BATCH = env_int("HUB_NOTIFY_BATCH", 200)
 # Routing: "next" hands a roster member a mention suiting their skills or languages when it is

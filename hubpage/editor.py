@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.roles import LEADS, role_required
@@ -47,13 +48,13 @@ def editor(request: HttpRequest) -> HttpResponse:
         content_form = ContentForm(request.POST, instance=content, prefix="c")
         if content_form.is_valid():
             services.save_content(crisis=crisis, lang=lang, values=content_form.cleaned_data)
-            messages.success(request, "Hub page text saved and published.")
+            messages.success(request, gettext("Hub page text saved and published."))
             return _back(lang)
     elif request.method == "POST" and action == "options":
         options_form = PageOptionsForm(request.POST)
         if options_form.is_valid():
             services.set_page_options(crisis=crisis, **options_form.cleaned_data)
-            messages.success(request, "Next update time saved and published.")
+            messages.success(request, gettext("Next update time saved and published."))
             return _back(lang)
     elif request.method == "POST" and action == "update":
         update_form = UpdateForm(request.POST, prefix="u")
@@ -67,7 +68,7 @@ def editor(request: HttpRequest) -> HttpResponse:
                 except (ValueError, services.NoActiveCrisis) as exc:
                     update_form.add_error("body", str(exc))
                 else:
-                    messages.success(request, "Update posted to the hub page.")
+                    messages.success(request, gettext("Update posted to the hub page."))
                     return _back(lang, "updates")
     elif request.method == "POST" and action == "faq":
         faq_formset = FaqFormSet(request.POST, queryset=crisis.hub_faqs.filter(lang=lang), prefix="faq")
@@ -79,7 +80,7 @@ def editor(request: HttpRequest) -> HttpResponse:
                 for entry in faq_formset.deleted_objects:
                     entry.delete()
                 transaction.on_commit(services.publish, robust=True)
-            messages.success(request, "FAQ saved and published.")
+            messages.success(request, gettext("FAQ saved and published."))
             return _back(lang, "faq")
     context = {
         "crisis": crisis,
@@ -114,7 +115,9 @@ def edit_update(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     pin=form.cleaned_data["pin"],
                 )
-                messages.success(request, "Update changed; the previous text is kept in its history.")
+                messages.success(
+                    request, gettext("Update changed; the previous text is kept in its history.")
+                )
                 return _back(update.lang, "updates")
     context = {"update": update, "form": form, "preview": preview, "revisions": update.revisions.all()}
     return render(request, "hubpage/edit_update.html", context)
@@ -139,7 +142,7 @@ def post_update_from_room(request: HttpRequest) -> HttpResponse:
             pin=request.POST.get("pin") == "on",
         )
     except (ValueError, services.NoActiveCrisis) as exc:
-        messages.error(request, f"The update was not posted: {exc}.")
+        messages.error(request, gettext("The update was not posted: {reason}.").format(reason=exc))
     else:
-        messages.success(request, "Update posted to the hub page.")
+        messages.success(request, gettext("Update posted to the hub page."))
     return redirect("crisis_room")

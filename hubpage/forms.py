@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import FaqEntry, HubContent
 
@@ -20,18 +21,18 @@ class ContentForm(forms.ModelForm):
 class PageOptionsForm(forms.Form):
     next_update_at = forms.DateTimeField(
         required=False,
-        label="Next update by",
+        label=_("Next update by"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="In the organisation's time zone. The page shows it in UTC too.",
+        help_text=_("In the organisation's time zone. The page shows it in UTC too."),
     )
-    keep_public = forms.BooleanField(required=False, label="Keep this crisis's summary public afterwards")
+    keep_public = forms.BooleanField(required=False, label=_("Keep this crisis's summary public afterwards"))
 
 
 class UpdateForm(forms.Form):
     body = forms.CharField(
-        label="Update (Markdown)", widget=forms.Textarea(attrs={"rows": 6, "data-preview-source": ""})
+        label=_("Update (Markdown)"), widget=forms.Textarea(attrs={"rows": 6, "data-preview-source": ""})
     )
-    pin = forms.BooleanField(required=False, label="Pin as the key message")
+    pin = forms.BooleanField(required=False, label=_("Pin as the key message"))
 
 
 class BaseFaqFormSet(forms.BaseModelFormSet):

@@ -2,21 +2,22 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .render import markdown_to_safe_html
 
 
 class FaqTopic(models.TextChoices):
-    REFUNDS = "refunds", "Refunds"
-    COMPENSATION = "compensation", "Compensation"
-    SCHEDULES = "schedules", "Schedules"
-    CANCELLATIONS = "cancellations", "Cancellations"
-    REBOOKINGS = "rebookings", "Rebookings"
-    OTHER = "other", "Other"
+    REFUNDS = "refunds", _("Refunds")
+    COMPENSATION = "compensation", _("Compensation")
+    SCHEDULES = "schedules", _("Schedules")
+    CANCELLATIONS = "cancellations", _("Cancellations")
+    REBOOKINGS = "rebookings", _("Rebookings")
+    OTHER = "other", _("Other")
 
 
 def _lang_field():
-    return models.CharField(max_length=8, default="en", help_text="Language code, e.g. en, fr.")
+    return models.CharField(max_length=8, default="en", help_text=_("Language code, e.g. en, fr."))
 
 
 class HubSections(models.Model):
@@ -27,7 +28,7 @@ class HubSections(models.Model):
     who_is_affected = models.TextField(blank=True)
     what_we_are_doing = models.TextField(blank=True)
     what_you_should_do = models.TextField(blank=True)
-    contacts = models.TextField(blank=True, help_text="Contact channels, Markdown (phone, email, desks).")
+    contacts = models.TextField(blank=True, help_text=_("Contact channels, Markdown (phone, email, desks)."))
 
     class Meta:
         abstract = True
@@ -41,7 +42,7 @@ class ScenarioHubText(HubSections):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scenario", "lang"], name="hub_text_one_per_lang")]
-        verbose_name = "hub page text"
+        verbose_name = _("hub page text")
 
     def __str__(self) -> str:
         return f"{self.scenario} [{self.lang}]"
@@ -53,9 +54,9 @@ class ScenarioFaq(models.Model):
     scenario = models.ForeignKey("playbooks.Scenario", on_delete=models.CASCADE, related_name="hub_faqs")
     lang = _lang_field()
     topic = models.CharField(max_length=16, choices=FaqTopic.choices)
-    anchor = models.SlugField(max_length=60, help_text="Stable link target: /hub/<lang>/#<anchor>.")
+    anchor = models.SlugField(max_length=60, help_text=_("Stable link target: /hub/<lang>/#<anchor>."))
     question = models.CharField(max_length=200)
-    answer = models.TextField(help_text="Markdown.")
+    answer = models.TextField(help_text=_("Markdown."))
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -63,7 +64,7 @@ class ScenarioFaq(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scenario", "lang", "anchor"], name="scenario_faq_anchor_unique")
         ]
-        verbose_name = "hub FAQ template"
+        verbose_name = _("hub FAQ template")
 
     def __str__(self) -> str:
         return self.question
@@ -75,7 +76,7 @@ class HubPage(models.Model):
     crisis = models.OneToOneField("playbooks.Crisis", on_delete=models.CASCADE, related_name="hub_page")
     next_update_at = models.DateTimeField(null=True, blank=True)
     keep_public = models.BooleanField(
-        default=False, help_text="After the crisis, list its summary on the calm hub page."
+        default=False, help_text=_("After the crisis, list its summary on the calm hub page.")
     )
 
     def __str__(self) -> str:
@@ -102,14 +103,14 @@ class FaqEntry(models.Model):
     topic = models.CharField(max_length=16, choices=FaqTopic.choices)
     anchor = models.SlugField(max_length=60)
     question = models.CharField(max_length=200)
-    answer = models.TextField(help_text="Markdown.")
+    answer = models.TextField(help_text=_("Markdown."))
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["order", "id"]
         constraints = [models.UniqueConstraint(fields=["crisis", "lang", "anchor"], name="faq_anchor_unique")]
-        verbose_name = "FAQ entry"
-        verbose_name_plural = "FAQ entries"
+        verbose_name = _("FAQ entry")
+        verbose_name_plural = _("FAQ entries")
 
     def __str__(self) -> str:
         return self.question
@@ -122,7 +123,7 @@ class HubUpdate(models.Model):
     lang = _lang_field()
     body_markdown = models.TextField()
     body_html = models.TextField(editable=False)
-    pinned = models.BooleanField(default=False, help_text="Shown as the key message at the top.")
+    pinned = models.BooleanField(default=False, help_text=_("Shown as the key message at the top."))
     posted_at = models.DateTimeField()
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

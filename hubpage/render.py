@@ -19,7 +19,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 
-from .labels import labels_for, language_name
+from .labels import WORDS, labels_for, language_name
 
 ALLOWED_TAGS = {
     "p",
@@ -137,9 +137,9 @@ def when(moment: datetime | None, zone: str, lang: str) -> dict[str, str] | None
     tz = ZoneInfo(zone)
     moment = moment.replace(microsecond=0)
     local, utc = moment.astimezone(tz), moment.astimezone(UTC)
-    with translation.override(lang):
-        text = date_format(local, "j F Y, H:i T")
-        short = date_format(local, "j M, H:i")
+    with translation.override(lang):  # month names and the order of day, month and year
+        text = date_format(local, str(WORDS["date_full"]))
+        short = date_format(local, str(WORDS["date_short"]))
     if local.utcoffset():
         text += f" ({utc:%H:%M} UTC)"
     return {"iso": utc.isoformat().replace("+00:00", "Z"), "text": text, "short": short}

@@ -17,7 +17,8 @@ from .models import HubPage, HubUpdate, HubWrite, Subscriber
 
 
 def languages() -> tuple[str, ...]:
-    return tuple(settings.HUB_LANGUAGES) or ("en",)
+    """The published languages as lower-case tags ("en", "zh-hans"): the URLs and folders use them."""
+    return tuple(code.strip().lower() for code in settings.HUB_LANGUAGES if code.strip()) or ("en",)
 
 
 def default_language() -> str:
@@ -37,21 +38,34 @@ def hub_url(*, lang: str | None = None, anchor: str | None = None) -> str:
     A language the hub is not published in gets the default page, which picks by Accept-Language.
     """
     url = f"{settings.PUBLIC_BASE_URL}/hub/"
-    if lang and lang.lower() in languages():
-        url += f"{lang.lower()}/"
+    published = match_language(lang or "")
+    if published:
+        url += f"{published}/"
     if anchor:
         url += f"#{anchor}"
     return url
 
 
 def pick_language(accept_language: str) -> str:
-    """The best published language for an Accept-Language header (primary subtag match)."""
-    published = languages()
+    """The best published language for an Accept-Language header.
+
+    The whole tag first ("zh-hans"), then its primary subtag against the published tags'
+    ("fr-CH" reads "fr", "zh-CN" and "zh" read "zh-hans"): the choice nginx's $hub_lang map makes.
+    """
     for code, _quality in parse_accept_lang_header(accept_language or ""):
-        primary = code.split("-")[0].lower()
-        if primary in published:
-            return primary
-    return published[0]
+        published = match_language(code)
+        if published:
+            return published
+    return default_language()
+
+
+def match_language(code: str) -> str | None:
+    """The published language a tag reads ("zh-CN" -> "zh-hans", "fr-CH" -> "fr"), or None."""
+    code, published = code.strip().lower().replace("_", "-"), languages()
+    if code in published:
+        return code
+    primary = code.split("-")[0]
+    return next((tag for tag in published if tag.split("-")[0] == primary), None) if primary else None
 
 
 def page_title(crisis, lang: str) -> str:

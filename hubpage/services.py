@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from playbooks import audit
 from playbooks.models import AuditKind, Crisis, Phase
@@ -324,7 +325,7 @@ def _unpin_others(update: HubUpdate) -> None:
 def post_update(*, body: str, by, lang: str | None = None, pin: bool = False) -> HubUpdate:
     body = body.strip()
     if not body:
-        raise ValueError("an update needs some text")
+        raise ValueError(gettext("An update needs some text."))
     lang = _check_lang(lang)
     with transaction.atomic():
         crisis = selectors.hub_crisis()
@@ -336,7 +337,7 @@ def post_update(*, body: str, by, lang: str | None = None, pin: bool = False) ->
         )
         if pin:
             _unpin_others(update)
-        audit.record(AuditKind.HUB_UPDATE, "Hub page updated", crisis=crisis, actor=by)
+        audit.record(AuditKind.HUB_UPDATE, audit.says("hub.updated"), crisis=crisis, actor=by)
         _publish_after_commit()
         if not crisis.is_drill:  # a drill never mails the public
             transaction.on_commit(lambda: notify_subscribers.delay(update.pk), robust=True)
@@ -347,7 +348,7 @@ def edit_update(*, update_id: int, body: str, by, pin: bool | None = None) -> Hu
     """Change an update's text; the previous text is kept as a revision."""
     body = body.strip()
     if not body:
-        raise ValueError("an update needs some text")
+        raise ValueError(gettext("An update needs some text."))
     with transaction.atomic():
         update = HubUpdate.objects.select_for_update().get(pk=update_id)
         if body != update.body_markdown:

@@ -2,7 +2,8 @@ from django.urls import path, re_path
 
 from hubpage import api, editor, views
 
-LANG = r"(?P<lang>[a-z]{2,3})"
+# A language tag as the hub publishes it: "fr", "zh-hans" (lower case; see views.hub_page_in).
+LANG = r"(?P<lang>[a-zA-Z]{2,3}(?:-[a-zA-Z]{2,4})?)"
 
 urlpatterns = [
     path("", views.hub_page, name="hub"),

@@ -8,7 +8,7 @@ from email.utils import formatdate
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext
@@ -113,18 +113,26 @@ def hub_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _published(request: HttpRequest, lang: str) -> HttpResponse | None:
+    """None for a published language as the URLs spell it ("zh-hans"); a permanent redirect for
+    the same tag in other case ("zh-Hans", as BCP 47 writes it); else 404."""
+    if lang in selectors.languages():
+        return None
+    if lang.lower() in selectors.languages():
+        prefix = request.path.split(f"/{lang}/", 1)
+        return HttpResponsePermanentRedirect(f"{prefix[0]}/{lang.lower()}/{prefix[1]}")
+    raise Http404("The hub page is not published in that language.")
+
+
 @require_GET
 def hub_page_in(request: HttpRequest, lang: str) -> HttpResponse:
-    if lang not in selectors.languages():
-        raise Http404("The hub page is not published in that language.")
-    return _serve(request, "index.html", lang)
+    return _published(request, lang) or _serve(request, "index.html", lang)
 
 
 @require_GET
 def hub_file(request: HttpRequest, name: str, lang: str | None = None) -> HttpResponse:
-    if lang is not None and lang not in selectors.languages():
-        raise Http404("The hub page is not published in that language.")
-    return _serve(request, name, lang)
+    redirect = _published(request, lang) if lang is not None else None
+    return redirect or _serve(request, name, lang)
 
 
 hub_banner = xframe_options_exempt(hub_file)

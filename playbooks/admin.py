@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from core import netguard
 from core.admin_a11y import LabelledTabularInline
@@ -87,11 +88,11 @@ class DepartmentAdmin(admin.ModelAdmin):
     inlines = [ContactInline]
     formfield_overrides = HTTPS_URLS
 
-    @admin.display(description="contacts")
+    @admin.display(description=_("contacts"))
     def contact_count(self, obj):
         return obj.contacts.count()
 
-    @admin.display(boolean=True, description="chat webhook")
+    @admin.display(boolean=True, description=_("chat webhook"))
     def has_webhook(self, obj):
         return bool(obj.chat_webhook_url)
 
@@ -111,7 +112,7 @@ class TrainingLinkInline(LabelledTabularInline):
     formfield_overrides = HTTPS_URLS
 
 
-@admin.action(description="Download selected playbooks (YAML)")
+@admin.action(description=_("Download selected playbooks (YAML)"))
 def download_playbooks(modeladmin, request, queryset):
     response = HttpResponse(export_yaml(queryset), content_type="application/x-yaml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="playbooks.yaml"'
@@ -167,7 +168,7 @@ class ChecklistTaskInline(LabelledTabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("department", "done_by")
 
-    @admin.display(description="department")
+    @admin.display(description=_("department"))
     def department_label(self, task: ChecklistTask) -> str:
         return task.department_label
 
@@ -247,9 +248,13 @@ class TrainingLinkAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "kind", "description", "actor", "crisis"]
+    list_display = ["at", "kind", "what", "actor", "crisis"]
     list_filter = ["kind"]
-    readonly_fields = ["at", "kind", "description", "actor", "crisis", "details"]
+    readonly_fields = ["at", "kind", "what", "code", "params", "description", "actor", "crisis", "details"]
+
+    @admin.display(description=_("what happened"))
+    def what(self, obj: AuditEntry) -> str:
+        return obj.text
 
     def has_add_permission(self, request):
         return False

@@ -16,6 +16,8 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import upload
 from .portable import ImportReport, required_permissions
@@ -26,7 +28,7 @@ URL_NAME = "admin:playbooks_scenario_import"
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Playbook file",
+        label=_("Playbook file"),
         help_text="YAML as the download action or manage.py export_playbooks writes it; UTF-8, "
         f"at most {filesizeformat(upload.MAX_UPLOAD_BYTES)}.",
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,application/x-yaml,text/yaml"}),
@@ -73,7 +75,7 @@ def import_view(model_admin, request: HttpRequest) -> HttpResponse:
 def _confirm(request: HttpRequest, context: dict) -> HttpResponse:
     form = ConfirmForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The confirmation is missing or too large; upload the file again.")
+        messages.error(request, gettext("The confirmation is missing or too large; upload the file again."))
         return redirect(URL_NAME)
     try:
         with transaction.atomic():

@@ -1,7 +1,9 @@
 """Writing audit entries with before/after values, and showing them readably.
 
 Every state change goes into the append-only trail as one `AuditEntry`; a change
-of values carries `details = {"before": {...}, "after": {...}, ...}`.
+of values carries `details = {"before": {...}, "after": {...}, ...}`. What happened is
+`says("code", **params)` (the sentences are in playbooks/audit_texts.py), shown in the
+reader's language by `AuditEntry.text`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,12 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from core.texts import Coded, coded
 
 from .models import AuditEntry, AuditKind, Crisis
 
@@ -35,7 +43,7 @@ MILESTONES = (
 
 def record(
     kind: AuditKind,
-    description: str,
+    description: Coded | str,
     *,
     crisis: Crisis | None,
     actor,
@@ -43,14 +51,29 @@ def record(
     after: dict[str, Any] | None = None,
     **details: Any,
 ) -> AuditEntry:
+    details = _jsonable(details)
     if before is not None or after is not None:
         before, after = before or {}, after or {}
         # PostgreSQL's jsonb does not keep key order: keep the fields' order beside them.
         fields = list(dict.fromkeys([*before, *after]))
         details = {**details, "fields": fields, "before": _jsonable(before), "after": _jsonable(after)}
+    code, params = "", {}
+    if isinstance(description, Coded):
+        # The English words go beside the code: what logs, exports and older readers show.
+        code, params, description = description.code, _jsonable(description.params), description.english
     return AuditEntry.objects.create(
-        at=timezone.now(), kind=kind, description=description, crisis=crisis, actor=actor, details=details
+        at=timezone.now(),
+        kind=kind,
+        code=code,
+        params=params,
+        description=description[:300],
+        crisis=crisis,
+        actor=actor,
+        details=details,
     )
+
+
+says = coded  # audit.record(kind, audit.says("crisis.activated", scenario=name), ...)
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +81,7 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     for key, value in values.items():
         if isinstance(value, datetime | date):
             value = value.isoformat()
-        elif hasattr(value, "pk"):
+        elif hasattr(value, "pk") or isinstance(value, Promise):
             value = str(value)
         out[key] = value
     return out
@@ -76,19 +99,28 @@ class Change:
 
 # Labels for the fields whose names do not read well on their own.
 LABELS = {
-    "held_at": "Held on",
-    "worked": "What worked",
-    "did_not_work": "What did not work",
-    "differently": "What we would do differently",
-    "next_steps": "What we do now",
-    "due_on": "Due",
-    "done_at": "Done at",
+    "held_at": _("Held on"),
+    "worked": _("What worked"),
+    "did_not_work": _("What did not work"),
+    "differently": _("What we would do differently"),
+    "next_steps": _("What we do now"),
+    "due_on": _("Due"),
+    "done_at": _("Done at"),
+    "phase": _("Phase"),
+    "done": _("Done"),
+    "title": _("Title"),
+    "owner": _("Owner"),
+    "status": _("Status"),
+    "posts": _("Posts"),
+    "campaigns": _("Ad campaigns"),
+    "active_crisis": _("Active crisis"),
+    "reviewed_at": _("Reviewed at"),
 }
 NOT_EXTRAS = ("before", "after", "fields")
 
 
 def label(key: str) -> str:
-    return LABELS.get(key) or key.replace("_", " ").capitalize()
+    return str(LABELS.get(key) or key.replace("_", " ").capitalize())
 
 
 def show(value: Any) -> str:
@@ -96,11 +128,11 @@ def show(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return str(_("yes") if value else _("no"))
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
         parsed = parse_datetime(value)
         if parsed is not None:
-            return f"{timezone.localtime(parsed):%d %b %Y %H:%M}"
+            return date_format(timezone.localtime(parsed), pgettext("audit date format", "d M Y H:i"))
     if isinstance(value, list):
         return ", ".join(show(v) for v in value) or "—"
     if isinstance(value, dict):
@@ -114,7 +146,7 @@ def changes(details: dict[str, Any]) -> list[Change]:
     if before is None and after is None:
         return []
     if not isinstance(before, dict) or not isinstance(after, dict):
-        return [Change("Value", show(before), show(after))]
+        return [Change(str(_("Value")), show(before), show(after))]
     keys = list(dict.fromkeys([*details.get("fields", []), *before, *after]))
     return [Change(label(k), show(before.get(k)), show(after.get(k))) for k in keys]
 

@@ -2,7 +2,7 @@ from channels.db import database_sync_to_async
 
 from core.events import STATE_GROUP, crisis_group
 from core.roles import LEADS, STAFF, has_role, has_role_now
-from core.sockets import LiveConsumer
+from core.sockets import LiveConsumer, localised, reader_language
 
 from .models import ChecklistTask, Crisis
 from .selectors import active_crisis, crisis_state, task_payload
@@ -40,7 +40,8 @@ class StateConsumer(LiveConsumer):
         # SLA breaches, spikes and missed hub updates are the comms lead's to act on: a fresh
         # role read per alert (they are rare), so a lead demoted mid-shift stops getting them.
         if await database_sync_to_async(has_role_now)(self.scope.get("user"), LEADS):
-            await self.send_json(event)
+            lang = await database_sync_to_async(reader_language)(self.scope)
+            await self.send_json(localised(event, lang))
 
 
 def _snapshot(crisis_id: int) -> dict | None:

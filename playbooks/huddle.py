@@ -57,7 +57,9 @@ def acknowledge(token: str) -> NotificationDelivery:
         ):
             audit.record(
                 AuditKind.ACKNOWLEDGED,
-                f"{delivery.department.name} acknowledged ({delivery.target})",
+                audit.says(
+                    "department.acknowledged", department=delivery.department.name, target=delivery.target
+                ),
                 crisis=delivery.crisis,
                 actor=None,
                 department=delivery.department.name,

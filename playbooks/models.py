@@ -7,14 +7,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import texts
+
 from .append_only import AppendOnlyModel
 
 
 class Phase(models.TextChoices):
-    ACTIVE = "active", "Active"
-    AFTERMATH = "aftermath", "Aftermath"
-    CLOSED = "closed", "Closed"
-    REVIEWED = "reviewed", "Reviewed"
+    ACTIVE = "active", _("Active")
+    AFTERMATH = "aftermath", _("Aftermath")
+    CLOSED = "closed", _("Closed")
+    REVIEWED = "reviewed", _("Reviewed")
 
 
 # Where a crisis may go from each phase. Closing straight from active is the plain "end crisis".
@@ -27,20 +29,20 @@ PHASE_MOVES: dict[str, tuple[Phase, ...]] = {
 
 
 class ScenarioKind(models.TextChoices):
-    PRODUCT_FAILURE = "product_failure", "Product failure"
-    OUTAGE = "outage", "Outage"
-    NATURAL_DISASTER = "natural_disaster", "Natural disaster"
-    SECURITY_INCIDENT = "security_incident", "Security incident"
-    VIOLENCE = "violence", "Violence or terror"
-    OTHER = "other", "Other"
+    PRODUCT_FAILURE = "product_failure", _("Product failure")
+    OUTAGE = "outage", _("Outage")
+    NATURAL_DISASTER = "natural_disaster", _("Natural disaster")
+    SECURITY_INCIDENT = "security_incident", _("Security incident")
+    VIOLENCE = "violence", _("Violence or terror")
+    OTHER = "other", _("Other")
 
 
 class AutomatedAction(models.TextChoices):
-    PAUSE_POSTS = "pause_posts", "Pause scheduled posts"
-    PAUSE_ADS = "pause_ads", "Pause ad campaigns on platforms"
-    PUBLISH_HUB = "publish_hub", "Publish the hub page"
-    NOTIFY_DEPARTMENTS = "notify_departments", "Notify the departments"
-    POST_HOLDING_STATEMENT = "post_holding_statement", "Post the holding statement to the hub"
+    PAUSE_POSTS = "pause_posts", _("Pause scheduled posts")
+    PAUSE_ADS = "pause_ads", _("Pause ad campaigns on platforms")
+    PUBLISH_HUB = "publish_hub", _("Publish the hub page")
+    NOTIFY_DEPARTMENTS = "notify_departments", _("Notify the departments")
+    POST_HOLDING_STATEMENT = "post_holding_statement", _("Post the holding statement to the hub")
 
 
 class ChatFormat(models.TextChoices):
@@ -57,7 +59,7 @@ class Department(models.Model):
     chat_webhook_url = models.URLField(
         max_length=500,
         blank=True,
-        help_text="Optional incoming webhook (Slack, Teams, ...) that gets a message on activation.",
+        help_text=_("Optional incoming webhook (Slack, Teams, ...) that gets a message on activation."),
     )
     chat_format = models.CharField(
         _("chat format"),
@@ -73,7 +75,13 @@ class Department(models.Model):
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="departments",
-        help_text="Staff who may tick this department's checklist items (leads and admins tick any).",
+        help_text=_("Staff who may tick this department's checklist items (leads and admins tick any)."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        help_text=_("The language of its notifications (en, zh-hans, ...). Blank: the site's language."),
     )
 
     class Meta:
@@ -89,7 +97,7 @@ class Contact(models.Model):
     role = models.CharField(max_length=120, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    on_call = models.BooleanField(default=False, help_text="Reached first, day and night.")
+    on_call = models.BooleanField(default=False, help_text=_("Reached first, day and night."))
 
     class Meta:
         ordering = ["-on_call", "name"]
@@ -103,15 +111,15 @@ class Scenario(models.Model):
     kind = models.CharField(max_length=20, choices=ScenarioKind.choices, default=ScenarioKind.OTHER)
     description = models.TextField(blank=True)
     departments = models.ManyToManyField(
-        Department, blank=True, related_name="scenarios", help_text="Notified on activation."
+        Department, blank=True, related_name="scenarios", help_text=_("Notified on activation.")
     )
     holding_statement = models.TextField(
-        blank=True, help_text="Posted to the hub page by the 'post holding statement' checklist item."
+        blank=True, help_text=_("Posted to the hub page by the 'post holding statement' checklist item.")
     )
     hub_title = models.CharField(
-        max_length=200, help_text="Headline of the public hub page while this crisis is on."
+        max_length=200, help_text=_("Headline of the public hub page while this crisis is on.")
     )
-    hub_summary = models.TextField(help_text="What happened and what we are doing, in plain words.")
+    hub_summary = models.TextField(help_text=_("What happened and what we are doing, in plain words."))
     topic_keywords = models.JSONField(
         default=dict,
         blank=True,
@@ -128,16 +136,16 @@ class Scenario(models.Model):
     huddle_call_url = models.URLField(
         blank=True,
         max_length=500,
-        help_text="Kick-off huddle: the standing call link (video or phone bridge).",
+        help_text=_("Kick-off huddle: the standing call link (video or phone bridge)."),
     )
     huddle_agenda = models.TextField(
-        blank=True, help_text="Kick-off huddle agenda, one point per line (shown on the huddle card)."
+        blank=True, help_text=_("Kick-off huddle agenda, one point per line (shown on the huddle card).")
     )
     drill_every_days = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Drill this scenario every N days; empty: no schedule."
+        null=True, blank=True, help_text=_("Drill this scenario every N days; empty: no schedule.")
     )
     next_drill_at = models.DateTimeField(
-        null=True, blank=True, help_text="The next planned drill; reminders go to the leads before it."
+        null=True, blank=True, help_text=_("The next planned drill; reminders go to the leads before it.")
     )
     drill_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -191,18 +199,23 @@ class ChecklistItem(models.Model):
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="checklist_items")
     title = models.CharField(max_length=200)
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="checklist_items", help_text="Who owns this item."
+        Department,
+        on_delete=models.PROTECT,
+        related_name="checklist_items",
+        help_text=_("Who owns this item."),
     )
-    owner_role = models.CharField(max_length=120, blank=True, help_text="e.g. Head of social, duty lawyer.")
+    owner_role = models.CharField(
+        max_length=120, blank=True, help_text=_("e.g. Head of social, duty lawyer.")
+    )
     order = models.PositiveIntegerField(default=0)
     due_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Due this many minutes after activation."
+        null=True, blank=True, help_text=_("Due this many minutes after activation.")
     )
     action = models.CharField(
         max_length=30,
         choices=AutomatedAction.choices,
         blank=True,
-        help_text="Ticks itself when this automated action has finished.",
+        help_text=_("Ticks itself when this automated action has finished."),
     )
 
     class Meta:
@@ -228,12 +241,12 @@ class Crisis(models.Model):
     )
     hub_published_at = models.DateTimeField(null=True, blank=True)
     switch_opened_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the lead opened the switch page (the drill report's start)."
+        null=True, blank=True, help_text=_("When the lead opened the switch page (the drill report's start).")
     )
 
     class Meta:
         ordering = ["-activated_at"]
-        verbose_name_plural = "crises"
+        verbose_name_plural = _("crises")
 
     def __str__(self) -> str:
         return f"{'Drill: ' if self.is_drill else ''}{self.title}"
@@ -266,7 +279,7 @@ class ChecklistTask(models.Model):
     )
     # A past crisis's checklist stays readable if its department is deleted later.
     department_name = models.CharField(
-        max_length=80, blank=True, help_text="The department's name when the task was opened."
+        max_length=80, blank=True, help_text=_("The department's name when the task was opened.")
     )
     owner_role = models.CharField(max_length=120, blank=True)
     action = models.CharField(max_length=30, choices=AutomatedAction.choices, blank=True)
@@ -295,28 +308,28 @@ class ChecklistTask(models.Model):
 
 class AuditKind(models.TextChoices):
     # The review's kinds (playbooks/review.py)
-    REVIEW_MEETING = "review_meeting", "Review meeting notes saved"
-    ACTION_ITEM_ADDED = "action_item_added", "Action item added"
-    ACTION_ITEM_DONE = "action_item_done", "Action item done"
-    ACTION_ITEM_REOPENED = "action_item_reopen", "Action item reopened"
-    REVIEW_COMPLETED = "review_completed", "Review completed"
+    REVIEW_MEETING = "review_meeting", _("Review meeting notes saved")
+    ACTION_ITEM_ADDED = "action_item_added", _("Action item added")
+    ACTION_ITEM_DONE = "action_item_done", _("Action item done")
+    ACTION_ITEM_REOPENED = "action_item_reopen", _("Action item reopened")
+    REVIEW_COMPLETED = "review_completed", _("Review completed")
     # The switch, the checklist and the phases
-    ACTIVATED = "activated", "Crisis activated"
-    DEACTIVATED = "deactivated", "Crisis ended"
-    OUTBOUND_HELD = "outbound_held", "Outbound held"
-    PLATFORM_PAUSE = "platform_pause", "Platform pause"
-    HUB_PUBLISHED = "hub_published", "Hub page published"
-    HUB_UPDATE = "hub_update", "Hub update posted"
-    TASK_DONE = "task_done", "Checklist item done"
-    TASK_REOPENED = "task_reopened", "Checklist item reopened"
-    PHASE = "phase", "Phase changed"
-    NOTIFIED = "notified", "Departments notified"
-    RESUMED = "resumed", "Held outbound resumed"
-    DISCARDED = "discarded", "Held posts discarded"
-    BROADCAST = "broadcast", "Holding post broadcast"
-    ACKNOWLEDGED = "acknowledged", "Notification acknowledged"
-    GUEST_INVITED = "guest_invited", "Outside party invited to a drill"
-    ROSTER_CALLED = "roster_called", "Roster called in"
+    ACTIVATED = "activated", _("Crisis activated")
+    DEACTIVATED = "deactivated", _("Crisis ended")
+    OUTBOUND_HELD = "outbound_held", _("Outbound held")
+    PLATFORM_PAUSE = "platform_pause", _("Platform pause")
+    HUB_PUBLISHED = "hub_published", _("Hub page published")
+    HUB_UPDATE = "hub_update", _("Hub update posted")
+    TASK_DONE = "task_done", _("Checklist item done")
+    TASK_REOPENED = "task_reopened", _("Checklist item reopened")
+    PHASE = "phase", _("Phase changed")
+    NOTIFIED = "notified", _("Departments notified")
+    RESUMED = "resumed", _("Held outbound resumed")
+    DISCARDED = "discarded", _("Held posts discarded")
+    BROADCAST = "broadcast", _("Holding post broadcast")
+    ACKNOWLEDGED = "acknowledged", _("Notification acknowledged")
+    GUEST_INVITED = "guest_invited", _("Outside party invited to a drill")
+    ROSTER_CALLED = "roster_called", _("Roster called in")
 
 
 class AuditEntry(AppendOnlyModel):
@@ -336,15 +349,25 @@ class AuditEntry(AppendOnlyModel):
     # The actor's username when the entry was written: it stays when the user is deleted.
     actor_name = models.CharField(max_length=150, blank=True, editable=False)
     kind = models.CharField(max_length=20, choices=AuditKind.choices)
+    # What happened as a code and parameters (playbooks/audit_texts.py), shown in the reader's
+    # language by `text`; `description` keeps the English words (and is all an entry written
+    # before codes has).
+    code = models.CharField(max_length=60, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     description = models.CharField(max_length=300)
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.description}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.text}"
+
+    @property
+    def text(self) -> str:
+        """What happened, in the active language."""
+        return texts.render(self.code, self.params, fallback=self.description)
 
     def save(self, *args, **kwargs):
         if self.actor is not None and not self.actor_name:
@@ -376,14 +399,14 @@ class PhaseChange(models.Model):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    CHAT = "chat", "Chat webhook"
+    EMAIL = "email", _("Email")
+    CHAT = "chat", _("Chat webhook")
 
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class NotificationDelivery(models.Model):
@@ -392,7 +415,7 @@ class NotificationDelivery(models.Model):
     crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="deliveries")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="deliveries")
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    target = models.CharField(max_length=500, help_text="Email address or webhook host.")
+    target = models.CharField(max_length=500, help_text=_("Email address or webhook host."))
     state = models.CharField(max_length=8, choices=DeliveryState.choices, default=DeliveryState.PENDING)
     error = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -408,17 +431,17 @@ class NotificationDelivery(models.Model):
                 fields=["crisis", "department", "channel", "target"], name="one_delivery_per_target"
             )
         ]
-        verbose_name_plural = "notification deliveries"
+        verbose_name_plural = _("notification deliveries")
 
     def __str__(self) -> str:
         return f"{self.department} {self.channel} {self.target}: {self.state}"
 
 
 class Availability(models.TextChoices):
-    ANYTIME = "anytime", "Any time"
-    OFFICE_HOURS = "office_hours", "Office hours"
-    EVENINGS = "evenings", "Evenings and weekends"
-    ON_REQUEST = "on_request", "On request"
+    ANYTIME = "anytime", _("Any time")
+    OFFICE_HOURS = "office_hours", _("Office hours")
+    EVENINGS = "evenings", _("Evenings and weekends")
+    ON_REQUEST = "on_request", _("On request")
 
 
 def validate_time_zone(value: str) -> None:
@@ -453,7 +476,7 @@ class RosterEntry(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster")
     team = models.CharField(max_length=120)
-    languages = models.CharField(max_length=120, blank=True, help_text="Comma separated, e.g. en, fr, nl.")
+    languages = models.CharField(max_length=120, blank=True, help_text=_("Comma separated, e.g. en, fr, nl."))
     availability = models.CharField(
         max_length=16, choices=Availability.choices, default=Availability.OFFICE_HOURS
     )
@@ -461,7 +484,7 @@ class RosterEntry(models.Model):
     outside_team = models.CharField(
         max_length=120,
         blank=True,
-        help_text="Agency or overseas team name. Anyone with one is held to first-line work.",
+        help_text=_("Agency or overseas team name. Anyone with one is held to first-line work."),
     )
     notes = models.TextField(blank=True)
     skills = ArrayField(
@@ -484,16 +507,16 @@ class RosterEntry(models.Model):
 
     class Meta:
         ordering = ["team", "user__username"]
-        verbose_name_plural = "roster"
+        verbose_name_plural = _("roster")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.team})"
 
 
 class TrainingState(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    TRAINED = "trained", "Trained"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    TRAINED = "trained", _("Trained")
 
 
 class TrainingRecord(models.Model):
@@ -516,8 +539,8 @@ class TrainingRecord(models.Model):
 
 
 class Room(models.TextChoices):
-    TEAM = "team", "Response team"
-    CARE = "care", "Social care"
+    TEAM = "team", _("Response team")
+    CARE = "care", _("Social care")
 
 
 class RoomMessage(models.Model):
@@ -561,15 +584,15 @@ class Review(models.Model):
 
 class MeetingKind(models.TextChoices):
     # Declared in the order they are held: the social team first, then everyone.
-    SOCIAL_TEAM = "social_team", "Social team"
-    ORGANISATION = "organisation", "Whole organisation"
+    SOCIAL_TEAM = "social_team", _("Social team")
+    ORGANISATION = "organisation", _("Whole organisation")
 
 
 class ReviewMeeting(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(max_length=12, choices=MeetingKind.choices)
     held_at = models.DateTimeField(null=True, blank=True)
-    attendees = models.TextField(blank=True, help_text="Who attended, one per line or comma-separated.")
+    attendees = models.TextField(blank=True, help_text=_("Who attended, one per line or comma-separated."))
     worked = models.TextField("What worked", blank=True)
     did_not_work = models.TextField("What did not work", blank=True)
     differently = models.TextField("What would we do differently", blank=True)
@@ -595,7 +618,7 @@ class ActionItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     owner_name = models.CharField(
-        max_length=120, blank=True, help_text="For an owner without a login, e.g. someone in Legal."
+        max_length=120, blank=True, help_text=_("For an owner without a login, e.g. someone in Legal.")
     )
     due_on = models.DateField(null=True, blank=True)
     scenario = models.ForeignKey(

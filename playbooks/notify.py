@@ -18,14 +18,14 @@ import httpx
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import get_supported_language_variant, gettext, pgettext
 from django.utils.translation import gettext as _
 
 from core import events, netguard
 from core.http import OutboundError, guarded_client, request, with_retries
 
-from . import huddle
+from . import audit, huddle
 from .models import (
     AuditEntry,
     AuditKind,
@@ -81,24 +81,39 @@ class Notice:
 
     @property
     def checklist_heading(self) -> str:
-        return f"{self.department}'s checklist:"
+        return gettext("{department}'s checklist:").format(department=self.department)
 
     def task_lines(self) -> list[str]:
-        return [f"- {title}" + (f" (due {due})" if due else "") for title, due in self.tasks]
+        due = gettext("due")
+        return [f"- {title}" + (f" ({due} {when})" if when else "") for title, when in self.tasks]
 
 
 def _subject(crisis: Crisis) -> str:
     # Drills notify too, so departments rehearse; the word DRILL leads every subject and message.
-    return f"[{'DRILL' if crisis.is_drill else 'CRISIS'}] {crisis.scenario.name}: {crisis.title}"
+    word = (
+        pgettext("notification subject", "DRILL")
+        if crisis.is_drill
+        else pgettext("notification subject", "CRISIS")
+    )
+    return f"[{word}] {crisis.scenario.name}: {crisis.title}"
 
 
 def notice(crisis: Crisis, dept: Department) -> Notice:
+    """What a department is told, in its language (Department.language, else the site's)."""
     tasks = crisis.tasks.filter(department=dept)
-    opening = (
-        ("This is a DRILL. Nothing has happened; please practise your part.\n" if crisis.is_drill else "")
-        + f"{crisis.scenario.name} was activated at {timezone.localtime(crisis.activated_at):%H:%M}"
-        + (f" by {crisis.activated_by.get_username()}." if crisis.activated_by else ".")
-    )
+    at = f"{timezone.localtime(crisis.activated_at):%H:%M}"
+    scenario = crisis.scenario.name
+    if crisis.activated_by:
+        who = crisis.activated_by.get_username()
+        opening = gettext("{scenario} was activated at {time} by {user}.").format(
+            scenario=scenario, time=at, user=who
+        )
+    else:
+        opening = gettext("{scenario} was activated at {time}.").format(scenario=scenario, time=at)
+    if crisis.is_drill:
+        opening = (
+            gettext("This is a DRILL. Nothing has happened; please practise your part.") + "\n" + opening
+        )
     return Notice(
         subject=_subject(crisis),
         drill=crisis.is_drill,
@@ -127,7 +142,7 @@ def plain_text(n: Notice) -> str:
         n.checklist_heading,
         *n.task_lines(),
         "",
-        f"Crisis room: {n.room_url}",
+        gettext("Crisis room: {url}").format(url=n.room_url),
     ]
     return "\n".join(lines)
 
@@ -264,7 +279,19 @@ def _huddle_lines(delivery: NotificationDelivery) -> str:
     )
 
 
+def department_language(dept: Department) -> str:
+    try:
+        return get_supported_language_variant(dept.language or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 def _send(delivery: NotificationDelivery) -> None:
+    with translation.override(department_language(delivery.department)):
+        _send_in_language(delivery)
+
+
+def _send_in_language(delivery: NotificationDelivery) -> None:
     crisis, dept = delivery.crisis, delivery.department
     told = notice(crisis, dept)
     # The huddle's call link and this delivery's acknowledge link, in every format.
@@ -341,15 +368,16 @@ def notify_departments(crisis_id: int) -> dict[str, int]:
     if counts[DeliveryState.PENDING] == 0:
         with transaction.atomic():
             if not AuditEntry.objects.filter(crisis=crisis, kind=AuditKind.NOTIFIED).exists():
-                AuditEntry.objects.create(
-                    at=timezone.now(),
-                    crisis=crisis,
-                    kind=AuditKind.NOTIFIED,
-                    description=(
-                        f"Departments notified: {counts[DeliveryState.SENT]} sent, "
-                        f"{counts[DeliveryState.FAILED]} failed"
+                audit.record(
+                    AuditKind.NOTIFIED,
+                    audit.says(
+                        "departments.notified",
+                        sent=counts[DeliveryState.SENT],
+                        failed=counts[DeliveryState.FAILED],
                     ),
-                    details=counts,
+                    crisis=crisis,
+                    actor=None,
+                    **counts,
                 )
         complete_automated(crisis_id=crisis_id, action=AutomatedAction.NOTIFY_DEPARTMENTS)
     return counts

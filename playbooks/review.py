@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from core.errors import Conflict
 
@@ -51,7 +52,7 @@ def is_open(crisis: Crisis) -> bool:
 def _locked_crisis(crisis_id: int) -> Crisis:
     crisis = Crisis.objects.select_for_update().filter(pk=crisis_id).first()
     if crisis is None:
-        raise ReviewError("There is no such crisis.")
+        raise ReviewError(gettext("There is no such crisis."))
     return crisis
 
 
@@ -62,13 +63,15 @@ def _review_of(crisis: Crisis, by) -> Review:
     return review
 
 
-def _require(crisis: Crisis, phases: tuple[Phase, ...], doing: str) -> None:
+def _require(crisis: Crisis, phases: tuple[Phase, ...], doing) -> None:
     if crisis.phase in phases:
         return
     if crisis.phase == Phase.REVIEWED:
-        raise ReviewError(f"The review is complete; {doing} is closed.")
+        raise ReviewError(gettext("The review is complete; {doing} is closed.").format(doing=doing))
     raise ReviewError(
-        f"The review opens when the crisis is closed (it is {crisis.get_phase_display().lower()})."
+        gettext("The review opens when the crisis is closed (it is {phase}).").format(
+            phase=str(crisis.get_phase_display()).lower()
+        )
     )
 
 
@@ -76,7 +79,7 @@ def save_meeting(*, crisis_id: int, kind: MeetingKind, by, notes: MeetingNotes) 
     """Write one meeting's notes; the audit entry keeps the values before and after."""
     with transaction.atomic():
         crisis = _locked_crisis(crisis_id)
-        _require(crisis, (Phase.CLOSED,), "editing the meetings")
+        _require(crisis, (Phase.CLOSED,), gettext_lazy("editing the meetings"))
         review = _review_of(crisis, by)
         _check_order(review, kind, notes.held_at)
         meeting, _ = ReviewMeeting.objects.get_or_create(review=review, kind=kind)
@@ -91,10 +94,10 @@ def save_meeting(*, crisis_id: int, kind: MeetingKind, by, notes: MeetingNotes) 
         meeting.save()
         audit.record(
             AuditKind.REVIEW_MEETING,
-            f"Review: {meeting.get_kind_display().lower()} meeting notes saved",
+            audit.says("review.meeting_saved", meeting=meeting.kind),
             crisis=crisis,
             actor=by,
-            meeting=kind.label,
+            meeting=str(kind.label),
             before={f: before[f] for f in changed},
             after={f: after[f] for f in changed},
         )
@@ -112,7 +115,9 @@ def _check_order(review: Review, kind: MeetingKind, held_at: datetime | None) ->
     if (kind == MeetingKind.ORGANISATION and held_at < other_at) or (
         kind == MeetingKind.SOCIAL_TEAM and held_at > other_at
     ):
-        raise ReviewError("The social team meets first, then the whole organisation: check the dates.")
+        raise ReviewError(
+            gettext("The social team meets first, then the whole organisation: check the dates.")
+        )
 
 
 def add_action_item(
@@ -127,12 +132,12 @@ def add_action_item(
 ) -> ActionItem:
     title, owner_name = title.strip(), owner_name.strip()
     if not title:
-        raise ReviewError("Say what is to be done.")
+        raise ReviewError(gettext("Say what is to be done."))
     if owner is None and not owner_name:
-        raise ReviewError("Every action item needs an owner: pick a user or type a name.")
+        raise ReviewError(gettext("Every action item needs an owner: pick a user or type a name."))
     with transaction.atomic():
         crisis = _locked_crisis(crisis_id)
-        _require(crisis, REVIEW_PHASES, "adding action items")
+        _require(crisis, REVIEW_PHASES, gettext_lazy("adding action items"))
         item = ActionItem.objects.create(
             review=_review_of(crisis, by),
             title=title,
@@ -145,7 +150,7 @@ def add_action_item(
         )
         audit.record(
             AuditKind.ACTION_ITEM_ADDED,
-            f"Action item added: {title}",
+            audit.says("review.action_added", title=title),
             crisis=crisis,
             actor=by,
             action_item=item.pk,
@@ -163,10 +168,10 @@ def add_action_item(
 def set_action_item_done(*, crisis_id: int, item_id: int, by, done: bool) -> ActionItem:
     with transaction.atomic():
         crisis = _locked_crisis(crisis_id)
-        _require(crisis, REVIEW_PHASES, "the action list")
+        _require(crisis, REVIEW_PHASES, gettext_lazy("the action list"))
         item = ActionItem.objects.select_for_update().filter(pk=item_id, review__crisis=crisis).first()
         if item is None:
-            raise ReviewError("That action item is not part of this review.")
+            raise ReviewError(gettext("That action item is not part of this review."))
         if done == (item.done_at is not None):
             return item
         was = item.done_at
@@ -174,7 +179,7 @@ def set_action_item_done(*, crisis_id: int, item_id: int, by, done: bool) -> Act
         item.save(update_fields=["done_at", "done_by"])
         audit.record(
             AuditKind.ACTION_ITEM_DONE if done else AuditKind.ACTION_ITEM_REOPENED,
-            f"Action item {'done' if done else 'reopened'}: {item.title}",
+            audit.says("review.action_done" if done else "review.action_reopened", title=item.title),
             crisis=crisis,
             actor=by,
             action_item=item.pk,
@@ -190,10 +195,10 @@ def complete_review(*, crisis_id: int, by) -> Crisis:
         # No crisis row lock here: advance_phase takes the state row first, then the crisis.
         crisis = Crisis.objects.filter(pk=crisis_id).first()
         if crisis is None:
-            raise ReviewError("There is no such crisis.")
+            raise ReviewError(gettext("There is no such crisis."))
         if crisis.phase == Phase.REVIEWED:
-            raise ReviewError("This review is already complete.")
-        _require(crisis, (Phase.CLOSED,), "completing it")
+            raise ReviewError(gettext("This review is already complete."))
+        _require(crisis, (Phase.CLOSED,), gettext_lazy("completing it"))
         review = _review_of(crisis, by)
         held = set(review.meetings.filter(held_at__isnull=False).values_list("kind", flat=True))
         for kind in MeetingKind:
@@ -204,13 +209,13 @@ def complete_review(*, crisis_id: int, by) -> Crisis:
         try:
             crisis = advance_phase(crisis_id=crisis.pk, to=Phase.REVIEWED, by=by)
         except PhaseError:
-            raise ReviewError("This review is already complete.") from None
+            raise ReviewError(gettext("This review is already complete.")) from None
         now = timezone.now()
         review.completed_at, review.completed_by = now, by
         review.save(update_fields=["completed_at", "completed_by"])
         audit.record(
             AuditKind.REVIEW_COMPLETED,
-            "Review completed",
+            audit.says("review.completed"),
             crisis=crisis,
             actor=by,
             before={"phase": Phase.CLOSED.value},

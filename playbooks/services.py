@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from core import events
@@ -104,7 +105,7 @@ def open_crisis(
     state.save(update_fields=["active_crisis", "updated_at"])
     audit.record(
         AuditKind.ACTIVATED,
-        f"{'Drill' if drill else 'Crisis'} activated: {scenario.name}",
+        audit.says("drill.activated" if drill else "crisis.activated", scenario=scenario.name),
         crisis=crisis,
         actor=by,
         drill=drill,
@@ -127,7 +128,7 @@ def advance_phase(*, crisis_id: int, to: str, by) -> Crisis:
         state = _locked_state()
         crisis = Crisis.objects.select_for_update().filter(pk=crisis_id).first()
         if crisis is None:
-            raise PhaseError("There is no such crisis.", status=404)
+            raise PhaseError(gettext("There is no such crisis."), status=404)
         if to not in crisis.next_phases():
             raise PhaseError(
                 f"A crisis in {crisis.get_phase_display().lower()} cannot move to {to.label.lower()}."
@@ -153,7 +154,7 @@ def _record_phase(crisis: Crisis, to: Phase, *, by, **details) -> None:
     PhaseChange.objects.create(crisis=crisis, from_phase=before, to_phase=to, at=now, by=by)
     audit.record(
         AuditKind.PHASE,
-        f"{'Drill' if crisis.is_drill else 'Crisis'} moved to {to.label.lower()}",
+        audit.says("drill.phase" if crisis.is_drill else "crisis.phase", phase=str(to)),
         crisis=crisis,
         actor=by,
         before={"phase": before},
@@ -171,8 +172,10 @@ def _close(state: OrganisationState, crisis: Crisis, *, by, reason: str = "") ->
         state.save(update_fields=["active_crisis", "updated_at"])
         audit.record(
             AuditKind.DEACTIVATED,
-            f"{'Drill' if crisis.is_drill else 'Crisis'} ended"
-            + (" by a real activation" if reason == "real_activation" else ""),
+            audit.says(
+                ("drill" if crisis.is_drill else "crisis")
+                + (".ended_by_real" if reason == "real_activation" else ".ended")
+            ),
             crisis=crisis,
             actor=by,
             before={"active_crisis": crisis.pk},
@@ -207,7 +210,9 @@ def set_task_done(*, task_id: int, by, done: bool) -> ChecklistTask:
         task.save(update_fields=["done_at", "done_by"])
         audit.record(
             AuditKind.TASK_DONE if done else AuditKind.TASK_REOPENED,
-            f"{task.department_label}: {task.title} {'done' if done else 'reopened'}",
+            audit.says(
+                "task.done" if done else "task.reopened", department=task.department_label, task=task.title
+            ),
             crisis=task.crisis,
             actor=by,
             task=task.pk,
@@ -239,7 +244,12 @@ def complete_automated(*, crisis_id: int, action: str) -> int:
         for task in tasks:
             audit.record(
                 AuditKind.TASK_DONE,
-                f"{task.department_label}: {task.title} done (automated: {action.label.lower()})",
+                audit.says(
+                    "task.done_automated",
+                    department=task.department_label,
+                    task=task.title,
+                    action=str(action),
+                ),
                 crisis=crisis,
                 actor=None,
                 task=task.pk,

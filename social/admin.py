@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from core import netguard
 
@@ -49,11 +50,11 @@ class PlatformAccountAdmin(admin.ModelAdmin):
     readonly_fields = ["credentials"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    @admin.display(description="Connector")
+    @admin.display(description=_("Connector"))
     def connector(self, obj: PlatformAccount) -> str:
         return "Live" if is_configured(obj.platform) else "Demo (credentials not set)"
 
-    @admin.display(description="Credentials (environment)")
+    @admin.display(description=_("Credentials (environment)"))
     def credentials(self, obj: PlatformAccount) -> str:
         """Secrets are never stored or shown: only the variable names and whether each is set."""
         if not obj.pk:

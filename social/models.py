@@ -4,16 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Platform(models.TextChoices):
-    X = "x", "X"
-    MASTODON = "mastodon", "Mastodon"
-    BLUESKY = "bluesky", "Bluesky"
-    FACEBOOK = "facebook", "Facebook"
-    INSTAGRAM = "instagram", "Instagram"
-    REDDIT = "reddit", "Reddit"
-    DEMO = "demo", "Demo"
+    X = "x", _("X")
+    MASTODON = "mastodon", _("Mastodon")
+    BLUESKY = "bluesky", _("Bluesky")
+    FACEBOOK = "facebook", _("Facebook")
+    INSTAGRAM = "instagram", _("Instagram")
+    REDDIT = "reddit", _("Reddit")
+    DEMO = "demo", _("Demo")
     # Mentions a listening tool found on sources we have no connector for (news sites, blogs,
     # forums), pushed through the signed webhook or a CSV import; also their health row.
-    GENERIC = "generic", "Listening tool (webhook/CSV)"
+    GENERIC = "generic", _("Listening tool (webhook/CSV)")
 
 
 class PlatformAccount(models.Model):
@@ -26,17 +26,19 @@ class PlatformAccount(models.Model):
     # from the environment variables the admin page names (social.accounts.credential_names).
     instance_url = models.URLField(
         blank=True,
-        help_text="Mastodon: the server, e.g. https://mastodon.social. Bluesky: the PDS (optional).",
+        help_text=_("Mastodon: the server, e.g. https://mastodon.social. Bluesky: the PDS (optional)."),
     )
     account_id = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The platform's id for the account: Bluesky DID, Mastodon account id, Reddit username.",
+        help_text=_("The platform's id for the account: Bluesky DID, Mastodon account id, Reddit username."),
     )
-    ad_account_id = models.CharField(max_length=100, blank=True, help_text="Ads: the ad account id, if any.")
+    ad_account_id = models.CharField(
+        max_length=100, blank=True, help_text=_("Ads: the ad account id, if any.")
+    )
     listen_keywords = models.TextField(
         blank=True,
-        help_text="Words and names to listen for, one per line (brand, product, hashtags, handles, DIDs).",
+        help_text=_("Words and names to listen for, one per line (brand, product, hashtags, handles, DIDs)."),
     )
 
     class Meta:
@@ -51,22 +53,22 @@ class PauseState(models.TextChoices):
     """Where an item stands on its platform. Pending items are claimed by one worker at a
     time (pause_started_at) so two runs never call the platform twice for one item."""
 
-    NONE = "", "—"
-    PENDING = "pending", "Pause pending on platform"
-    PAUSED = "paused", "Paused on platform"
-    FAILED = "failed", "Pause failed"
-    RESUMING = "resuming", "Resume pending on platform"
-    RESUMED = "resumed", "Resumed on platform"
-    RESUME_FAILED = "resume_failed", "Resume failed"
+    NONE = "", _("—")
+    PENDING = "pending", _("Pause pending on platform")
+    PAUSED = "paused", _("Paused on platform")
+    FAILED = "failed", _("Pause failed")
+    RESUMING = "resuming", _("Resume pending on platform")
+    RESUMED = "resumed", _("Resumed on platform")
+    RESUME_FAILED = "resume_failed", _("Resume failed")
 
 
 class PostStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    HELD = "held", "Held for crisis"
-    PUBLISHING = "publishing", "Publishing"
-    PUBLISHED = "published", "Published"
-    FAILED = "failed", "Failed"
-    DISCARDED = "discarded", "Discarded after a crisis"
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held for crisis")
+    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    DISCARDED = "discarded", _("Discarded after a crisis")
 
 
 class ScheduledPost(models.Model):
@@ -104,8 +106,8 @@ class ScheduledPost(models.Model):
 
 
 class CampaignStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
 
 
 class AdCampaign(models.Model):
@@ -138,7 +140,7 @@ class BroadcastStatus(models.TextChoices):
 
 
 class PinState(models.TextChoices):
-    NONE = "", "—"
+    NONE = "", _("—")
     PINNED = "pinned", _("Pinned to the profile")
     UNSUPPORTED = "unsupported", _("Not pinned: the platform offers no pin")
     FAILED = "failed", _("Pin failed")
@@ -187,7 +189,7 @@ class ConnectorHealth(models.Model):
 
     class Meta:
         ordering = ["platform"]
-        verbose_name_plural = "connector health"
+        verbose_name_plural = _("connector health")
 
     def __str__(self) -> str:
         return f"{self.platform} health"
@@ -201,7 +203,7 @@ class SetAsideItem(models.Model):
     platform = models.CharField(max_length=20, choices=Platform.choices)
     source = models.CharField(max_length=40)
     reason = models.CharField(max_length=500)
-    raw = models.TextField(help_text="The item as JSON (ASCII-escaped, cut at 10,000 characters).")
+    raw = models.TextField(help_text=_("The item as JSON (ASCII-escaped, cut at 10,000 characters)."))
     created_at = models.DateTimeField()
 
     class Meta:
@@ -260,19 +262,22 @@ class WebhookReceipt(models.Model):
 
 
 class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class MentionImport(models.Model):
     """A CSV export from a listening tool, imported in batches through the ingest path."""
 
     file_name = models.CharField(max_length=200)
-    content = models.TextField(help_text="The uploaded CSV, kept so the worker needs no shared disk.")
+    content = models.TextField(help_text=_("The uploaded CSV, kept so the worker needs no shared disk."))
     platform = models.CharField(
-        max_length=20, blank=True, choices=Platform.choices, help_text="For rows without a platform column."
+        max_length=20,
+        blank=True,
+        choices=Platform.choices,
+        help_text=_("For rows without a platform column."),
     )
     column_map = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)

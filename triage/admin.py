@@ -36,7 +36,7 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
     list_filter = ["language", "tier", "scenario"]
     search_fields = ["name", "body"]
 
-    @admin.display(description="variants")
+    @admin.display(description=_("variants"))
     def variant_count(self, obj: ReplyTemplate) -> int:
         return len(obj.variants)
 
@@ -74,9 +74,13 @@ class QueueSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "message"]
+    list_display = ["created_at", "kind", "what"]
     list_filter = ["kind"]
-    readonly_fields = ["kind", "created_at", "message", "details"]
+    readonly_fields = ["kind", "created_at", "what", "code", "params", "message", "details"]
+
+    @admin.display(description=_("alert"))
+    def what(self, obj: Alert) -> str:
+        return obj.text  # in the reader's language; `message` keeps the English
 
     def has_add_permission(self, request):
         return False
@@ -130,11 +134,11 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class MentionImportForm(forms.ModelForm):
-    csv_file = forms.FileField(label="CSV file", help_text="An export from a listening tool, UTF-8.")
+    csv_file = forms.FileField(label=_("CSV file"), help_text=_("An export from a listening tool, UTF-8."))
     mapping = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Column map",
+        label=_("Column map"),
         help_text="Optional, one COLUMN=FIELD per line for columns not recognised by name. Fields: "
         + ", ".join(FIELDS),
     )
@@ -194,7 +198,7 @@ class MentionImportAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.progress_fields
 
-    @admin.display(description="Rejected rows")
+    @admin.display(description=_("Rejected rows"))
     def rejected_rows(self, obj: MentionImport) -> str:
         if not obj.problems:
             return "none"

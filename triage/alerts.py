@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core import events, locks
+from core import events, locks, texts
 from hubpage.models import HubPage
 from hubpage.selectors import hub_crisis, next_update_status
 from playbooks.selectors import active_crisis_id
@@ -28,17 +28,29 @@ SPIKE_QUIET = timedelta(minutes=30)  # one alert per rise, not one a minute whil
 NEGATIVE_AT = -0.05
 
 
-def _send(alert: Alert) -> None:
-    events.send_alert(
-        {
-            "type": "triage.alert",
-            "id": alert.pk,
-            "kind": alert.kind,
-            "message": alert.message,
-            "created_at": alert.created_at.isoformat(),
-            "details": alert.details,
-        }
+def _create(kind: AlertKind, now: datetime, said: texts.Coded, details: dict) -> Alert:
+    """The alert with its code and parameters, and its English words for older readers."""
+    return Alert.objects.create(
+        kind=kind, created_at=now, code=said.code, params=said.params, message=said.english, details=details
     )
+
+
+def _payload(alert: Alert) -> dict:
+    """An alert as the page and API read it: `message` in the active language, and its code and
+    parameters for a reader that renders it (each socket renders it in its reader's language)."""
+    return {
+        "id": alert.pk,
+        "kind": alert.kind,
+        "message": alert.text,
+        "code": alert.code,
+        "params": alert.params,
+        "created_at": alert.created_at.isoformat(),
+        "details": alert.details,
+    }
+
+
+def _send(alert: Alert) -> None:
+    events.send_alert({"type": "triage.alert", **_payload(alert)})
 
 
 def alert_new_breaches(now: datetime | None = None) -> Alert | None:
@@ -59,11 +71,12 @@ def alert_new_breaches(now: datetime | None = None) -> Alert | None:
             for b in sorted({b for _, b in breached})
         }
         worst = ", ".join(f"{n} {band}" for band, n in by_band.items())
-        alert = Alert.objects.create(
-            kind=AlertKind.SLA_BREACH,
-            created_at=now,
-            message=f"{len(breached)} mention{'s' if len(breached) != 1 else ''} passed their SLA ({worst})",
-            details={
+        code = "alert.sla_breach_one" if len(breached) == 1 else "alert.sla_breach"
+        alert = _create(
+            AlertKind.SLA_BREACH,
+            now,
+            texts.coded(code, count=len(breached), bands=worst),
+            {
                 "count": len(breached),
                 "by_band": by_band,
                 "mention_ids": [pk for pk, _ in breached][:50],
@@ -108,11 +121,11 @@ def check_for_spike(now: datetime | None = None) -> SpikeCheck:
         spike = detect_spike(current, baseline, SpikeRules(min_mentions=settings.SPIKE_MIN_MENTIONS))
         if spike is None:
             return SpikeCheck(None, f"no spike: {current.total} mentions in the last 5 minutes")
-        alert = Alert.objects.create(
-            kind=AlertKind.SPIKE,
-            created_at=now,
-            message=spike.message,
-            details={
+        alert = _create(
+            AlertKind.SPIKE,
+            now,
+            texts.coded(spike.code, **spike.params),
+            {
                 "volume": spike.volume,
                 "baseline_volume": spike.baseline_volume,
                 "negative_share": round(spike.negative_share, 3),
@@ -145,11 +158,11 @@ def alert_missed_hub_update(now: datetime | None = None) -> Alert | None:
         if told.exists():
             return None
         local = timezone.localtime(due)
-        alert = Alert.objects.create(
-            kind=AlertKind.HUB_OVERDUE,
-            created_at=now,
-            message=f"The hub page promised an update by {local:%H:%M} and none has been posted",
-            details={"crisis_id": crisis.pk, "next_update_at": promised, "edit_url": reverse("hub_editor")},
+        alert = _create(
+            AlertKind.HUB_OVERDUE,
+            now,
+            texts.coded("alert.hub_overdue", time=f"{local:%H:%M}"),
+            {"crisis_id": crisis.pk, "next_update_at": promised, "edit_url": reverse("hub_editor")},
         )
         _send(alert)
     return alert
@@ -157,13 +170,4 @@ def alert_missed_hub_update(now: datetime | None = None) -> Alert | None:
 
 def recent_alerts(limit: int = 3, within: timedelta = timedelta(hours=1)) -> list[dict]:
     since = timezone.now() - within
-    return [
-        {
-            "id": a.pk,
-            "kind": a.kind,
-            "message": a.message,
-            "created_at": a.created_at.isoformat(),
-            "details": a.details,
-        }
-        for a in Alert.objects.filter(created_at__gte=since)[:limit]
-    ]
+    return [_payload(a) for a in Alert.objects.filter(created_at__gte=since)[:limit]]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 
-from core import metrics
+from core import metrics, texts
+
+from . import alert_texts
 
 
 class TriageConfig(AppConfig):
@@ -13,4 +15,5 @@ class TriageConfig(AppConfig):
         from . import portable  # noqa: PLC0415 - models may be imported only once apps are ready
 
         portable.register()
+        texts.register(alert_texts.TEXTS)
         metrics.register(queue_metrics.collect)

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from core import events
 from core.events import FIRST_LINE_FEED_GROUP, TRIAGE_FEED_GROUP, TRIAGE_GROUP
 from core.roles import LEADS, has_role_now
-from core.sockets import Fanout, FedConsumer
+from core.sockets import Fanout, FedConsumer, localised, reader_language
 
 from . import presence, snapshots, tiers
 
@@ -170,7 +170,8 @@ class TriageConsumer(FedConsumer):
         if self.closing:
             return
         if await database_sync_to_async(has_role_now)(self.scope.get("user"), LEADS):
-            await self.send_json(event)
+            lang = await database_sync_to_async(reader_language)(self.scope)
+            await self.send_json(localised(event, lang))
         elif event["kind"] == "sla_breach":
             nudge = {"type": "triage.alert", "id": event["id"], "kind": "sla_breach", "quiet": True}
             await self.send_json(nudge)

@@ -2,48 +2,50 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from core import texts
 from social.models import Platform
 
 
 class Band(models.IntegerChoices):
-    P1 = 1, "P1 critical"
-    P2 = 2, "P2 high"
-    P3 = 3, "P3 normal"
-    P4 = 4, "P4 low"
+    P1 = 1, _("P1 critical")
+    P2 = 2, _("P2 high")
+    P3 = 3, _("P3 normal")
+    P4 = 4, _("P4 low")
 
 
 class Topic(models.TextChoices):
-    SAFETY = "safety", "Safety"
-    REFUND = "refund", "Refund"
-    COMPENSATION = "compensation", "Compensation"
-    REBOOKING = "rebooking", "Rebooking"
-    CANCELLATION = "cancellation", "Cancellation"
-    SCHEDULE = "schedule", "Schedule"
-    COMPLAINT = "complaint", "Complaint"
-    PRAISE = "praise", "Praise"
-    OTHER = "other", "Other"
+    SAFETY = "safety", _("Safety")
+    REFUND = "refund", _("Refund")
+    COMPENSATION = "compensation", _("Compensation")
+    REBOOKING = "rebooking", _("Rebooking")
+    CANCELLATION = "cancellation", _("Cancellation")
+    SCHEDULE = "schedule", _("Schedule")
+    COMPLAINT = "complaint", _("Complaint")
+    PRAISE = "praise", _("Praise")
+    OTHER = "other", _("Other")
 
 
 class Tier(models.TextChoices):
-    FIRST_LINE = "first_line", "First line"
-    EXPERT = "expert", "Experienced agent"
+    FIRST_LINE = "first_line", _("First line")
+    EXPERT = "expert", _("Experienced agent")
 
 
 class AuthorKind(models.TextChoices):
-    PERSON = "person", "Person"
-    INFLUENCER = "influencer", "Influencer"
-    JOURNALIST = "journalist", "Journalist"
-    NEWS_MEDIA = "news_media", "News media"
-    PUBLIC_BODY = "public_body", "Public body"
+    PERSON = "person", _("Person")
+    INFLUENCER = "influencer", _("Influencer")
+    JOURNALIST = "journalist", _("Journalist")
+    NEWS_MEDIA = "news_media", _("News media")
+    PUBLIC_BODY = "public_body", _("Public body")
 
 
 class MentionStatus(models.TextChoices):
-    NEW = "new", "Unanswered"
-    CLAIMED = "claimed", "Claimed"
-    REPLIED = "replied", "Replied"
-    RESOLVED = "resolved", "Resolved"
-    DISMISSED = "dismissed", "Dismissed"
+    NEW = "new", _("Unanswered")
+    CLAIMED = "claimed", _("Claimed")
+    REPLIED = "replied", _("Replied")
+    RESOLVED = "resolved", _("Resolved")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 # Waiting for an answer: counted by the SLA and the queue's figures.
@@ -54,9 +56,9 @@ OPEN_STATUSES = (MentionStatus.NEW, MentionStatus.CLAIMED, MentionStatus.REPLIED
 
 
 class BatchStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class MentionBatch(models.Model):
@@ -90,9 +92,9 @@ class WatchedAuthor(models.Model):
     """Admin-edited watchlist: known journalists, news media and public bodies."""
 
     platform = models.CharField(
-        max_length=20, choices=Platform.choices, blank=True, help_text="Blank matches any platform."
+        max_length=20, choices=Platform.choices, blank=True, help_text=_("Blank matches any platform.")
     )
-    handle = models.CharField(max_length=100, help_text="Without the @.")
+    handle = models.CharField(max_length=100, help_text=_("Without the @."))
     kind = models.CharField(max_length=20, choices=AuthorKind.choices)
     note = models.CharField(max_length=200, blank=True)
 
@@ -115,7 +117,7 @@ class Mention(models.Model):
     reshares = models.PositiveIntegerField(default=0)
     replies = models.PositiveIntegerField(default=0)
     quotes = models.PositiveIntegerField(default=0)
-    sentiment = models.FloatField(default=0.0, help_text="VADER compound score, -1..+1.")
+    sentiment = models.FloatField(default=0.0, help_text=_("VADER compound score, -1..+1."))
 
     author_handle = models.CharField(max_length=100)
     author_name = models.CharField(max_length=200, blank=True)
@@ -205,10 +207,10 @@ class Mention(models.Model):
 
 
 class ReplyStatus(models.TextChoices):
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    DRILL = "drill", "Drill: recorded, not sent"
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    DRILL = "drill", _("Drill: recorded, not sent")
 
 
 class Reply(models.Model):
@@ -218,7 +220,9 @@ class Reply(models.Model):
     )
     text = models.TextField()
     template = models.ForeignKey("ReplyTemplate", null=True, blank=True, on_delete=models.SET_NULL)
-    variant = models.PositiveSmallIntegerField(default=0, help_text="Which variant of the template, from 0.")
+    variant = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Which variant of the template, from 0.")
+    )
     created_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=ReplyStatus.choices, default=ReplyStatus.SENDING)
     external_id = models.CharField(max_length=200, blank=True)
@@ -227,7 +231,7 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        verbose_name_plural = "replies"
+        verbose_name_plural = _("replies")
 
     def __str__(self) -> str:
         return f"Reply to {self.mention_id} ({self.status})"
@@ -241,7 +245,9 @@ class ReplyTemplate(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     body = models.TextField(
-        help_text="Fields: {name}, {hub_link}, {faq:anchor}. Separate variants with a line holding only ---."
+        help_text=_(
+            "Fields: {name}, {hub_link}, {faq:anchor}. Separate variants with a line holding only ---."
+        )
     )
     tier = models.CharField(max_length=12, choices=Tier.choices, default=Tier.FIRST_LINE)
     scenario = models.ForeignKey(
@@ -250,7 +256,7 @@ class ReplyTemplate(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reply_templates",
-        help_text="Shown first while a crisis of this scenario is active.",
+        help_text=_("Shown first while a crisis of this scenario is active."),
     )
     language = models.CharField(
         max_length=16,
@@ -280,10 +286,10 @@ class ScenarioKeyword(models.Model):
 
     scenario = models.ForeignKey("playbooks.Scenario", on_delete=models.CASCADE, related_name="keywords")
     language = models.CharField(
-        max_length=16, blank=True, help_text="en, fr, de, es, it, pt, nl, zh, ja, ... Blank: any language."
+        max_length=16, blank=True, help_text=_("en, fr, de, es, it, pt, nl, zh, ja, ... Blank: any language.")
     )
     topic = models.CharField(max_length=20, choices=[c for c in Topic.choices if c[0] != Topic.OTHER])
-    words = models.TextField(help_text="One word or phrase a line.")
+    words = models.TextField(help_text=_("One word or phrase a line."))
 
     class Meta:
         constraints = [
@@ -305,7 +311,7 @@ class Tag(models.Model):
     """A label on mentions. Curated tags are the admin's list; agents may add free ones."""
 
     name = models.CharField(max_length=40, unique=True)
-    curated = models.BooleanField(default=True, help_text="Offered to every agent; free tags are not.")
+    curated = models.BooleanField(default=True, help_text=_("Offered to every agent; free tags are not."))
 
     class Meta:
         ordering = ["-curated", "name"]
@@ -345,10 +351,11 @@ class QueueSettings(models.Model):
     sla_p3_minutes = models.PositiveIntegerField(default=240)
     sla_p4_minutes = models.PositiveIntegerField(default=1440)
     claim_idle_minutes = models.PositiveIntegerField(
-        default=10, help_text="A claim with no reply for this long goes back to the queue."
+        default=10, help_text=_("A claim with no reply for this long goes back to the queue.")
     )
     repeat_warning_per_hour = models.PositiveIntegerField(
-        default=20, help_text="Warn when the same reply text went out more often than this in the last hour."
+        default=20,
+        help_text=_("Warn when the same reply text went out more often than this in the last hour."),
     )
 
     class Meta:
@@ -363,9 +370,9 @@ class QueueSettings(models.Model):
 
 
 class AlertKind(models.TextChoices):
-    SLA_BREACH = "sla_breach", "SLA breach"
-    SPIKE = "spike", "Spike"
-    HUB_OVERDUE = "hub_overdue", "Hub update overdue"
+    SLA_BREACH = "sla_breach", _("SLA breach")
+    SPIKE = "spike", _("Spike")
+    HUB_OVERDUE = "hub_overdue", _("Hub update overdue")
 
 
 class Alert(models.Model):
@@ -373,6 +380,10 @@ class Alert(models.Model):
 
     kind = models.CharField(max_length=20, choices=AlertKind.choices)
     created_at = models.DateTimeField(db_index=True)
+    # What to tell as a code and parameters (triage/alert_texts.py), shown in the reader's
+    # language by `text`; `message` keeps the English words (all an alert from before codes has).
+    code = models.CharField(max_length=60, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     message = models.CharField(max_length=300)
     details = models.JSONField(default=dict)
 
@@ -380,4 +391,9 @@ class Alert(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The alert in the active language."""
+        return texts.render(self.code, self.params, fallback=self.message)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import events
 from hubpage.selectors import hub_url
@@ -193,9 +194,9 @@ def broadcast(*, mention_ids: list[int], agent, template: ReplyTemplate) -> Broa
     """
 
     if not mention_ids:
-        raise ValueError("select at least one mention")
+        raise ValueError(gettext("Select at least one mention."))
     if len(mention_ids) > MAX_BROADCAST:
-        raise ValueError(f"at most {MAX_BROADCAST} mentions in one broadcast")
+        raise ValueError(gettext("At most {count} mentions in one broadcast.").format(count=MAX_BROADCAST))
     check_template(agent, template)
     first = least_used_variant(template)
     count = len(template.variants)

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from playbooks.selectors import active_crisis, topic_keywords
 
@@ -107,7 +108,7 @@ def row_payload(
         "score": row["score"],
         "breakdown": explained(row["breakdown"]) if breakdown is None else breakdown,
         "band": row["band"],
-        "band_label": _BAND_LABELS.get(row["band"], str(row["band"])),
+        "band_label": str(_BAND_LABELS.get(row["band"], row["band"])),
         "topic": row["topic"],
         "tier": row["tier"],
         "sla_due_at": row["sla_due_at"].isoformat(),
@@ -184,7 +185,7 @@ def search_terms(q: str) -> Q:
     """Text or handle; "@jane" looks at handles only, so the @ an agent types from habit still finds her."""
     q = q.strip()
     if "\x00" in q:
-        raise QueryError("q must not contain NUL characters")
+        raise QueryError(gettext("q must not contain NUL characters"))
     if q.startswith("@") and len(q) > 1:
         return Q(author_handle__icontains=q[1:])
     return Q(text__icontains=q) | Q(author_handle__icontains=q.lstrip("@"))
@@ -195,9 +196,13 @@ def parse_bands(raw: str) -> list[int]:
     try:
         bands = [int(part) for part in raw.split(",") if part.strip()]
     except ValueError:
-        raise QueryError(f"band must be numbers from 1 to 4, separated by commas, not {raw[:20]!r}") from None
+        raise QueryError(
+            gettext("band must be numbers from 1 to 4, separated by commas, not {value}").format(
+                value=repr(raw[:20])
+            )
+        ) from None
     if any(b not in Band.values and b != 0 for b in bands):
-        raise QueryError("band must be numbers from 1 to 4")
+        raise QueryError(gettext("band must be numbers from 1 to 4"))
     return bands
 
 

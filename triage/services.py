@@ -12,6 +12,7 @@ from functools import cache
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import events
 from core.dbrows import columns, from_row
@@ -27,13 +28,13 @@ __all__ = ["ClaimedByOther", "NotOpen", "OutsideTier", "QueueError", "TemplateOu
 
 class ClaimedByOther(QueueError):
     def __init__(self, holder: str):
-        super().__init__(f"@{holder} is already working on this mention")
+        super().__init__(gettext("@{holder} is already working on this mention").format(holder=holder))
         self.holder = holder
 
 
 class NotOpen(QueueError):
     def __init__(self, status: str):
-        super().__init__(f"this mention is already {status}")
+        super().__init__(gettext("this mention is already {status}").format(status=status))
 
 
 def _locked(mention_id: int) -> Mention:
@@ -151,7 +152,7 @@ def reply(
     recorded with the status drill, never sent)."""
     text = text.strip()
     if not text:
-        raise ValueError("a reply needs some text")
+        raise ValueError(gettext("A reply needs some text."))
     check_template(agent, template)
     with transaction.atomic():
         mention = _locked(mention_id)

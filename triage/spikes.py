@@ -35,6 +35,24 @@ class Spike:
     negative_share: float
     baseline_negative_share: float
     reasons: tuple[str, ...]
+    signals: tuple[str, ...] = ()  # "volume", "negative": what rose
+
+    @property
+    def code(self) -> str:
+        """The alert's code (triage/alert_texts.py): which of volume and negative share rose."""
+        return "alert.spike_" + ("_".join(self.signals) or "volume")
+
+    @property
+    def params(self) -> dict[str, int | float]:
+        def plain(x: float) -> int | float:
+            return int(x) if float(x).is_integer() else round(x, 1)
+
+        return {
+            "volume": self.volume,
+            "baseline": plain(self.baseline_volume),
+            "negative": round(self.negative_share * 100),
+            "baseline_negative": round(self.baseline_negative_share * 100),
+        }
 
     @property
     def message(self) -> str:
@@ -48,12 +66,16 @@ def detect_spike(current: Window, baseline: list[Window], rules: SpikeRules | No
     base_volume = statistics.median(volumes)
     shares = [w.negative_share for w in baseline if w.total]
     base_share = statistics.median(shares) if shares else 0.0
-    reasons = []
+    reasons, signals = [], []
     if current.total >= rules.min_mentions and current.total >= rules.volume_factor * max(base_volume, 1):
         reasons.append(f"{current.total} mentions in 5 minutes against a usual {base_volume:g}")
+        signals.append("volume")
     rise = current.negative_share - base_share
     if current.negative >= rules.min_negative and rise >= rules.negative_share_rise:
         reasons.append(f"{current.negative_share:.0%} negative against a usual {base_share:.0%}")
+        signals.append("negative")
     if not reasons:
         return None
-    return Spike(current.total, base_volume, current.negative_share, base_share, tuple(reasons))
+    return Spike(
+        current.total, base_volume, current.negative_share, base_share, tuple(reasons), tuple(signals)
+    )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import events
 from core.roles import QUEUE_WORKERS, has_role
@@ -27,7 +28,7 @@ class BadTag(QueueError):
 def clean_tag(name: str) -> str:
     name = " ".join(str(name).split()).lower()
     if not name or len(name) > 40:
-        raise BadTag("a tag is 1 to 40 characters")
+        raise BadTag(gettext("a tag is 1 to 40 characters"))
     return name
 
 
@@ -98,7 +99,7 @@ def bulk_assign(*, mention_ids: list[int], agent, assignee_username: str) -> Bul
         raise OutsideTier()
     assignee = get_user_model().objects.filter(username=assignee_username, is_active=True).first()
     if assignee is None or not has_role(assignee, QUEUE_WORKERS):
-        raise BadTag(f"no agent called {assignee_username!r}")
+        raise BadTag(gettext("no agent called {name}").format(name=repr(assignee_username)))
     with transaction.atomic():
         rows = list(Mention.objects.select_for_update().filter(pk__in=mention_ids[:MAX_BULK]).order_by("pk"))
         done, skipped = [], {}

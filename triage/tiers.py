@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from core.roles import QUEUE_WORKERS, has_role
 from playbooks.selectors import is_first_line_only
@@ -30,14 +31,14 @@ class OutsideTier(QueueError):
     status_code = 403
 
     def __init__(self) -> None:
-        super().__init__("this mention needs an experienced agent")
+        super().__init__(gettext("this mention needs an experienced agent"))
 
 
 class TemplateOutsideTier(QueueError):
     status_code = 403
 
     def __init__(self) -> None:
-        super().__init__("this template is for experienced agents")
+        super().__init__(gettext("This template is for experienced agents."))
 
 
 def reach(user: Any) -> Reach:

@@ -145,7 +145,7 @@ def change_phase(request: HttpRequest, crisis_id: int) -> HttpResponse:
     try:
         crisis = flows.move_phase(crisis_id=crisis_id, to=request.POST.get("to", ""), by=request.user)
     except ValueError:
-        messages.error(request, "Unknown phase.")
+        messages.error(request, _("Unknown phase."))
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -186,7 +186,14 @@ def retry_broadcast(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @role_required(*LEADS)
 def retry_failed_pauses(request: HttpRequest, crisis_id: int) -> HttpResponse:
     count = flows.retry_failed_pauses(crisis_id=_crisis(crisis_id).pk)
-    messages.success(request, f"Retrying {count} failed pause{'s' if count != 1 else ''} on the platforms.")
+    messages.success(
+        request,
+        ngettext(
+            "Retrying {count} failed pause on the platforms.",
+            "Retrying {count} failed pauses on the platforms.",
+            count,
+        ).format(count=count),
+    )
     return redirect("crisis_outbound", crisis_id=crisis_id)
 
 
@@ -200,7 +207,9 @@ def resume_outbound(request: HttpRequest, crisis_id: int) -> HttpResponse:
     """The lead's review list: resume all, resume the chosen ones, or discard chosen posts."""
     crisis = _crisis(crisis_id)
     if crisis.phase == Phase.ACTIVE or crisis.is_drill:
-        messages.error(request, "Held posts and ads are released from the aftermath on, after a real crisis.")
+        messages.error(
+            request, _("Held posts and ads are released from the aftermath on, after a real crisis.")
+        )
         return redirect("crisis_outbound", crisis_id=crisis_id)
     action = request.POST.get("action")
     posts, campaigns = _ids(request, "post"), _ids(request, "campaign")
@@ -210,12 +219,19 @@ def resume_outbound(request: HttpRequest, crisis_id: int) -> HttpResponse:
         result = flows.resume_outbound(crisis=crisis, by=request.user, post_ids=posts, campaign_ids=campaigns)
     elif action == "discard_selected" and posts:
         discarded = flows.discard_held_posts(crisis=crisis, by=request.user, post_ids=posts)
-        messages.success(request, f"{discarded} held posts discarded; they are kept but never sent.")
+        messages.success(
+            request, _("{count} held posts discarded; they are kept but never sent.").format(count=discarded)
+        )
         return redirect("crisis_outbound", crisis_id=crisis_id)
     else:
-        messages.error(request, "Choose the posts or campaigns first.")
+        messages.error(request, _("Choose the posts or campaigns first."))
         return redirect("crisis_outbound", crisis_id=crisis_id)
-    messages.success(request, f"Resumed {result.posts} posts and {result.campaigns} campaigns.")
+    messages.success(
+        request,
+        _("Resumed {posts} posts and {campaigns} campaigns.").format(
+            posts=result.posts, campaigns=result.campaigns
+        ),
+    )
     return redirect("crisis_outbound", crisis_id=crisis_id)
 
 
@@ -223,7 +239,12 @@ def resume_outbound(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @role_required(*LEADS)
 def retry_deliveries(request: HttpRequest, crisis_id: int) -> HttpResponse:
     count = flows.retry_failed_notifications(crisis_id=_crisis(crisis_id).pk)
-    messages.success(request, f"Sending {count} failed notification{'s' if count != 1 else ''} again.")
+    messages.success(
+        request,
+        ngettext(
+            "Sending {count} failed notification again.", "Sending {count} failed notifications again.", count
+        ).format(count=count),
+    )
     return redirect("crisis_departments", crisis_id=crisis_id)
 
 

@@ -133,7 +133,9 @@ class ChecklistTimingOut(serializers.Serializer):
 class MilestoneOut(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
-    description = serializers.CharField()
+    description = serializers.CharField(help_text="What happened, in the request's language.")
+    code = serializers.CharField(help_text="What happened as a code (blank for entries before codes).")
+    params = serializers.DictField(help_text="The code's parameters.")
     actor = serializers.CharField(allow_null=True)
 
 
@@ -177,7 +179,7 @@ def review_body(crisis: Crisis, *, reader) -> dict:
         "meetings": [
             {
                 "kind": m.kind.value,
-                "label": m.kind.label,
+                "label": str(m.kind.label),
                 **{f: getattr(m.notes, f) for f in review.MEETING_FIELDS},
             }
             for m in ctx["meetings"]
@@ -206,7 +208,14 @@ def review_body(crisis: Crisis, *, reader) -> dict:
             for t in ctx["timings"]
         ],
         "milestones": [
-            {"at": e.at, "kind": e.kind, "description": e.description, "actor": e.who or None}
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "description": e.text,
+                "code": e.code,
+                "params": e.params,
+                "actor": e.who or None,
+            }
             for e in ctx["milestones"]
         ],
     }

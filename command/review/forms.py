@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from core.roles import STAFF
 from playbooks.models import ActionItem, Scenario
@@ -8,22 +9,24 @@ from playbooks.review import MeetingNotes
 
 class MeetingForm(forms.Form):
     held_at = forms.DateTimeField(
-        label="Held on",
+        label=_("Held on"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     attendees = forms.CharField(
-        label="Who attended", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Who attended"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    worked = forms.CharField(label="What worked?", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    worked = forms.CharField(
+        label=_("What worked?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     did_not_work = forms.CharField(
-        label="What did not work?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What did not work?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     differently = forms.CharField(
-        label="What would we do differently?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What would we do differently?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     next_steps = forms.CharField(
-        label="What do we do now?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What do we do now?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def notes(self) -> MeetingNotes:
@@ -41,7 +44,7 @@ def staff_users():
 
 
 class ActionItemForm(forms.ModelForm):
-    owner = forms.ModelChoiceField(queryset=None, required=False, label="Owner (user)")
+    owner = forms.ModelChoiceField(queryset=None, required=False, label=_("Owner (user)"))
 
     class Meta:
         model = ActionItem
@@ -59,5 +62,5 @@ class ActionItemForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("owner") and not (data.get("owner_name") or "").strip():
-            raise forms.ValidationError("Every action item needs an owner: pick a user or type a name.")
+            raise forms.ValidationError(_("Every action item needs an owner: pick a user or type a name."))
         return data

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from command.review.forms import ActionItemForm, MeetingForm
@@ -86,7 +87,9 @@ def review_meeting(request: HttpRequest, crisis_id: int, kind: str) -> HttpRespo
         except review.ReviewError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{meeting_kind.label} meeting notes saved.")
+            messages.success(
+                request, gettext("{meeting} meeting notes saved.").format(meeting=meeting_kind.label)
+            )
             return redirect(reverse("review", args=[crisis.pk]) + f"#meeting-{meeting_kind.value}")
     return _render_review(request, crisis, bound={meeting_kind: form}, status=400)
 
@@ -102,7 +105,7 @@ def action_add(request: HttpRequest, crisis_id: int) -> HttpResponse:
         except review.ReviewError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Action item added.")
+            messages.success(request, gettext("Action item added."))
             return redirect("review", crisis_id=crisis.pk)
     return _render_review(request, crisis, action_form=form, status=400)
 
@@ -127,7 +130,7 @@ def review_complete(request: HttpRequest, crisis_id: int) -> HttpResponse:
     except review.ReviewError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Review completed: the crisis is now reviewed.")
+        messages.success(request, gettext("Review completed: the crisis is now reviewed."))
     return redirect("review", crisis_id=crisis_id)
 
 
@@ -162,7 +165,7 @@ def timeline_page(request: HttpRequest, crisis_id: int) -> HttpResponse:
         "crisis": crisis,
         "rows": rows,
         "page": page,
-        "kinds": [(k, AuditKind(k).label, k in kinds) for k in present if k in AuditKind.values],
+        "kinds": [(k, str(AuditKind(k).label), k in kinds) for k in present if k in AuditKind.values],
         "filtered": bool(kinds),
         "query": query,
     }

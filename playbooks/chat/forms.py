@@ -1,11 +1,12 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .services import MAX_LENGTH
 
 
 class RoomMessageForm(forms.Form):
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         max_length=MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_LENGTH}),
         strip=True,

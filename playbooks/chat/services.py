@@ -12,6 +12,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from core import events
 from core.roles import STAFF, Role, has_role
@@ -82,23 +84,28 @@ def history(crisis_id: int, room: str, before: int | None = None) -> tuple[list[
 def clean_body(body: str) -> str:
     body = (body or "").replace("\x00", "").strip()
     if not body:
-        raise RoomError("Write a message first.")
+        raise RoomError(gettext("Write a message first."))
     if len(body) > MAX_LENGTH:
-        raise RoomError(f"Messages are limited to {MAX_LENGTH:,} characters; this one has {len(body):,}.")
+        raise RoomError(
+            gettext("Messages are limited to {limit} characters; this one has {length}.").format(
+                limit=number_format(MAX_LENGTH, force_grouping=True),
+                length=number_format(len(body), force_grouping=True),
+            )
+        )
     return body
 
 
 def post_message(*, crisis_id: int, room: str, by, body: str) -> RoomMessage:
     """Store a message and send it to everyone in the room after commit."""
     if not can_enter(by, room):
-        raise RoomError("Your role does not allow this room.")
+        raise RoomError(gettext("Your role does not allow this room."))
     body = clean_body(body)
     with transaction.atomic():
         crisis = Crisis.objects.filter(pk=crisis_id).first()
         if crisis is None:
-            raise RoomError("There is no such crisis.")
+            raise RoomError(gettext("There is no such crisis."))
         if not is_open(crisis):
-            raise RoomError("This crisis has ended: its rooms are read-only.")
+            raise RoomError(gettext("This crisis has ended: its rooms are read-only."))
         now = timezone.now()
         recent = RoomMessage.objects.filter(author=by, posted_at__gt=now - RATE_WINDOW).count()
         if recent >= RATE_COUNT:

@@ -47,7 +47,7 @@ def room_page(request: HttpRequest, crisis_id: int, room: str) -> HttpResponse:
     context = {
         "crisis": crisis,
         "room": room,
-        "room_label": Room(room).label,
+        "room_label": str(Room(room).label),
         "rooms": rooms.rooms_for(request.user),
         "history": history,
         "has_more": has_more,

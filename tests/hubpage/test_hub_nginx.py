@@ -84,3 +84,23 @@ def test_nginx_serves_the_published_page_per_language_with_cache_headers(lead, s
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "frame-ancestors *" in get(f"{front}/hub/banner.html")[2]["Content-Security-Policy"]
     assert get(f"{front}/hub/xx/")[0] == 502
+
+
+@pytest.mark.django_db
+def test_nginx_serves_the_chinese_copy_to_chinese_browsers(lead, scenario, front, settings):
+    settings.HUB_LANGUAGES = ["en", "fr", "zh-hans"]
+    flows.activate(scenario=scenario, by=lead)
+    services.publish()
+    for header in ("zh-CN,zh;q=0.9", "zh-Hans", "zh"):
+        status, body, headers = get(f"{front}/hub/", **{"Accept-Language": header})
+        assert status == 200 and b'<html lang="zh-hans">' in body, header
+        assert "最新消息".encode() in body
+    status, body, headers = get(f"{front}/hub/zh-hans/")
+    assert status == 200 and "最新消息".encode() in body and "s-maxage=" in headers["Cache-Control"]
+    status, body, headers = get(f"{front}/hub/zh-hans/feed.atom")
+    assert status == 200 and headers["Content-Type"].startswith("application/atom+xml")
+    assert "最新消息".encode() in body
+    assert get(f"{front}/hub/zh-hans/hub.json")[2]["Access-Control-Allow-Origin"] == "*"
+    assert get(f"{front}/hub/zh-hans/banner.js")[0] == 200
+    # The same tag in other case is the app's (down here: 502), which redirects to this spelling.
+    assert get(f"{front}/hub/zh-Hans/")[0] == 502

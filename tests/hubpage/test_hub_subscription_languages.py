@@ -205,12 +205,13 @@ def test_what_the_lead_and_visitors_type_is_escaped(lead, french_scenario, mailo
     assert "<script>" not in body and "Panne &lt;script&gt;alert(1)&lt;/script&gt;" in body
 
 
-@pytest.mark.parametrize("lang", sorted(set(labels.LABELS) - {"en"}))
+@pytest.mark.parametrize("lang", ["fr", "de", "zh-hans"])
 def test_every_language_says_every_label_with_the_same_placeholders(lang):
-    own = {"fr": labels.FR, "de": labels.DE}[lang]
-    assert set(own) == set(labels.EN)
+    own, english = labels.labels_for(lang), labels.labels_for("en")
+    untranslated = [key for key in english if own[key] == english[key] and "{" not in english[key]]
+    assert untranslated == [] or set(untranslated) <= {"date_full", "date_short", "colon", "full_stop"}
 
     def fields(words: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(words) if name}
 
-    assert {key: fields(own[key]) for key in own} == {key: fields(labels.EN[key]) for key in own}
+    assert {key: fields(own[key]) for key in own} == {key: fields(english[key]) for key in own}

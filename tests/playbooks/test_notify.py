@@ -169,3 +169,19 @@ def test_a_teams_workflow_refusing_the_card_is_recorded_with_its_reason(settings
     chat = NotificationDelivery.objects.get(crisis=crisis, channel="chat")
     assert chat.state == DeliveryState.FAILED and chat.attempts == 1
     assert "The input body for trigger is not valid" in chat.error
+
+
+def test_a_department_is_told_in_its_own_language(settings, lead, scenario, contacts):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Department.objects.filter(pk=contacts["legal"].pk).update(language="zh-hans")
+    crisis = flows.activate(scenario=scenario, by=lead, drill=True).crisis
+    notify.notify_departments(crisis.pk)
+    legal = next(m for m in mail.outbox if m.to == ["legal.duty@example.org"])
+    assert legal.subject.startswith("[演练] ") and "这是一次演练" in legal.body
+    assert "Legal 的检查清单：" in legal.body and "危机指挥室：" in legal.body
+    comms = next(m for m in mail.outbox if m.to == ["priya@example.org"])
+    assert comms.subject.startswith("[DRILL] ") and "Comms's checklist:" in comms.body
+    entry = AuditEntry.objects.get(crisis=crisis, kind="notified")
+    assert (
+        entry.code == "departments.notified" and entry.description == "Departments notified: 2 sent, 0 failed"
+    )

@@ -106,7 +106,7 @@ ReplyIn = inline_serializer(
 
 def _mention_or_404(pk: int) -> None:
     if not Mention.objects.filter(pk=pk).exists():
-        raise NotFound("no such mention")
+        raise NotFound(_("no such mention"))
 
 
 def _act(action, pk: int, request: Request, **kwargs) -> Response:
@@ -248,7 +248,7 @@ class MentionDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         mention = Mention.objects.select_related("claimed_by").filter(pk=pk).first()
         if mention is None:
-            raise NotFound("no such mention")
+            raise NotFound(_("no such mention"))
         if not tiers.can_work(request.user, mention):
             raise PermissionDenied(str(tiers.OutsideTier()))
         return Response(mention_payload(mention))

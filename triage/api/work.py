@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -42,7 +43,7 @@ def _mention(pk: int, user) -> Mention:
     """The mention, if it exists (404) and is of the caller's tier (403, triage.tiers)."""
     mention = next(iter(with_tag_names(Mention.objects.select_related("claimed_by").filter(pk=pk))), None)
     if mention is None:
-        raise NotFound("no such mention")
+        raise NotFound(gettext("no such mention"))
     if not tiers.can_work(user, mention):
         raise PermissionDenied(str(tiers.OutsideTier()))
     return mention

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -116,6 +117,6 @@ class CrisisReportView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         """One crisis, from activation to the end of its aftermath, with its phases."""
         if not Crisis.objects.filter(pk=pk).exists():
-            raise NotFound("no such crisis")
+            raise NotFound(gettext("no such crisis"))
         fig = visible_figures(reports.crisis_figures(pk), request.user)
         return Response(payload(fig, visible_agents(fig, request.user)))

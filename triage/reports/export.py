@@ -138,7 +138,7 @@ def tables(fig: CrisisFigures, agents: list[AgentFigures] | None) -> dict[str, t
             [[_iso(at), n] for at, n in (fig.volume_by_hour if fig.hourly else fig.volume_by_day)],
         ),
         "topics": (["topic", "mentions"], [[k, v] for k, v in fig.topics.items()]),
-        "bands": (["band", "label", "mentions"], [[b, Band(b).label, n] for b, n in fig.bands.items()]),
+        "bands": (["band", "label", "mentions"], [[b, str(Band(b).label), n] for b, n in fig.bands.items()]),
         "platforms": (["platform", "mentions"], [[k, v] for k, v in fig.platforms.items()]),
         "tags": (["tag", "mentions"], [[k, v] for k, v in (fig.tags or {}).items()]),
         "top_mentions": (list(TOP_HEADER), [[r[k] for k in TOP_HEADER] for r in top]),
@@ -159,9 +159,9 @@ def payload(fig: CrisisFigures, agents: list[AgentFigures] | None) -> dict[str, 
         "resolution": "hour" if fig.hourly else "day",
         "volume_by_hour": [{"at": _iso(at), "mentions": n} for at, n in fig.volume_by_hour],
         "volume_by_day": [{"at": _iso(at), "mentions": n} for at, n in fig.volume_by_day],
-        "phases": [{"at": _iso(m.at), "label": m.label, "kind": m.kind} for m in fig.marks],
+        "phases": [{"at": _iso(m.at), "label": str(m.label), "kind": m.kind} for m in fig.marks],
         "topics": fig.topics,
-        "bands": {Band(b).label: n for b, n in fig.bands.items()},
+        "bands": {str(Band(b).label): n for b, n in fig.bands.items()},
         "platforms": fig.platforms,
         "tags": fig.tags,
         "top_mentions": [top_mention_row(m) for m in fig.top_mentions],
@@ -181,6 +181,6 @@ def payload(fig: CrisisFigures, agents: list[AgentFigures] | None) -> dict[str, 
 
 def topic_label(value: str) -> str:
     try:
-        return Topic(value).label
+        return str(Topic(value).label)
     except ValueError:
         return value

@@ -22,6 +22,7 @@ from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import Lower, RowNumber, TruncDay, TruncHour
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 
 from playbooks.models import AuditEntry, Crisis, Phase
 from triage.models import Band, Mention, MentionStatus, Reply, ReplyStatus
@@ -342,7 +343,11 @@ def _bound(raw: str, name: str, *, end: bool) -> datetime:
     except ValueError:
         at = day = None
     if at is None and day is None:
-        raise PeriodError(f"{name} must be a date (2026-11-23) or a date and time in ISO 8601, not {raw!r}")
+        raise PeriodError(
+            gettext("{name} must be a date (2026-11-23) or a date and time in ISO 8601, not {value}").format(
+                name=name, value=repr(raw)
+            )
+        )
     latest = timezone.now() + timedelta(days=366)
     try:
         if at is None:
@@ -368,7 +373,7 @@ def parse_period(
     end = _bound(raw_to, "to", end=True) if raw_to else now
     start = _bound(raw_from, "from", end=False) if raw_from else end - DEFAULT_PERIOD
     if start >= end:
-        raise PeriodError("from must be before to")
+        raise PeriodError(gettext("from must be before to"))
     if end - start > MAX_PERIOD:
-        raise PeriodError("a report covers at most 366 days; choose a shorter period")
+        raise PeriodError(gettext("a report covers at most 366 days; choose a shorter period"))
     return start, end

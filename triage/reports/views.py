@@ -23,7 +23,7 @@ def _crisis_or_404(crisis_id: int) -> reports.CrisisFigures:
 
 
 def _platform_label(value: str) -> str:
-    return Platform(value).label if value in Platform.values else value
+    return str(Platform(value).label) if value in Platform.values else value
 
 
 def _chart_context(fig: reports.CrisisFigures) -> dict:
