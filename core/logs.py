@@ -87,5 +87,7 @@ def logging_config(*, level: str, fmt: str) -> dict[str, Any]:
             "django.db.backends": {"level": "WARNING"},
             "httpx": {"level": "WARNING"},
             "httpcore": {"level": "WARNING"},
+            # django-axes writes a line at INFO for every successful sign-in; lockouts are WARNING.
+            "axes": {"level": "WARNING"},
         },
     }

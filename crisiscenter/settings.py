@@ -286,6 +286,9 @@ PASSWORD_RESETS_PER_MINUTE = env_int("PASSWORD_RESETS_PER_MINUTE", 5)
 # OTP_REQUIRED_FOR_ADMINS, an admin (Django staff) cannot use any page but enrolment until enrolled.
 OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", False)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Crisis Center")
+# An authenticator secret is shown once, to its owner, at enrolment: never again in the admin
+# (its config and QR pages answer 403 rather than reveal it, or fail on a missing device).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"

@@ -18,6 +18,7 @@ from django.db import OperationalError, connection
 from django.test import TransactionTestCase
 from rest_framework.test import APIClient
 
+from core import ratelimit
 from core.roles import Role
 from crisiscenter.celery import app
 from crisiscenter.wsdeflate import WS_PROTOCOL
@@ -46,14 +47,19 @@ os.environ["OUTBOUND_ALLOW_PRIVATE_HOSTS"] = "1"
 settings.OUTBOUND_ALLOW_PRIVATE_HOSTS = True
 
 
-@pytest.fixture(autouse=True)
-def _fresh_counters():
-    """Throttle and lockout counters live in the Redis cache, shared by the whole run: each test
-    starts with none (every test calls the API from 127.0.0.1)."""
+def clear_counters() -> None:
+    """Throttle and lockout counters live in the Redis cache, shared by the whole run."""
     client = cache._cache.get_client(write=True)
     keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
     if keys:
         client.delete(*keys)
+    ratelimit.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    """Each test starts with no throttle or lockout counts (every test calls from 127.0.0.1)."""
+    clear_counters()
 
 
 # --- personas ----------------------------------------------------------------
