@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import time
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
 
 from tests.conftest import mention_item
 from triage.models import BatchStatus, Mention, MentionBatch
 
 from .conftest import http_post
 from .faults import Stack, wait_until
-from .test_faults_redis import batches_received, mentions_table_locked, stored_within, worker_ready
+from .test_faults_redis import batches_received, stored_within, worker_ready
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -24,10 +27,35 @@ def pool_children(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
+@contextlib.contextmanager
+def same_mention_being_written(external_id: str):
+    """Another transaction is writing the mention with this key: the worker's insert of it waits
+    (ON CONFLICT waits for the other writer), so its batch stays mid-task until this rolls back.
+    Only that row waits: a periodic task the worker takes meanwhile does not (a table lock held
+    here made one wait, and with one pool process the batch was never taken)."""
+    holder = connections.create_connection(DEFAULT_DB_ALIAS)
+    now = timezone.now()
+    with holder.cursor() as cursor:
+        cursor.execute("BEGIN")
+        cursor.execute(
+            "INSERT INTO triage_mention (platform, external_id, text, url, lang, created_at, in_reply_to,"
+            " reshares, replies, quotes, sentiment, author_handle, author_name, author_followers,"
+            " author_verified, author_bio, author_kind, score, breakdown, band, topic, tier, ingested_at,"
+            " sla_due_at, queue_key, status) VALUES ('x', %s, '', '', '', %s, '', 0, 0, 0, 0, 'holder', '',"
+            " 0, false, '', 'person', 0, '[]', 4, 'other', 'first_line', %s, %s, %s, 'new')",
+            [external_id, now, now, now, now],
+        )
+        try:
+            yield
+        finally:
+            cursor.execute("ROLLBACK")
+    holder.close()
+
+
 def start_batch_then(stack: Stack, web: str, integration, external_id: str, kill) -> int:
-    """Post a batch, let the worker start it (it waits on the locked table), then `kill`."""
+    """Post a batch, let the worker start it (it waits to write its mention), then `kill`."""
     seen = batches_received(stack)
-    with mentions_table_locked():
+    with same_mention_being_written(external_id):
         status, body = http_post(web, "/api/v1/mentions/", [mention_item(external_id)], integration)
         assert status == 202
         try:
