@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.links import BadLink, record_id, signed_url
 
 from . import audit
 from .models import AuditKind, Crisis, DeliveryState, RosterCall, RosterEntry
@@ -24,27 +25,13 @@ SALT = "playbooks.callin.ack"
 MAX_AGE = timedelta(days=14)
 
 
-class BadLink(Exception):
-    """The link was altered, expired, or its call no longer exists."""
-
-
 def ack_url(call: RosterCall) -> str:
-    token = signing.dumps({"c": call.pk}, salt=SALT, compress=True)
-    return f"{settings.PUBLIC_BASE_URL}/playbooks/callin/{token}/"
+    return signed_url("/playbooks/callin/", salt=SALT, key="c", record_id=call.pk)
 
 
 def call_for(token: str) -> RosterCall:
-    try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise BadLink(_("This link has expired.")) from exc
-    except signing.BadSignature as exc:
-        raise BadLink(_("This link is not valid.")) from exc
-    call = (
-        RosterCall.objects.select_related("crisis__scenario", "entry__user")
-        .filter(pk=data.get("c") if isinstance(data, dict) else None)
-        .first()
-    )
+    call_id = record_id(token, salt=SALT, key="c", max_age=MAX_AGE)
+    call = RosterCall.objects.select_related("crisis__scenario", "entry__user").filter(pk=call_id).first()
     if call is None:
         raise BadLink(_("This call no longer exists."))
     return call

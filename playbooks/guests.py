@@ -14,16 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.links import BadLink, record_id, signed_url
 
 from . import audit
 from .models import AuditKind, Crisis, DrillGuest, Phase
 
 SALT = "playbooks.guests.link"
 MAX_HOURS = 14 * 24
-
-
-class BadLink(Exception):
-    """The link was altered, has expired or was withdrawn."""
 
 
 class NotADrill(DomainError):
@@ -111,17 +108,8 @@ PLAN_MAX_AGE = timedelta(days=14)
 
 def plan_link(scenario_id: int) -> str:
     """A link to the printable plan of one scenario, read-only, that works for 14 days."""
-    token = signing.dumps({"s": scenario_id}, salt=PLAN_SALT, compress=True)
-    return f"{settings.PUBLIC_BASE_URL}/playbooks/plan/{token}/"
+    return signed_url("/playbooks/plan/", salt=PLAN_SALT, key="s", record_id=scenario_id)
 
 
 def plan_scenario_id(token: str) -> int:
-    try:
-        data = signing.loads(token, salt=PLAN_SALT, max_age=PLAN_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise BadLink(_("This link has expired.")) from exc
-    except signing.BadSignature as exc:
-        raise BadLink(_("This link is not valid.")) from exc
-    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
-        raise BadLink(_("This link is not valid."))
-    return data["s"]
+    return record_id(token, salt=PLAN_SALT, key="s", max_age=PLAN_MAX_AGE)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.links import BadLink, record_id, signed_url
 
 from . import audit
 from .models import AuditKind, Crisis, NotificationDelivery
@@ -22,29 +23,19 @@ SALT = "playbooks.huddle.ack"
 MAX_AGE = timedelta(days=14)
 
 
-class BadLink(Exception):
-    """The link was altered, expired, or its message no longer exists."""
-
-
 def ack_url(delivery: NotificationDelivery) -> str:
-    token = signing.dumps({"d": delivery.pk}, salt=SALT, compress=True)
-    return f"{settings.PUBLIC_BASE_URL}/playbooks/ack/{token}/"
+    return signed_url("/playbooks/ack/", salt=SALT, key="d", record_id=delivery.pk)
 
 
 def delivery_for(token: str) -> NotificationDelivery:
-    try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise BadLink("This link has expired.") from exc
-    except signing.BadSignature as exc:
-        raise BadLink("This link is not valid.") from exc
+    delivery_id = record_id(token, salt=SALT, key="d", max_age=MAX_AGE)
     delivery = (
         NotificationDelivery.objects.select_related("crisis__scenario", "department")
-        .filter(pk=data.get("d") if isinstance(data, dict) else None)
+        .filter(pk=delivery_id)
         .first()
     )
     if delivery is None:
-        raise BadLink("This message no longer exists.")
+        raise BadLink(_("This message no longer exists."))
     return delivery
 
 
