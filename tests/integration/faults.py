@@ -152,7 +152,9 @@ class Stack:
             **env,
         }
         self.env.pop("PYTEST_VERSION", None)  # production settings in the children
-        self.env["CELERY_QUEUE"] = settings.CELERY_TASK_DEFAULT_QUEUE
+        # The session's queue unless the test names its own: then the session's worker cannot
+        # take this stack's tasks.
+        self.env.setdefault("CELERY_QUEUE", settings.CELERY_TASK_DEFAULT_QUEUE)
         self.processes: dict[str, subprocess.Popen] = {}
         self.commands: dict[str, tuple[list[str], dict]] = {}
 
@@ -217,7 +219,7 @@ class Stack:
             "-c",
             str(concurrency),
             "-Q",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
+            self.env["CELERY_QUEUE"],
             "-n",
             f"{name}-{os.getpid()}@%h",
         ]

@@ -9,6 +9,7 @@ import subprocess
 import time
 
 import pytest
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
@@ -69,7 +70,9 @@ def start_batch_then(stack: Stack, web: str, integration, external_id: str, kill
 
 
 def test_worker_process_killed_mid_batch(integration, tmp_path, capsys):
-    stack = Stack(tmp_path, BATCH_REQUEUE_AFTER_S="10")
+    # A queue of its own: the session's worker must not take the batches this worker is to lose.
+    queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-killed"
+    stack = Stack(tmp_path, BATCH_REQUEUE_AFTER_S="10", CELERY_QUEUE=queue)
     try:
         web = stack.web("web")
         worker = stack.worker("worker")
