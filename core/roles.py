@@ -24,7 +24,9 @@ class Role(StrEnum):
 
 STAFF = (Role.LEAD, Role.AGENT, Role.VOLUNTEER, Role.ADMIN)
 QUEUE_WORKERS = STAFF
-INGESTERS = (Role.INTEGRATION, Role.LEAD, Role.AGENT, Role.ADMIN)
+# Mentions are pushed by integrations (and admins setting one up), never by staff at the queue:
+# a mention an agent could write is one nobody on the platform wrote.
+INGESTERS = (Role.INTEGRATION, Role.ADMIN)
 LEADS = (Role.LEAD, Role.ADMIN)
 
 

@@ -253,7 +253,7 @@ def test_capacity_panel_figures_come_with_the_queue_stats(agent):
     assert stats["capacity"]["backlog"] == 1 and stats["capacity"]["out_per_min"] == 0.1
 
 
-def test_quotes_and_the_active_scenarios_keywords_are_scored_at_ingest(agent, lead, scenario):
+def test_quotes_and_the_active_scenarios_keywords_are_scored_at_ingest(agent, lead, scenario, integration):
     scenario.topic_keywords = {"compensation": ["goodwill voucher"]}
     scenario.save()
     flows.activate(scenario=scenario, by=lead, drill=True)
@@ -261,8 +261,10 @@ def test_quotes_and_the_active_scenarios_keywords_are_scored_at_ingest(agent, le
     reasons = [item["reason"] for item in explained(mention.breakdown)]
     assert mention.quotes == 12 and "12 quotes" in reasons
     assert mention.topic == "compensation" and "scenario keyword “goodwill voucher”" in reasons
-    bad = api_for(agent).post("/api/v1/mentions/", [mention_item("z", quotes=-1)], format="json")
+    bad = api_for(integration).post("/api/v1/mentions/", [mention_item("z", quotes=-1)], format="json")
     assert bad.status_code == 400 and "quotes" in str(bad.json())
+    refused = api_for(agent).post("/api/v1/mentions/", [mention_item("y")], format="json")
+    assert refused.status_code == 403  # staff never write mentions themselves
 
 
 def test_an_agent_whose_socket_died_without_closing_drops_out_of_presence():
