@@ -127,7 +127,9 @@ def _wait_for(port: int, timeout: float = 30) -> None:
     sys.exit("the server did not start")
 
 
-def main() -> None:
+def serve_and_shoot(seed, shoot, linked: list[str], default_out: str) -> None:
+    """Seed, serve the app on a free port, shoot (argv[1] or `default_out`), copy `linked` into
+    docs/screenshots/; shared with skilled_screenshots.py."""
     password = os.environ.get("DEMO_PASSWORD") or sys.exit("set DEMO_PASSWORD")
     from report_screenshots import free_port
 
@@ -141,14 +143,18 @@ def main() -> None:
     )
     try:
         _wait_for(port)
-        out = Path(sys.argv[1] if len(sys.argv) > 1 else "var/shots-practices")
+        out = Path(sys.argv[1] if len(sys.argv) > 1 else default_out)
         shoot(f"http://127.0.0.1:{port}", ids, password, out)
         docs = ROOT / "docs" / "screenshots"
-        for name in LINKED:
+        for name in linked:
             shutil.copy(out / f"{name}.png", docs / f"{name}.png")
     finally:
         server.terminate()
         server.wait(20)
+
+
+def main() -> None:
+    serve_and_shoot(seed, shoot, LINKED, "var/shots-practices")
 
 
 if __name__ == "__main__":

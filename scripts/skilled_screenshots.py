@@ -14,8 +14,6 @@ link, the roster call-in link).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -144,28 +142,9 @@ def shoot(base: str, ids: dict, password: str, out: Path) -> None:
 
 
 def main() -> None:
-    password = os.environ.get("DEMO_PASSWORD") or sys.exit("set DEMO_PASSWORD")
-    from practices_screenshots import _wait_for
-    from report_screenshots import free_port
+    from practices_screenshots import serve_and_shoot
 
-    port = free_port()
-    env = {**os.environ, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
-    ids = seed(port)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "crisiscenter.asgi:application", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        _wait_for(port)
-        out = Path(sys.argv[1] if len(sys.argv) > 1 else "var/shots-skilled")
-        shoot(f"http://127.0.0.1:{port}", ids, password, out)
-        docs = ROOT / "docs" / "screenshots"
-        for name in LINKED:
-            shutil.copy(out / f"{name}.png", docs / f"{name}.png")
-    finally:
-        server.terminate()
-        server.wait(20)
+    serve_and_shoot(seed, shoot, LINKED, "var/shots-skilled")
 
 
 if __name__ == "__main__":
