@@ -17,17 +17,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
-from django.core.cache import cache as counters
 from django.db import connection
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 from rest_framework import authentication, exceptions
 
-from . import netaddr
+from . import netaddr, ratelimit
 from .dbrows import columns, from_row
 from .models import ApiToken
 from .roles import Role, remember_roles
-from .throttles import count_one
 from .tokens import hash_key
 
 logger = logging.getLogger(__name__)
@@ -91,7 +89,7 @@ def _failures_key(request: Any) -> str:
 
 def _failures(key: str) -> int:
     try:
-        return int(counters.get(key) or 0)
+        return ratelimit.counted(key)
     except RedisError as exc:  # Redis down: tokens are still checked, only not counted
         logger.warning("wrong-token count skipped, Redis unreachable: %s", exc)
         return 0
@@ -99,7 +97,7 @@ def _failures(key: str) -> int:
 
 def _count_failure(key: str) -> None:
     try:
-        count_one(key, 60)
+        ratelimit.count(key, window_s=60)
     except RedisError as exc:
         logger.warning("wrong-token count skipped, Redis unreachable: %s", exc)
 

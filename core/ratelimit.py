@@ -10,9 +10,14 @@ import redis
 from django.conf import settings
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def _connect(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=5)
+
+
 def _client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
+    # One client per address, made once: building a redis.Redis costs more than a round trip.
+    return _connect(settings.REDIS_URL)
 
 
 def _key(name: str) -> str:
@@ -20,16 +25,26 @@ def _key(name: str) -> str:
     return ":".join(["cc", os.environ.get("CHANNEL_PREFIX", "cc"), "limit", name])
 
 
-def within_limit(name: str, *, limit: int, window_s: int = 60) -> bool:
-    """Count one more call of `name` in the current window of `window_s` seconds; False once
-    more than `limit` were counted. Redis 6.2 (embedded) has no EXPIRE NX: SET NX EX starts
-    the window with its first call."""
+def count(name: str, *, window_s: int = 60) -> int:
+    """Count one more call of `name` in its window of `window_s` seconds, in one round trip; the
+    count so far. Redis 6.2 (embedded) has no EXPIRE NX: SET NX EX starts the window with its
+    first call. RedisError when Redis cannot be reached."""
     key = _key(name)
-    pipe = _client().pipeline()
+    pipe = _client().pipeline(transaction=False)
     pipe.set(key, 0, ex=window_s, nx=True)
     pipe.incr(key)
-    _, count = pipe.execute()
-    return int(count) <= limit
+    _, counted = pipe.execute()
+    return int(counted)
+
+
+def counted(name: str) -> int:
+    """How many calls of `name` its current window has counted."""
+    return int(_client().get(_key(name)) or 0)
+
+
+def within_limit(name: str, *, limit: int, window_s: int = 60) -> bool:
+    """Count one more call of `name`; False once more than `limit` were counted in its window."""
+    return count(name, window_s=window_s) <= limit
 
 
 def reset() -> int:

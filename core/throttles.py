@@ -6,9 +6,9 @@ Each request falls in one scope: a view's own `throttle_scope` when it names one
 methods and `write` for the rest; `anon` without a user. Rates come from API_RATE_*
 (settings). An exceeded rate answers 429 with Retry-After.
 
-A fixed window per scope and caller (one INCR a request), not DRF's sliding history: that one
-stores every request's time in one cache value, which an integration at thousands of calls a
-minute would read and write whole on every call.
+A fixed window per scope and caller (one round trip to Redis a request, core.ratelimit), not
+DRF's sliding history: that one stores every request's time in one cache value, which an
+integration at thousands of calls a minute would read and write whole on every call.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ import logging
 import time
 from typing import Any
 
-from django.core.cache import cache
 from redis.exceptions import RedisError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from . import netaddr
+from . import netaddr, ratelimit
 from .roles import Role, roles_of
 
 logger = logging.getLogger(__name__)
@@ -49,17 +48,6 @@ def caller(request: Any) -> str:
     return netaddr.rate_key(netaddr.client_ip(request))
 
 
-def count_one(key: str, window: int) -> int:
-    """Count one more in `key`, which lives for the window; the count so far."""
-    if cache.add(key, 1, timeout=window + 1):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr: a new window
-        cache.add(key, 1, timeout=window + 1)
-        return 1
-
-
 class ApiScopeThrottle(BaseThrottle):
     """At most N requests per window for each scope and caller (user, or address when anonymous;
     IPv6 per /64)."""
@@ -73,9 +61,8 @@ class ApiScopeThrottle(BaseThrottle):
         limit, window = SimpleRateThrottle.parse_rate(None, rate)
         now = time.time()
         start = int(now // window) * window
-        key = f"throttle:{scope}:{caller(request)}:{start}"
         try:
-            count = count_one(key, window)
+            count = ratelimit.count(f"throttle:{scope}:{caller(request)}:{start}", window_s=window + 1)
         except RedisError as exc:
             # Redis down: the API keeps answering (an ingest is written to PostgreSQL first);
             # throttling resumes with Redis.

@@ -93,12 +93,13 @@ def explained(breakdown: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def explained_text(text: str | None) -> list[dict[str, Any]]:
+def explained_text(text: str | None, language: str | None = None) -> list[dict[str, Any]]:
     """explained() of a breakdown as PostgreSQL gives it (jsonb as text), kept per language:
     the top of the queue is read again by every agent's page all day, so parsing and
     rendering the same breakdowns again was most of a queue page's CPU. Callers must not
-    change the list they get."""
-    key = (get_language(), text)
+    change the list they get. `language` is the active one (get_language()), when the caller
+    already knows it."""
+    key = (language or get_language(), text)
     out = _explained_cache.get(key)
     if out is None:
         if len(_explained_cache) >= EXPLAINED_CACHE_SIZE:

@@ -8,11 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, TextField
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -31,10 +27,9 @@ from .models import (
     QueueSettings,
     Reply,
     ScenarioKeyword,
-    Tag,
     Tier,
 )
-from .reasons import explained, explained_text
+from .reasons import explained
 from .sla import Sla
 from .tiers import Reach, visible_to
 
@@ -59,15 +54,14 @@ def scenario_keywords(crisis=None) -> dict[str, dict[str, tuple[str, ...]]]:
     return by_language
 
 
-# The columns a payload is made of; payload_rows() reads exactly these (plus the holder's
-# name and the tag names) with values(), no Model instances.
+# The columns a payload is made of; triage.listing reads exactly these (plus the holder's
+# name and the tag names) as rows, no Model instances.
 PAYLOAD_COLUMNS = (
     "id", "platform", "external_id", "text", "url", "lang", "created_at", "ingested_at",
     "in_reply_to", "reshares", "replies", "quotes", "sentiment", "author_handle", "author_name",
     "author_followers", "author_verified", "author_bio", "author_kind", "score", "breakdown",
     "band", "topic", "tier", "sla_due_at", "queue_key", "status",
 )  # fmt: skip
-_BAND_LABELS = {band.value: band.label for band in Band}
 
 
 def mention_payload(m: Mention) -> dict[str, Any]:
@@ -77,12 +71,21 @@ def mention_payload(m: Mention) -> dict[str, Any]:
     return row_payload(row, getattr(m, "tag_names", None))
 
 
+def band_labels() -> dict[int, str]:
+    """Each band's label in the active language."""
+    return {band.value: str(band.label) for band in Band}
+
+
 def row_payload(
-    row: dict[str, Any], tags: list[str] | None = None, breakdown: list[dict[str, Any]] | None = None
+    row: dict[str, Any],
+    tags: list[str] | None = None,
+    breakdown: list[dict[str, Any]] | None = None,
+    labels: dict[int, str] | None = None,
 ) -> dict[str, Any]:
     """mention_payload() of a row read by values(PAYLOAD_COLUMNS, holder=...); `tags` when read
     with the mention (a client keeps the tags it has when a delta carries none), `breakdown`
-    when already explained."""
+    when already explained, `labels` (band_labels()) when a page of rows shares them."""
+    labels = labels if labels is not None else band_labels()
     payload = {
         "id": row["id"],
         "platform": row["platform"],
@@ -108,7 +111,7 @@ def row_payload(
         "score": row["score"],
         "breakdown": explained(row["breakdown"]) if breakdown is None else breakdown,
         "band": row["band"],
-        "band_label": str(_BAND_LABELS.get(row["band"], row["band"])),
+        "band_label": labels.get(row["band"], str(row["band"])),
         "topic": row["topic"],
         "tier": row["tier"],
         "sla_due_at": row["sla_due_at"].isoformat(),
@@ -119,32 +122,6 @@ def row_payload(
     if tags is not None:
         payload["tags"] = tags
     return payload
-
-
-def payload_rows(
-    mentions: QuerySet[Mention], counted: QuerySet | None = None
-) -> tuple[list[dict[str, Any]], int | None]:
-    """The payloads (tags included) of a filtered, ordered and sliced queryset of mentions, in
-    one query: rows by values(), the holder joined, the tag names as an array per row. With
-    `counted` (a sliced values("pk") queryset), also the number of rows it holds, in the same
-    statement (None when no row comes back to carry it). Model instances, payloads built
-    from them, then a count of its own were most of a 50-row API page's time
-    (docs/benchmarks.md, "Queue page")."""
-    tag_names = ArraySubquery(Tag.objects.filter(mentions=OuterRef("pk")).order_by("name").values("name"))
-    holder = F(f"claimed_by__{get_user_model().USERNAME_FIELD}")
-    columns = [name for name in PAYLOAD_COLUMNS if name != "breakdown"]
-    breakdown = Cast("breakdown", TextField())  # parsed and explained once per text (explained_text)
-    extra: dict[str, Any] = {}
-    if counted is not None:
-        # Uncorrelated: PostgreSQL runs it once (an InitPlan), not per row.
-        sql, params = counted.query.sql_with_params()
-        extra["total"] = RawSQL(f"SELECT count(*) FROM ({sql}) counted", params)  # nosec B611: Django's SQL
-    rows = list(
-        mentions.values(*columns, holder=holder, tag_list=tag_names, breakdown_text=breakdown, **extra)
-    )
-    total = rows[0]["total"] if rows and counted is not None else None
-    payloads = [row_payload(row, row["tag_list"], explained_text(row["breakdown_text"])) for row in rows]
-    return payloads, total
 
 
 def with_tag_names(mentions: Iterable[Mention]) -> list[Mention]:
@@ -181,14 +158,12 @@ class QueryError(ValueError):
     """A list or search parameter that cannot be used as given (the API answers 400 with it)."""
 
 
-def search_terms(q: str) -> Q:
-    """Text or handle; "@jane" looks at handles only, so the @ an agent types from habit still finds her."""
+def check_search(q: str) -> str:
+    """A search as typed, trimmed (triage.listing matches it against text and handle)."""
     q = q.strip()
     if "\x00" in q:
         raise QueryError(gettext("q must not contain NUL characters"))
-    if q.startswith("@") and len(q) > 1:
-        return Q(author_handle__icontains=q[1:])
-    return Q(text__icontains=q) | Q(author_handle__icontains=q.lstrip("@"))
+    return q
 
 
 def parse_bands(raw: str) -> list[int]:

@@ -48,16 +48,22 @@ def reach(user: Any) -> Reach:
     return "first_line" if is_first_line_only(user) else "all"
 
 
+def visible_tiers(wanted: Reach) -> tuple[str, ...] | None:
+    """The tiers a reach may read: None for every tier, () for none."""
+    return {"all": None, "first_line": (Tier.FIRST_LINE,), "none": ()}[wanted]
+
+
 def visible_to(user: Any, mentions: QuerySet[Mention]) -> QuerySet[Mention]:
     """`mentions` narrowed to those this user may read (and so work)."""
-    wanted = reach(user)
-    if wanted == "none":
-        return mentions.none()
-    return mentions.filter(tier=Tier.FIRST_LINE) if wanted == "first_line" else mentions
+    tiers = visible_tiers(reach(user))
+    if tiers is None:
+        return mentions
+    return mentions.filter(tier__in=tiers) if tiers else mentions.none()
 
 
 def tier_allowed(wanted: Reach, tier: str) -> bool:
-    return wanted == "all" or (wanted == "first_line" and tier == Tier.FIRST_LINE)
+    tiers = visible_tiers(wanted)
+    return tiers is None or tier in tiers
 
 
 def _allowed(user: Any, tier: str) -> bool:

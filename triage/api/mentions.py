@@ -16,9 +16,9 @@ from rest_framework.views import APIView
 from core import inputs
 from core.pagination import BoundedLimitOffsetPagination
 from core.roles import CanIngest, IsStaffMember
-from triage import ingest, services, tiers
+from triage import ingest, listing, services, tiers
 from triage.models import Mention, MentionStatus, ReplyTemplate
-from triage.selectors import OPEN, QueryError, mention_payload, parse_bands, payload_rows, search_terms
+from triage.selectors import QueryError, check_search, mention_payload, parse_bands
 
 logger = logging.getLogger(__name__)
 REPLY_LIMIT = 10_000
@@ -130,21 +130,14 @@ class QueuePagination(BoundedLimitOffsetPagination):
 
     COUNT_CAP = 200
 
-    def get_count(self, queryset) -> int:
-        self.cap = self.get_offset(self.request) + (self.limit or 0) + self.COUNT_CAP
-        return queryset.order_by().values("pk")[: self.cap + 1].count()
-
-    def page_payloads(self, queryset, request: Request) -> list[dict]:
-        """The page's payloads and the capped count in one statement; a page past the end
-        (no rows to carry the count) counts on its own."""
+    def page_payloads(self, filters: listing.ListFilters, reach: tiers.Reach, request: Request) -> list[dict]:
+        """The page's payloads and the capped count, in one statement (triage.listing)."""
         self.request = request
         self.limit, self.offset = self.get_limit(request), self.get_offset(request)
         self.cap = self.offset + self.limit + self.COUNT_CAP
-        page = queryset[self.offset : self.offset + self.limit]
-        counted = queryset.order_by().values("pk")[: self.cap + 1]
-        payloads, count = payload_rows(page, counted=counted)
-        self.count = count if count is not None else self.get_count(queryset)
-        return payloads
+        page = listing.page(filters, reach, limit=self.limit, offset=self.offset, count_cap=self.COUNT_CAP)
+        self.count = page.count
+        return page.payloads
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
@@ -194,31 +187,31 @@ class MentionListView(APIView):
     def get(self, request: Request) -> Response:
         """Mentions ranked as the queue ranks them (score, raised by waiting time)."""
         params = request.query_params
-        mentions = tiers.visible_to(request.user, Mention.objects.select_related("claimed_by")).order_by(
-            "queue_key"
-        )
         wanted = inputs.text_param(params, "status", limit=20) or "open"
         if wanted != "open" and wanted not in MentionStatus.values:
             raise inputs.BadInput(
                 _("status must be open or one of %(s)s") % {"s": ", ".join(MentionStatus.values)}
             )
-        mentions = mentions.filter(status__in=OPEN) if wanted == "open" else mentions.filter(status=wanted)
         try:
-            if band := inputs.text_param(params, "band", limit=20):
-                mentions = mentions.filter(band__in=parse_bands(band))
-            if q := inputs.text_param(params, "q", limit=200):
-                mentions = mentions.filter(search_terms(q))
+            band = inputs.text_param(params, "band", limit=20)
+            q = check_search(inputs.text_param(params, "q", limit=200))
+            filters = listing.ListFilters(
+                status=wanted,
+                bands=tuple(parse_bands(band)) if band else None,
+                q=q,
+                platform=inputs.text_param(params, "platform", limit=40),
+                topic=inputs.text_param(params, "topic", limit=40),
+                tier=inputs.text_param(params, "tier", limit=40),
+                lang=inputs.text_param(params, "lang", limit=40),
+                tag=inputs.text_param(params, "tag", limit=40).lower(),
+                holder_id=request.user.pk if params.get("mine") in ("1", "true") else None,
+            )
         except QueryError as exc:
             raise inputs.BadInput(str(exc)) from exc
-        for field in ("platform", "topic", "tier", "lang"):
-            if value := inputs.text_param(params, field, limit=40):
-                mentions = mentions.filter(**{field: value})
-        if tag := inputs.text_param(params, "tag", limit=40):
-            mentions = mentions.filter(tags__name=tag.lower())
-        if params.get("mine") in ("1", "true"):
-            mentions = mentions.filter(claimed_by=request.user)
         paginator = QueuePagination()
-        return paginator.get_paginated_response(paginator.page_payloads(mentions, request))
+        return paginator.get_paginated_response(
+            paginator.page_payloads(filters, tiers.reach(request.user), request)
+        )
 
     @extend_schema(request=MentionInSerializer(many=True), responses={202: BatchAccepted})
     def post(self, request: Request) -> Response:
