@@ -136,8 +136,8 @@ def seed_agents(count: int) -> list[Agent]:
     """Half experienced agents, half volunteers (first line only), each logged in as the page is."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils.crypto import get_random_string
+    from django.utils.module_loading import import_string
 
     from core.roles import Role, grant
 
@@ -146,7 +146,7 @@ def seed_agents(count: int) -> list[Agent]:
         role = Role.AGENT if i % 2 else Role.VOLUNTEER
         user, _ = get_user_model().objects.get_or_create(username=f"bench_agent_{i}")
         grant(user, role)
-        session = SessionStore()
+        session = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
         session[SESSION_KEY], session[HASH_SESSION_KEY] = str(user.pk), user.get_session_auth_hash()
         # The backend that signs users in (the lockout check before it only refuses).
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]

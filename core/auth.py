@@ -1,4 +1,5 @@
-"""Who is calling, with their roles, in one query.
+"""Who is calling, with their roles (and what higher layers register with read_with_user), in
+one query.
 
 Django reads the user, then every role check reads the groups again: for a claim that was
 most of its queries and CPU (docs/benchmarks.md, claims). Here one query answers both, for
@@ -9,6 +10,8 @@ user for the request.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -33,6 +36,25 @@ logger = logging.getLogger(__name__)
 # A token's last_used is written at most this often: every API call writing its token's row
 # would make one hot row of an integration pushing hundreds of batches a minute.
 LAST_USED_EVERY_S = 60
+
+
+@dataclass(frozen=True)
+class UserFact:
+    """Something a higher layer asks of nearly every caller, read in the user's own statement
+    instead of a query of its own: `sql` is one scalar expression over the user's row (alias
+    u); `remember(user, value)` keeps its value on the user for the request."""
+
+    sql: str
+    remember: Callable[[Any, Any], None]
+
+
+_facts: list[UserFact] = []
+
+
+def read_with_user(fact: UserFact) -> None:
+    """Read `fact` with every user found here (an app's ready() registers its own)."""
+    _facts.append(fact)
+    _user_sql.cache_clear()
 
 
 @cache
@@ -62,7 +84,8 @@ def _user_sql(by: str) -> str:
         # Table and column names from the models
         f"{prefix}SELECT {columns(user_model, 'u')}, "  # nosec B608
         f"ARRAY(SELECT g.name FROM {member.db_table} ug JOIN {Group._meta.db_table} g ON g.id = ug.group_id"
-        f" WHERE ug.user_id = u.id) "
+        f" WHERE ug.user_id = u.id)"
+        f"{''.join(f', {fact.sql}' for fact in _facts)} "
         f"FROM {source}"
     )
 
@@ -77,9 +100,12 @@ def user_with_access(by: str, value: Any) -> Any | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    *values, group_names = row
-    user = from_row(get_user_model(), values)
+    width = len(get_user_model()._meta.concrete_fields)
+    user = from_row(get_user_model(), row[:width])
+    group_names = row[width]
     remember_roles(user, frozenset(role for role in Role if role.value in group_names))
+    for fact, value in zip(_facts, row[width + 1 :], strict=True):
+        fact.remember(user, value)
     return user
 
 

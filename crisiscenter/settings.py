@@ -449,6 +449,9 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     )
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
+# Django's session table, read by one statement without the ORM (core/session_store.py).
+SESSION_ENGINE = "core.session_store"
+
 # --- Production hardening (on unless DEBUG) ---------------------------------
 # They follow PUBLIC_BASE_URL's scheme: an https address gets secure cookies and HSTS.
 # X-Forwarded-Proto is believed only when TRUST_X_FORWARDED_PROTO says the proxy in front

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,19 +149,51 @@ def task_payload(task: ChecklistTask) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class RosterFacts:
+    """What tiers and routing ask of someone's roster entry."""
+
+    outside_team: str
+    skilled: bool
+    skills: tuple[str, ...]
+    languages: str
+
+
 _NOT_ON_ROSTER = object()
+_ROSTER_FACTS = ("outside_team", "skilled", "skills", "languages")
 
 
-def _roster_entry(user: Any) -> RosterEntry | None:
-    """The user's roster entry, read once per request (the queue's "next" asks twice)."""
+def roster_facts_sql() -> str:
+    """The caller's RosterFacts as one JSON array (NULL when not on the roster), over the user's
+    row u: read with the user (core.auth.read_with_user), not by a query of its own."""
+    meta = RosterEntry._meta
+    fields = ", ".join(f"r.{meta.get_field(name).column}" for name in _ROSTER_FACTS)
+    user = meta.get_field("user").column
+    # Table and column names from the model
+    return f"(SELECT json_build_array({fields})::text FROM {meta.db_table} r WHERE r.{user} = u.id)"  # nosec B608
+
+
+def remember_roster_facts(user: Any, value: str | None) -> None:
+    if value is None:
+        user._roster_entry = _NOT_ON_ROSTER
+        return
+    user._roster_entry = _facts(json.loads(value))
+
+
+def _facts(row: list[Any] | tuple[Any, ...]) -> RosterFacts:
+    outside_team, skilled, skills, languages = row
+    return RosterFacts(outside_team, skilled, tuple(skills or ()), languages)
+
+
+def _roster_entry(user: Any) -> RosterFacts | None:
+    """The user's roster facts: read with the user, else once per request (the queue's "next"
+    asks twice)."""
     cached = getattr(user, "_roster_entry", None)
     if cached is None:
-        entry = (
-            RosterEntry.objects.filter(user=user)
-            .only("outside_team", "skilled", "skills", "languages")
-            .first()
+        row = RosterEntry.objects.filter(user=user).values_list(*_ROSTER_FACTS).first()
+        cached = user._roster_entry = (
+            _NOT_ON_ROSTER if row is None else RosterFacts(*row[:2], tuple(row[2]), row[3])
         )
-        cached = user._roster_entry = entry if entry is not None else _NOT_ON_ROSTER
     return None if cached is _NOT_ON_ROSTER else cached
 
 
