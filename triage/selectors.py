@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -71,6 +71,14 @@ def mention_payload(m: Mention) -> dict[str, Any]:
     return row_payload(row, getattr(m, "tag_names", None))
 
 
+TIMES = ("created_at", "ingested_at", "sla_due_at", "queue_key")
+
+
+def _iso(value: datetime | str) -> str:
+    """A time as the payload carries it; triage.listing reads it from PostgreSQL as that text."""
+    return value if isinstance(value, str) else value.isoformat()
+
+
 def band_labels() -> dict[int, str]:
     """Each band's label in the active language."""
     return {band.value: str(band.label) for band in Band}
@@ -93,8 +101,8 @@ def row_payload(
         "text": row["text"],
         "url": row["url"],
         "lang": row["lang"],
-        "created_at": row["created_at"].isoformat(),
-        "ingested_at": row["ingested_at"].isoformat(),
+        "created_at": _iso(row["created_at"]),
+        "ingested_at": _iso(row["ingested_at"]),
         "in_reply_to": row["in_reply_to"],
         "reshares": row["reshares"],
         "replies": row["replies"],
@@ -114,8 +122,8 @@ def row_payload(
         "band_label": labels.get(row["band"], str(row["band"])),
         "topic": row["topic"],
         "tier": row["tier"],
-        "sla_due_at": row["sla_due_at"].isoformat(),
-        "queue_key": row["queue_key"].isoformat(),
+        "sla_due_at": _iso(row["sla_due_at"]),
+        "queue_key": _iso(row["queue_key"]),
         "status": row["status"],
         "claimed_by": row["holder"],
     }

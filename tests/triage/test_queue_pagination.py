@@ -30,13 +30,24 @@ def test_the_list_shows_each_mention_as_the_live_queue_does_holder_and_tags_incl
     """The list is read as rows (no Model instances); its payloads are the websocket's."""
     breakdown = [{"factor": "reach", "points": 12, "code": "reach.followers", "params": {"followers": 4800}}]
     first = _mention(1, T0, breakdown=breakdown, lang="es", author_verified=True)
-    _mention(2, T0 + timedelta(minutes=1), status="claimed", claimed_by=other_agent)
+    # Times with and without a fraction of a second: the list writes them as the live queue does,
+    # since the page orders the queue by comparing these strings.
+    _mention(
+        2,
+        T0 + timedelta(minutes=1, microseconds=250),
+        status="claimed",
+        claimed_by=other_agent,
+        text="列车什么时候恢复？ متى تعود القطارات؟",
+        author_name="محمد",
+    )
     first.tags.add(Tag.objects.create(name="refund"), Tag.objects.create(name="delay"))
     page = api_for(agent).get("/api/v1/mentions/").json()
     expected = [mention_payload(m) for m in with_tag_names(Mention.objects.order_by("queue_key"))]
     assert page["results"] == json.loads(json.dumps(expected))
     assert page["results"][0]["tags"] == ["delay", "refund"] and page["results"][1]["tags"] == []
     assert page["results"][1]["claimed_by"] == other_agent.username
+    assert page["results"][1]["queue_key"].endswith(":00.000250+00:00")
+    assert page["results"][0]["queue_key"].endswith(":00+00:00")
     assert page["results"][0]["breakdown"][0]["reason"] == "4,800 followers"
     assert (page["count"], page["count_capped"], page["next"]) == (2, False, None)
 
