@@ -120,12 +120,9 @@ def _iso(column: str) -> str:
     there is one, always six digits): the page's JavaScript orders the queue by comparing
     these strings with those of websocket deltas. Turning 200 timestamps into datetimes, then
     back into text, was a tenth of the page's CPU."""
-    utc = f"({column} AT TIME ZONE 'UTC')"
-    return (
-        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-        f" || CASE WHEN mod(date_part('microseconds', {utc})::int, 1000000) = 0 THEN ''"
-        f" ELSE to_char({utc}, '.US') END || '+00:00'"
-    )
+    # ".000000" can only be the fraction: the date and time before it have no dot.
+    text = f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+    return f"replace({text}, '.000000', '') || '+00:00'"
 
 
 def _column(name: str) -> str:
