@@ -152,6 +152,20 @@ def test_volunteers_do_not_see_expert_mentions_and_shortcuts_can_be_turned_off(
     expect(page.locator("#rows li[aria-selected=true]")).to_have_count(1)
 
 
+# A select does not overflow: its chosen option's text, set in the select's font, must fit
+# inside it beside the arrow (about 20 px).
+CHOICE_FITS = """s => {
+  const text = document.createElement("span");
+  text.style.font = getComputedStyle(s).font;
+  text.style.whiteSpace = "pre";
+  text.textContent = s.options[s.selectedIndex].text;
+  document.body.append(text);
+  const width = text.getBoundingClientRect().width;
+  text.remove();
+  return width + 20 <= s.clientWidth;
+}"""
+
+
 def test_checklist_overview_and_crisis_room_read_on_a_phone(browser, crisis_with_mentions, asgi_server, lead):
     crisis = crisis_with_mentions
     page = login(browser, asgi_server, lead, viewport=SIZES["phone"])
@@ -164,10 +178,15 @@ def test_checklist_overview_and_crisis_room_read_on_a_phone(browser, crisis_with
     page.goto(f"{asgi_server}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _shoot(page, "overview-phone")
-    for size in ("laptop", "small-laptop", "tablet"):
+    for size in ("laptop", "small-laptop", "tablet", "phone"):
         page.set_viewport_size({"width": SIZES[size][0], "height": SIZES[size][1]})
         page.goto(f"{asgi_server}/")
-        _shoot(page, f"overview-{size}")
+        # The language picker shows its whole choice, and "Log out" stays on the screen.
+        assert page.locator("#language-choice").evaluate(CHOICE_FITS), f"language cut short at {size}"
+        logout = page.get_by_role("button", name="Log out").bounding_box()
+        assert logout["x"] + logout["width"] <= SIZES[size][0], f"Log out off the screen at {size}"
+        if size != "phone":
+            _shoot(page, f"overview-{size}")
         page.goto(f"{asgi_server}/playbooks/crises/{crisis.pk}/")
         _shoot(page, f"checklist-{size}")
 
