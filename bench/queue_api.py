@@ -9,7 +9,8 @@ agent's page makes it: session cookie, and for a POST the CSRF header.
 - queue_top50_p99_ms: GET /api/v1/mentions/?tier=...&limit=50 as the agent's page asks for
   its tier's top 50, one client after another through gunicorn (4 sync workers, as the
   Dockerfile runs it), beside the bare SQL SELECT of those 50 rows on one psycopg2
-  connection in the same run.
+  connection and an empty request (GET /healthz, queue_empty_request_p99_ms) one after
+  another, in the same run.
 - claim_p99_ms: 50 agents, each on a connection of their own, their POST /api/v1/queue/next/
   (the top unclaimed mention for their tier, claimed atomically) written at the same
   instant from one asyncio loop (bench/bursts.py); --rounds bursts. Beside it in the same
@@ -193,6 +194,24 @@ def top50_api(port: int, agents: list[Agent], requests: int) -> list[float]:
     return samples
 
 
+def healthz_api(port: int, requests: int) -> list[float]:
+    """GET /healthz one after another: what any request through gunicorn costs at the least
+    (the probe answers before the session, the user and the view)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    samples = []
+    for i in range(requests + 20):
+        started = time.perf_counter()
+        conn.request("GET", "/healthz")
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"/healthz: HTTP {response.status}")
+        if i >= 20:
+            samples.append((time.perf_counter() - started) * 1000)
+    conn.close()
+    return samples
+
+
 def top50_sql(requests: int) -> list[float]:
     from django.db import connection
 
@@ -289,6 +308,8 @@ def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> 
     with CpuMeter(pids):
         api = top50_api(port, agents, args.requests)
     say(f"  API:      {percentiles(api)}")
+    empty = healthz_api(port, args.requests)
+    say(f"  empty request (GET /healthz), one after another: {percentiles(empty)}")
 
     say(f"claims: {args.agents} agents at once, {args.rounds} bursts (+1 to warm up)")
     with CpuMeter(pids) as meter:
@@ -319,6 +340,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], procs: Processes) -> 
     return {
         "queue_top50_p99_ms": p99(api),
         "queue_top50_sql_p99_ms": p99(sql),
+        "queue_empty_request_p99_ms": p99(empty),
         "claim_p99_ms": p99(claims),
         "claim_sql_p99_ms": p99(bare),
         "claim_empty_request_p99_ms": p99(floor),
