@@ -191,9 +191,7 @@ def _roster_entry(user: Any) -> RosterFacts | None:
     cached = getattr(user, "_roster_entry", None)
     if cached is None:
         row = RosterEntry.objects.filter(user=user).values_list(*_ROSTER_FACTS).first()
-        cached = user._roster_entry = (
-            _NOT_ON_ROSTER if row is None else RosterFacts(*row[:2], tuple(row[2]), row[3])
-        )
+        cached = user._roster_entry = _NOT_ON_ROSTER if row is None else _facts(row)
     return None if cached is _NOT_ON_ROSTER else cached
 
 

@@ -2,8 +2,8 @@
 one hand-written statement.
 
 Written as SQL rather than built by the ORM: building and compiling the queryset, then turning
-values() rows into dicts, cost 5 ms of CPU for a 50-row page whose statement costs PostgreSQL
-well under one (docs/benchmarks.md, "Top 50 of a tier"). Each filter is a fixed condition
+values() rows into dicts, cost 5 ms of CPU for a 50-row page, more than PostgreSQL spends
+answering it (docs/benchmarks.md, "Top 50 of a tier"). Each filter is a fixed condition
 with its value as a parameter; the open queue is written as the partial indexes'
 condition so that PostgreSQL uses them.
 """

@@ -90,7 +90,8 @@ def row_payload(
     breakdown: list[dict[str, Any]] | None = None,
     labels: dict[int, str] | None = None,
 ) -> dict[str, Any]:
-    """mention_payload() of a row read by values(PAYLOAD_COLUMNS, holder=...); `tags` when read
+    """mention_payload() of a row of PAYLOAD_COLUMNS and "holder" (times as datetimes, or as their
+    isoformat() text from triage.listing); `tags` when read
     with the mention (a client keeps the tags it has when a delta carries none), `breakdown`
     when already explained, `labels` (band_labels()) when a page of rows shares them."""
     labels = labels if labels is not None else band_labels()
