@@ -35,6 +35,7 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -176,40 +177,46 @@ TOP_SQL = (
 )
 
 
-def top50_api(port: int, agents: list[Agent], requests: int) -> list[float]:
+WARM_UP = 20  # the first requests warm the workers' connections and caches
+
+
+def gets_one_after_another(
+    port: int,
+    requests: int,
+    target: Callable[[int], tuple[str, dict[str, str]]],
+    check: Callable[[bytes], bool],
+) -> list[float]:
+    """`requests` GETs of target(i) (path, headers) on one connection, after WARM_UP more: each
+    one's milliseconds. A 200 whose body passes `check` or the run stops."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     samples = []
-    for i in range(requests + 20):
-        agent = agents[i % len(agents)]
+    for i in range(requests + WARM_UP):
+        path, headers = target(i)
         started = time.perf_counter()
-        conn.request("GET", f"/api/v1/mentions/?tier={agent.tier}&limit=50", headers=agent.headers)
+        conn.request("GET", path, headers=headers)
         response = conn.getresponse()
         status, body = response.status, response.read()
         elapsed = (time.perf_counter() - started) * 1000
-        if status != 200 or len(json.loads(body)["results"]) != 50:
-            raise RuntimeError(f"top 50: HTTP {status}: {body[:300]!r}")
-        if i >= 20:  # the first ones warm the workers' connections and caches
+        if status != 200 or not check(body):
+            raise RuntimeError(f"GET {path}: HTTP {status}: {body[:300]!r}")
+        if i >= WARM_UP:
             samples.append(elapsed)
     conn.close()
     return samples
 
 
+def top50_api(port: int, agents: list[Agent], requests: int) -> list[float]:
+    def target(i: int) -> tuple[str, dict[str, str]]:  # the agents in turn
+        agent = agents[i % len(agents)]
+        return f"/api/v1/mentions/?tier={agent.tier}&limit=50", agent.headers
+
+    return gets_one_after_another(port, requests, target, lambda body: len(json.loads(body)["results"]) == 50)
+
+
 def healthz_api(port: int, requests: int) -> list[float]:
     """GET /healthz one after another: what any request through gunicorn costs at the least
     (the probe answers before the session, the user and the view)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    samples = []
-    for i in range(requests + 20):
-        started = time.perf_counter()
-        conn.request("GET", "/healthz")
-        response = conn.getresponse()
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(f"/healthz: HTTP {response.status}")
-        if i >= 20:
-            samples.append((time.perf_counter() - started) * 1000)
-    conn.close()
-    return samples
+    return gets_one_after_another(port, requests, lambda i: ("/healthz", {}), lambda body: True)
 
 
 def top50_sql(requests: int) -> list[float]:

@@ -79,9 +79,12 @@ def _iso(value: datetime | str) -> str:
     return value if isinstance(value, str) else value.isoformat()
 
 
+_BAND_LABELS = {band.value: band.label for band in Band}  # lazy: rendered in the reader's language
+
+
 def band_labels() -> dict[int, str]:
-    """Each band's label in the active language."""
-    return {band.value: str(band.label) for band in Band}
+    """Each band's label in the active language, for a page of rows to share."""
+    return {value: str(label) for value, label in _BAND_LABELS.items()}
 
 
 def row_payload(
@@ -94,7 +97,6 @@ def row_payload(
     isoformat() text from triage.listing); `tags` when read
     with the mention (a client keeps the tags it has when a delta carries none), `breakdown`
     when already explained, `labels` (band_labels()) when a page of rows shares them."""
-    labels = labels if labels is not None else band_labels()
     payload = {
         "id": row["id"],
         "platform": row["platform"],
@@ -120,7 +122,7 @@ def row_payload(
         "score": row["score"],
         "breakdown": explained(row["breakdown"]) if breakdown is None else breakdown,
         "band": row["band"],
-        "band_label": labels.get(row["band"], str(row["band"])),
+        "band_label": str((labels or _BAND_LABELS).get(row["band"], row["band"])),
         "topic": row["topic"],
         "tier": row["tier"],
         "sla_due_at": _iso(row["sla_due_at"]),
