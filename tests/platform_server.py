@@ -6,8 +6,10 @@ delay per answer."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import socket
 import threading
 import time
 import urllib.parse
@@ -72,7 +74,34 @@ def _meta_default(seen: Seen) -> Answer | None:
 
 
 class _Server(ThreadingHTTPServer):
+    """Keeps its open connections so that stopping drops them, as a platform going away does: a
+    kept-alive connection would otherwise outlive the server, and a client's next call on it
+    would reach this stopped server's script instead of the one that took its port."""
+
     request_queue_size = 256  # the default 5 drops bursts of connections (1 s SYN retries)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        connection, address = super().get_request()
+        with self.connections_lock:
+            self.connections.add(connection)
+        return connection, address
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def drop_connections(self) -> None:
+        with self.connections_lock:
+            open_now = list(self.connections)
+        for connection in open_now:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class PlatformServer:
@@ -130,6 +159,7 @@ class PlatformServer:
 
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
+        self.httpd.drop_connections()
         self.httpd.server_close()
 
     def script(self, method: str, path_pattern: str, *answers: Answer) -> None:

@@ -80,7 +80,7 @@ def test_the_holding_post_goes_out_once_through_the_worker_and_a_drill_sends_non
         platform.script("POST", feed, Answer(200, {"id": "889083480945134_42"}))
         status, body = http_post(live, "/api/v1/crisis/activate/", {"scenario": scenario.pk}, lead)
         assert status == 201, body
-        post = wait_for(  # the session's worker may still be busy with an earlier test's slow task
+        post = wait_for(
             lambda: BroadcastPost.objects.filter(status=BroadcastStatus.PUBLISHED).first(),
             timeout=60,
             message="the holding post published",
