@@ -34,7 +34,8 @@ from tests.factories import (
     UserFactory,
     api_key,
 )
-from triage import presence, snapshots
+from triage import ingest, presence, snapshots
+from triage.models import BatchStatus, MentionBatch
 
 ROOT = Path(__file__).resolve().parent.parent
 # The local platform server (X, Meta) and fixture loaders for the connector tests.
@@ -301,6 +302,20 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05, message: 
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+def store_items(items: list[dict]) -> int:
+    """Accept and process one batch; returns its id once it is stored.
+
+    In a transactional test the session's Celery worker may take the batch first (its
+    publish is real); the batch then lands once, by the worker, and this waits for it."""
+    batch = ingest.accept_batch(items)
+    ingest.process_batch(batch.pk)
+    wait_for(
+        lambda: MentionBatch.objects.filter(pk=batch.pk, status=BatchStatus.DONE).exists(),
+        message=f"batch {batch.pk} to be stored",
+    )
+    return batch.pk
 
 
 @pytest.fixture(autouse=True)

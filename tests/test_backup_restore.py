@@ -16,9 +16,8 @@ from django.db import connection
 
 from command import flows
 from playbooks.models import AuditEntry, Crisis
-from tests.conftest import mention_item
+from tests.conftest import mention_item, store_items
 from triage import services as queue
-from triage.ingest import accept_batch, process_batch
 from triage.models import Mention, MentionStatus
 
 pgserver = pytest.importorskip(
@@ -64,7 +63,7 @@ def fresh_database():
 
 def a_crisis_with_a_worked_queue(lead, agent, other_agent, scenario) -> Crisis:
     crisis = flows.activate(scenario=scenario, by=lead).crisis
-    batch = accept_batch(
+    store_items(
         [
             mention_item(
                 str(n), text=f"Mention {n}: when do trains run?", author={"handle": f"a{n}", "followers": n}
@@ -72,7 +71,6 @@ def a_crisis_with_a_worked_queue(lead, agent, other_agent, scenario) -> Crisis:
             for n in range(1, 7)
         ]
     )
-    process_batch(batch.pk)
     one, two, three, four, *_ = Mention.objects.order_by("external_id")
     queue.claim(mention_id=one.pk, agent=agent)
     queue.claim(mention_id=two.pk, agent=other_agent)

@@ -3,20 +3,14 @@ import threading
 import pytest
 from django.db import connection
 
-from tests.conftest import api_for, mention_item, wait_for
-from triage import ingest, services
+from tests.conftest import api_for, mention_item, store_items
+from triage import services
 from triage.delivery import send_reply
-from triage.models import BatchStatus, Mention, MentionBatch, MentionStatus, Reply
+from triage.models import Mention, MentionStatus, Reply
 
 
 def load(*items) -> list[Mention]:
-    batch = ingest.accept_batch(list(items))
-    # In a transactional test the session's Celery worker may take the batch first; either way it lands once.
-    ingest.process_batch(batch.pk)
-    wait_for(
-        lambda: MentionBatch.objects.filter(pk=batch.pk, status=BatchStatus.DONE).exists(),
-        message=f"batch {batch.pk} to be stored",
-    )
+    store_items(list(items))
     return list(Mention.objects.order_by("queue_key"))
 
 
