@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 
@@ -92,7 +93,7 @@ def grant(user: Any, *roles: Role) -> None:
 
 class _RolePermission(BasePermission):
     roles: tuple[Role, ...] = ()
-    message = "Your role does not allow this action."
+    message = gettext_lazy("Your role does not allow this action.")
 
     def has_permission(self, request, view) -> bool:
         return has_role(request.user, self.roles)
@@ -104,9 +105,9 @@ class IsStaffMember(_RolePermission):
 
 class IsCommsLead(_RolePermission):
     roles = LEADS
-    message = "Only a comms lead can do this."
+    message = gettext_lazy("Only a comms lead can do this.")
 
 
 class CanIngest(_RolePermission):
     roles = INGESTERS
-    message = "This token may not push mentions."
+    message = gettext_lazy("This token may not push mentions.")

@@ -127,3 +127,10 @@ def test_a_browser_revalidating_the_catalog_gets_a_304(agent):
     again = client.get("/i18n/catalog.js?l=zh-hans", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert first.status_code == 200 and again.status_code == 304
     assert "no-cache" in first["Cache-Control"]
+
+
+def test_a_refusal_by_role_is_given_in_the_users_language(agent):
+    refused = logged_in(agent, "zh-hans").post("/api/v1/crisis/activate/", {}, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["detail"] == "只有传播负责人可以执行此操作。"
+    english = logged_in(agent, "en").post("/api/v1/crisis/activate/", {}, content_type="application/json")
+    assert english.json()["detail"] == "Only a comms lead can do this."

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.roles import STAFF, role_required
 from playbooks.models import Crisis
@@ -107,7 +108,7 @@ def _csv_response(request: HttpRequest, fig: reports.CrisisFigures, table: str, 
     fig = visible_figures(fig, request.user)
     available = tables(fig, visible_agents(fig, request.user))
     if table not in available:
-        message = "Your role does not show per-agent figures."
+        message = gettext("Your role does not show per-agent figures.")
         return HttpResponse(message, status=403, content_type="text/plain")
     header, rows = available[table]
     response = HttpResponse(to_csv(header, rows), content_type="text/csv; charset=utf-8")
