@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.permissions import BasePermission
 
 
@@ -70,7 +70,7 @@ def role_required(*roles: Role) -> Callable:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_role(request.user, roles):
-                raise PermissionDenied("Your role does not allow this page.")
+                raise PermissionDenied(gettext("Your role does not allow this page."))
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -232,7 +232,9 @@ class RosterEntryAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if obj.outside_team and not obj.skilled:
             messages.info(
-                request, f"{obj.user} is held to first-line work (outside team {obj.outside_team})."
+                request,
+                _("%(user)s is held to first-line work (outside team %(team)s).")
+                % {"user": obj.user, "team": obj.outside_team},
             )
 
 

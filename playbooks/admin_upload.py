@@ -53,7 +53,9 @@ def can_import(request: HttpRequest) -> bool:
 def import_view(model_admin, request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST a file: its preview. POST the preview's token: apply it."""
     if not can_import(request):
-        raise PermissionDenied("Importing playbooks needs the right to add and change every row they hold.")
+        raise PermissionDenied(
+            gettext("Importing playbooks needs the right to add and change every row they hold.")
+        )
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,

@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 
 from .portable import ImportReport, PlaybookError, import_data, load_yaml
 
@@ -54,13 +55,23 @@ def read_upload(upload: UploadedFile) -> str:
     """The uploaded file's text, refused when too large or not UTF-8."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise UploadRefused(
-            f"{upload.name} is {filesizeformat(upload.size)}; a playbook file may be at most "
-            f"{filesizeformat(MAX_UPLOAD_BYTES)}. Split it, or import it with manage.py import_playbooks."
+            gettext(
+                "%(name)s is %(size)s; a playbook file may be at most %(limit)s. "
+                "Split it, or import it with manage.py import_playbooks."
+            )
+            % {
+                "name": upload.name,
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(MAX_UPLOAD_BYTES),
+            }
         )
     try:
         return upload.read().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UploadRefused(f"{upload.name} is not UTF-8 text ({exc.reason}); save it as UTF-8.") from exc
+        raise UploadRefused(
+            gettext("%(name)s is not UTF-8 text (%(reason)s); save it as UTF-8.")
+            % {"name": upload.name, "reason": exc.reason}
+        ) from exc
 
 
 def _digest(report: ImportReport) -> str:
@@ -79,15 +90,17 @@ def preview(text: str, *, file_name: str, user_id: int) -> Preview:
 
 def _unsign(token: str, user_id: int) -> dict:
     if len(token) > MAX_TOKEN_CHARS:
-        raise UploadRefused("The confirmation is too large; upload the file again.")
+        raise UploadRefused(gettext("The confirmation is too large; upload the file again."))
     try:
         payload = signing.loads(token, salt=SALT, max_age=TOKEN_MAX_AGE_SECONDS)
     except signing.SignatureExpired as exc:
-        raise UploadRefused("The preview is more than an hour old; upload the file again.") from exc
+        raise UploadRefused(gettext("The preview is more than an hour old; upload the file again.")) from exc
     except signing.BadSignature as exc:
-        raise UploadRefused("The confirmation was altered or is not valid; upload the file again.") from exc
+        raise UploadRefused(
+            gettext("The confirmation was altered or is not valid; upload the file again.")
+        ) from exc
     if payload.get("user") != user_id:
-        raise UploadRefused("This preview was made by someone else; upload the file yourself.")
+        raise UploadRefused(gettext("This preview was made by someone else; upload the file yourself."))
     return payload
 
 

@@ -43,3 +43,20 @@ def test_the_compiled_catalogue_matches_its_source(po, tmp_path):
         assert gettext.GNUTranslations(built)._catalog == gettext.GNUTranslations(compiled)._catalog, (
             "run make install to compile the catalogues"
         )
+
+
+@needs_msgfmt
+def test_one_english_text_has_one_chinese_translation_across_the_catalogues():
+    """Django merges the catalogues and the first one found wins: two different translations of
+    one text would show one or the other depending on the apps' order."""
+    seen: dict[str, dict[str, str]] = {}
+    for po in [
+        *ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"),
+        ROOT / "locale/zh_Hans/LC_MESSAGES/django.po",
+    ]:
+        with open(po.with_suffix(".mo"), "rb") as compiled:
+            for msgid, msgstr in gettext.GNUTranslations(compiled)._catalog.items():
+                if isinstance(msgid, str) and msgid:
+                    seen.setdefault(msgid, {})[str(po.relative_to(ROOT))] = msgstr
+    differing = {msgid: where for msgid, where in seen.items() if len(set(where.values())) > 1}
+    assert not differing, differing

@@ -130,7 +130,15 @@ def test_a_browser_revalidating_the_catalog_gets_a_304(agent):
 
 
 def test_a_refusal_by_role_is_given_in_the_users_language(agent):
-    refused = logged_in(agent, "zh-hans").post("/api/v1/crisis/activate/", {}, content_type="application/json")
+    refused = logged_in(agent, "zh-hans").post(
+        "/api/v1/crisis/activate/", {}, content_type="application/json"
+    )
     assert refused.status_code == 403 and refused.json()["detail"] == "只有传播负责人可以执行此操作。"
     english = logged_in(agent, "en").post("/api/v1/crisis/activate/", {}, content_type="application/json")
     assert english.json()["detail"] == "Only a comms lead can do this."
+
+
+def test_the_403_page_says_why_in_the_users_language(volunteer):
+    refused = logged_in(volunteer, "zh-hans").get("/playbooks/roster/")
+    assert refused.status_code == 403
+    assert "你的角色无权访问此页面。" in refused.content.decode()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import texts
 from social.models import Platform
@@ -56,7 +57,7 @@ OPEN_STATUSES = (MentionStatus.NEW, MentionStatus.CLAIMED, MentionStatus.REPLIED
 
 
 class BatchStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("batch status", "Pending")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from core.roles import STAFF, role_required
 from playbooks.chat import services as rooms
@@ -16,7 +17,7 @@ from playbooks.models import Crisis, Room
 def rooms_index(request: HttpRequest, crisis_id: int) -> HttpResponse:
     allowed = rooms.rooms_for(request.user)
     if not allowed:
-        raise PermissionDenied("Your role does not allow the crisis rooms.")
+        raise PermissionDenied(gettext("Your role does not allow the crisis rooms."))
     return redirect("crisis_room_chat", crisis_id=crisis_id, room=allowed[0][0])
 
 
@@ -25,7 +26,7 @@ def room_page(request: HttpRequest, crisis_id: int, room: str) -> HttpResponse:
     if room not in Room.values:
         raise Http404("No such room")
     if not rooms.can_enter(request.user, room):
-        raise PermissionDenied("Your role does not allow this room.")
+        raise PermissionDenied(gettext("Your role does not allow this room."))
     crisis = get_object_or_404(Crisis.objects.select_related("scenario"), pk=crisis_id)
     form = RoomMessageForm(request.POST or None)
     status = 200

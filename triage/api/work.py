@@ -61,9 +61,9 @@ def _ids(data) -> list[int]:
         or not ids
         or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63 for i in ids)
     ):
-        raise ValueError("ids must be a non-empty list of mention ids")
+        raise ValueError(gettext("ids must be a non-empty list of mention ids"))
     if len(ids) > teamwork.MAX_BULK:
-        raise ValueError(f"at most {teamwork.MAX_BULK} mentions at once")
+        raise ValueError(gettext("at most %(count)d mentions at once") % {"count": teamwork.MAX_BULK})
     return ids
 
 
