@@ -149,6 +149,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The generic webhook's secret in the session's server and worker (tests/integration); unit tests
+# set or remove it per test with monkeypatch.
+LIVE_WEBHOOK_SECRET = "live-webhook-secret"
+
+
 def _test_env() -> dict[str, str]:
     """The environment of a child process that must use the test database."""
     db = settings.DATABASES["default"]
@@ -158,6 +163,7 @@ def _test_env() -> dict[str, str]:
         "DATABASE_URL": urllib.parse.urlunsplit(url),
         "REDIS_URL": settings.REDIS_URL,
         "PYTHONUNBUFFERED": "1",
+        "GENERIC_WEBHOOK_SECRET": LIVE_WEBHOOK_SECRET,
     }
 
 

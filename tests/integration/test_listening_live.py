@@ -1,7 +1,6 @@
 """Listening tools through the real parts: uvicorn, a Celery worker, Redis."""
 
 import json
-import os
 import time
 import urllib.error
 import urllib.request
@@ -13,13 +12,11 @@ from django.test import Client
 
 from social.connectors.generic import sign
 from social.models import ImportStatus, MentionImport
-from tests.conftest import mention_item, wait_for
+from tests.conftest import LIVE_WEBHOOK_SECRET, mention_item, wait_for
 from triage.models import Mention
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-# Set at collection, before the session's server process starts, so it inherits the secret
-# (unit tests set or remove it per test with monkeypatch).
-SECRET = os.environ.setdefault("GENERIC_WEBHOOK_SECRET", "live-webhook-secret")
+SECRET = LIVE_WEBHOOK_SECRET
 
 
 def post_signed(base: str, body: bytes, signature: str) -> int:
