@@ -1,8 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
 from django.urls import path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import netguard
@@ -39,25 +41,35 @@ class DepartmentForm(forms.ModelForm):
     written here, never shown back, not even to admins; the page names its host only."""
 
     new_chat_webhook_url = forms.URLField(
-        label="Chat webhook URL",
+        label=_("Chat webhook URL"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="Optional incoming webhook (Slack, Teams, ...) that gets a message on activation. "
-        "Paste a URL to set or replace it; leave empty to keep the one saved.",
+        help_text=_(
+            "Optional incoming webhook (Slack, Teams, ...) that gets a message on activation. "
+            "Paste a URL to set or replace it; leave empty to keep the one saved."
+        ),
     )
-    remove_chat_webhook = forms.BooleanField(label="Remove the chat webhook", required=False)
+    remove_chat_webhook = forms.BooleanField(label=_("Remove the chat webhook"), required=False)
+    language = forms.ChoiceField(
+        label=_("language"),
+        choices=[("", _("The site's language")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("The language of its notifications."),
+    )
 
     class Meta:
         model = Department
-        fields = ["name", "order", "chat_format"]
+        fields = ["name", "order", "language", "chat_format", "members"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         saved = self.instance.chat_webhook_url if self.instance.pk else ""
         field = self.fields["new_chat_webhook_url"]
         if saved:
-            field.help_text = f"Saved: {netguard.redact_url(saved)} (hidden). " + field.help_text
+            field.help_text = format_lazy(
+                "{} {}", _("Saved: %(url)s (hidden).") % {"url": netguard.redact_url(saved)}, field.help_text
+            )
 
     def clean_new_chat_webhook_url(self) -> str:
         url = self.cleaned_data.get("new_chat_webhook_url") or ""

@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models, transaction
 
 from core import netguard
+from core.language import supported as supported_language
 
 from .models import (
     AutomatedAction,
@@ -170,6 +172,7 @@ def _department(dept: Department) -> dict[str, Any]:
     return {
         "name": dept.name,
         "order": dept.order,
+        "language": dept.language,
         "chat_format": dept.chat_format,
         "contacts": [
             {"name": c.name, "role": c.role, "email": c.email, "phone": c.phone, "on_call": c.on_call}
@@ -291,6 +294,12 @@ def _validate_department(errors, dept, path) -> None:
         else:
             if reason := netguard.refusal(dept["chat_webhook_url"]):
                 errors.append(f"{path}.chat_webhook_url: {reason}")
+    if "language" in dept and not (
+        isinstance(dept["language"], str) and supported_language(dept["language"])
+    ):
+        errors.append(
+            f"{path}.language: blank (the site's language) or one of {', '.join(dict(settings.LANGUAGES))}"
+        )
     if "chat_format" in dept and dept["chat_format"] not in ChatFormat.values:
         errors.append(f"{path}.chat_format: one of {', '.join(ChatFormat.values)}")
     for j, contact in enumerate(_list(errors, dept.get("contacts"), f"{path}.contacts")):
@@ -391,6 +400,7 @@ def _apply_department(spec: dict, report: ImportReport) -> None:
     if dept is None:
         dept = Department(name=spec["name"])
     dept.order = spec.get("order", dept.order or 0)
+    dept.language = spec.get("language", dept.language)
     dept.chat_format = spec.get("chat_format", dept.chat_format)
     new_webhook = spec.get("chat_webhook_url") and spec["chat_webhook_url"] != dept.chat_webhook_url
     if new_webhook:

@@ -186,3 +186,39 @@ def test_a_playbook_with_an_internal_webhook_url_is_refused(settings):
     ):
         portable.import_data(data, dry_run=True)
     assert not Department.objects.filter(name="IT").exists()
+
+
+def test_a_departments_notification_language_travels_with_the_file():
+    portable.import_data(PLAYBOOK)
+    Department.objects.filter(name="Legal").update(language="zh-hans")
+    exported = portable.export_data()
+    Department.objects.filter(name="Legal").update(language="")
+    report = portable.import_data(exported)
+    assert "updated department Legal (language)" in report.lines
+    assert Department.objects.get(name="Legal").language == "zh-hans"
+
+    exported["departments"][0]["language"] = "klingon"
+    with pytest.raises(
+        portable.PlaybookError, match=r"departments\[0\]\.language: blank .* or one of en, zh-hans"
+    ):
+        portable.import_data(exported)
+
+
+def test_admin_sets_who_is_in_a_department_and_its_language(admin_client, agent):
+    legal = Department.objects.create(name="Legal")
+    form = {
+        "name": "Legal",
+        "order": "3",
+        "language": "zh-hans",
+        "chat_format": legal.chat_format,
+        "members": [agent.pk],
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+    }
+    saved = admin_client.post(f"/admin/playbooks/department/{legal.pk}/change/", form)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors if saved.context else saved
+    legal.refresh_from_db()
+    assert legal.language == "zh-hans" and list(legal.members.all()) == [agent]
+
+    refused = admin_client.post(f"/admin/playbooks/department/{legal.pk}/change/", form | {"language": "xx"})
+    assert refused.status_code == 200 and "language" in refused.context["adminform"].form.errors
