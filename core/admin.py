@@ -1,14 +1,18 @@
 """API tokens in the admin: made here (the key shown once, in the message after saving),
-expiry set, revoked; never read back."""
+expiry set, revoked; never read back. A user's page also sets their language (Profile)."""
 
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import tokens
-from .models import ApiToken
+from .models import ApiToken, Profile
 
 
 @admin.register(ApiToken)
@@ -52,3 +56,32 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke_selected(self, request, queryset):
         count = tokens.revoke(queryset)
         self.message_user(request, _("%(count)d token(s) revoked.") % {"count": count})
+
+
+class ProfileForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=gettext_lazy("language"),
+        choices=[("", gettext_lazy("Follow the browser")), *settings.LANGUAGES],
+        required=False,
+        help_text=gettext_lazy("The language of the staff pages. It applies from the user's next sign-in."),
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["language"]
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    form = ProfileForm
+    can_delete = False
+    extra = 1
+    max_num = 1
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserWithProfileAdmin(UserAdmin):
+    inlines = [ProfileInline]

@@ -142,3 +142,35 @@ def test_the_403_page_says_why_in_the_users_language(volunteer):
     refused = logged_in(volunteer, "zh-hans").get("/playbooks/roster/")
     assert refused.status_code == 403
     assert "你的角色无权访问此页面。" in refused.content.decode()
+
+
+def test_an_admin_sets_a_users_language_on_their_user_page(admin_client, agent):
+    page = admin_client.get(f"/admin/auth/user/{agent.pk}/change/")
+    assert page.status_code == 200 and 'name="profile-0-language"' in page.content.decode()
+    form = {
+        "username": agent.username,
+        "date_joined_0": agent.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": agent.date_joined.strftime("%H:%M:%S"),
+        "is_active": "on",
+        "groups": [g.pk for g in agent.groups.all()],
+        "profile-TOTAL_FORMS": "1",
+        "profile-INITIAL_FORMS": "0",
+        "profile-0-language": "zh-hans",
+    }
+    saved = admin_client.post(f"/admin/auth/user/{agent.pk}/change/", form)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    assert Profile.objects.get(user=agent).language == "zh-hans"
+    assert "总览" in html(logged_in(agent).get("/"))
+
+    profile = Profile.objects.get(user=agent)
+    again = form | {"profile-INITIAL_FORMS": "1", "profile-0-id": profile.pk, "profile-0-user": agent.pk}
+    refused = admin_client.post(f"/admin/auth/user/{agent.pk}/change/", again | {"profile-0-language": "xx"})
+    [profile_errors] = refused.context["inline_admin_formsets"][0].formset.errors
+    assert "language" in profile_errors and Profile.objects.get(user=agent).language == "zh-hans"
+    assert (
+        admin_client.post(
+            f"/admin/auth/user/{agent.pk}/change/", again | {"profile-0-language": ""}
+        ).status_code
+        == 302
+    )
+    assert Profile.objects.get(user=agent).language == ""
