@@ -85,3 +85,5 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class UserWithProfileAdmin(UserAdmin):
     inlines = [ProfileInline]
+    # Set by Django, not by hand (and their split date and time inputs carry no label of their own).
+    readonly_fields = ("last_login", "date_joined")

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from command import flows
 from playbooks import guests
-from playbooks.models import Crisis, Phase
+from playbooks.models import Crisis, Department, Phase
 from tests.conftest import make_user, mention_item, wait_for
 from tests.integration.conftest import http_post
 from triage.models import Mention, Reply, ReplyTemplate, Tier
@@ -218,6 +218,8 @@ def test_no_critical_or_serious_axe_violation_on_any_page(
         activated_at=timezone.now(),
     )
     guest = guests.invite(crisis=drill, name="Ana", organisation="City airport", hours=2, by=lead)
+    department = Department.objects.order_by("pk").first()
+    department.members.add(agent)
     guest_path = guests.link_for(guest)[len(settings.PUBLIC_BASE_URL) :]
     pages = {
         lead: [
@@ -242,7 +244,12 @@ def test_no_critical_or_serious_axe_violation_on_any_page(
         ],
         agent: ["/triage/"],
         volunteer: ["/triage/", "/playbooks/roster/"],
-        admin: [f"/admin/playbooks/scenario/{crisis.scenario.pk}/change/", "/admin/"],
+        admin: [
+            f"/admin/playbooks/scenario/{crisis.scenario.pk}/change/",
+            f"/admin/playbooks/department/{department.pk}/change/",
+            f"/admin/auth/user/{agent.pk}/change/",
+            "/admin/",
+        ],
         None: ["/hub/", "/accounts/login/", guest_path],
     }
     found = {}
