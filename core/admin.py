@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,7 +61,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 class ProfileForm(forms.ModelForm):
     language = forms.ChoiceField(
-        label=gettext_lazy("language"),
+        label=capfirst(gettext_lazy("language")),
         choices=[("", gettext_lazy("Follow the browser")), *settings.LANGUAGES],
         required=False,
         help_text=gettext_lazy("The language of the staff pages. It applies from the user's next sign-in."),

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
 from django.urls import path
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import netguard
@@ -52,7 +52,7 @@ class DepartmentForm(forms.ModelForm):
     )
     remove_chat_webhook = forms.BooleanField(label=_("Remove the chat webhook"), required=False)
     language = forms.ChoiceField(
-        label=_("language"),
+        label=capfirst(_("language")),
         choices=[("", _("The site's language")), *settings.LANGUAGES],
         required=False,
         help_text=_("The language of its notifications."),
