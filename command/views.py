@@ -21,6 +21,7 @@ from social import health
 from social.broadcast import postable_accounts
 from social.selectors import holding_crisis_ids, outbound_state, outbound_to_hold
 from triage.selectors import queue_stats
+from triage.tiers import reach
 
 
 @role_required(*STAFF)
@@ -31,7 +32,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     is_lead = has_role(request.user, LEADS)
     context = {
         "crisis": crisis,
-        "queue": queue_stats(with_alerts=is_lead),
+        "queue": queue_stats(reach=reach(request.user), with_alerts=is_lead),
         # External hiccups (rule 4): a platform or connector down is said here, for everyone.
         "outages": health.outages(),
         # The public page behind the database (a failed write being retried): said until written.

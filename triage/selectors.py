@@ -31,7 +31,7 @@ from .models import (
 )
 from .reasons import explained
 from .sla import Sla
-from .tiers import Reach, visible_to
+from .tiers import Reach, visible_tiers, visible_to
 
 OPEN = [MentionStatus.NEW, MentionStatus.CLAIMED, MentionStatus.REPLIED]
 
@@ -197,19 +197,23 @@ def queue_top(limit: int | None = None, reach: Reach = "all") -> list[dict[str, 
     return [mention_payload(m) for m in with_tag_names(open_queue(reach)[:limit])]
 
 
-def queue_stats(*, with_alerts: bool = False) -> dict[str, Any]:
-    """The queue's counts for everyone; the recent alerts only when asked (leads: see alerts.py)."""
+def queue_stats(*, reach: Reach = "all", with_alerts: bool = False) -> dict[str, Any]:
+    """The queue's counts over what `reach` reads (a first-line page counts first-line items, as
+    its live updates do); the agents at work are the whole team's. The recent alerts only when
+    asked (leads: see alerts.py)."""
     now = timezone.now()
     window = timedelta(minutes=10)
-    unanswered = Mention.objects.filter(status__in=UNANSWERED).aggregate(
+    tiers = visible_tiers(reach)
+    mentions = Mention.objects.all() if tiers is None else Mention.objects.filter(tier__in=tiers)
+    unanswered = mentions.filter(status__in=UNANSWERED).aggregate(
         total=Count("id"),
         p1=Count("id", filter=Q(band=Band.P1)),
         breaches=Count("id", filter=Sla.breached(now)),
         oldest=Min("ingested_at"),
     )
-    inflow = Mention.objects.filter(ingested_at__gte=now - window).count()
+    inflow = mentions.filter(ingested_at__gte=now - window).count()
     handled = (
-        Mention.objects.filter(Q(resolved_at__gte=now - window) | Q(reply_set__created_at__gte=now - window))
+        mentions.filter(Q(resolved_at__gte=now - window) | Q(reply_set__created_at__gte=now - window))
         .distinct()
         .count()
     )

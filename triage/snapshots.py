@@ -32,16 +32,18 @@ SNAPSHOT_SECONDS = 1.0
 _lock = threading.Lock()
 # Per reach (triage.tiers): (seq, monotonic time built, the encoded message)
 _snapshots: dict[Reach, tuple[int, float, str]] = {}
-_stats: tuple[float, dict[str, Any]] | None = None  # (monotonic time taken, the figures)
+# Per reach: (monotonic time taken, the figures)
+_stats: dict[Reach, tuple[float, dict[str, Any]]] = {}
 
 
-def shared_stats() -> dict[str, Any]:
-    """queue_stats() (no alerts) no older than STATS_SECONDS, taken by one thread at a time."""
-    global _stats
+def shared_stats(reach: Reach = "all") -> dict[str, Any]:
+    """queue_stats() of one reach (no alerts) no older than STATS_SECONDS, taken by one thread at
+    a time."""
     with _lock:
-        if _stats is None or time.monotonic() - _stats[0] > STATS_SECONDS:
-            _stats = (time.monotonic(), queue_stats())
-        return _stats[1]
+        taken = _stats.get(reach)
+        if taken is None or time.monotonic() - taken[0] > STATS_SECONDS:
+            taken = _stats[reach] = (time.monotonic(), queue_stats(reach=reach))
+        return taken[1]
 
 
 def snapshot_json(reach: Reach = "all") -> str:
@@ -52,7 +54,7 @@ def snapshot_json(reach: Reach = "all") -> str:
     if cached is not None and cached[0] == seq and time.monotonic() - cached[1] < SNAPSHOT_SECONDS:
         return cached[2]
     mentions = queue_top(reach=reach)
-    message = {"type": "queue.snapshot", "seq": seq, "mentions": mentions, "stats": shared_stats()}
+    message = {"type": "queue.snapshot", "seq": seq, "mentions": mentions, "stats": shared_stats(reach)}
     text = json.dumps(message, separators=(",", ":"))
     _snapshots[reach] = (seq, time.monotonic(), text)
     return text
@@ -60,6 +62,5 @@ def snapshot_json(reach: Reach = "all") -> str:
 
 def forget() -> None:
     """Drop what is kept (tests that change the queue behind the sequence's back)."""
-    global _stats
     _snapshots.clear()
-    _stats = None
+    _stats.clear()

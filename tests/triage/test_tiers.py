@@ -225,6 +225,14 @@ def test_the_first_line_snapshot_holds_first_line_items_only(expert_and_first_li
     assert [m["id"] for m in narrow["mentions"]] == [ack.pk]
     assert {m["id"] for m in full["mentions"]} == {refund.pk, ack.pk}
     assert narrow["seq"] == full["seq"]
+    # Its counts are of the same items the page is sent and updated about.
+    assert (narrow["stats"]["unanswered"], full["stats"]["unanswered"]) == (1, 2)
+
+
+def test_a_volunteers_queue_figures_count_the_items_they_can_work(volunteer, agent, expert_and_first_line):
+    figures = api_for(volunteer).get("/api/v1/queue/stats/").json()
+    assert (figures["unanswered"], figures["in_per_min"]) == (1, 0.1)
+    assert api_for(agent).get("/api/v1/queue/stats/").json()["unanswered"] == 2
 
 
 def test_a_change_to_an_expert_item_reaches_the_first_line_feed_without_it(

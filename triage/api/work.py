@@ -251,7 +251,9 @@ class QueueStatsView(APIView):
     @extend_schema(responses={200: None})
     def get(self, request: Request) -> Response:
         """Unanswered, P1, SLA breaches and the capacity panel (inflow, handled, time to clear, hands)."""
-        return Response(queue_stats(with_alerts=has_role(request.user, LEADS)))
+        return Response(
+            queue_stats(reach=tiers.reach(request.user), with_alerts=has_role(request.user, LEADS))
+        )
 
 
 class AlertListView(APIView):
