@@ -101,6 +101,17 @@ def may_read_audit(user: Any) -> bool:
     return has_role(user, LEADS)
 
 
+def may_read_contacts(user: Any) -> bool:
+    """Department contacts (names, phones, emails) are for the organisation's own staff: not for
+    an outside team's members, skilled or not. Leads and admins always."""
+    if has_role(user, LEADS):
+        return True
+    if not has_role(user, STAFF):
+        return False
+    entry = _roster_entry(user)
+    return entry is None or not entry.outside_team
+
+
 def check_audit_reader(user: Any) -> None:
     if not may_read_audit(user):
         raise Forbidden(_("Only a comms lead or an admin can read the audit trail."), code="audit")

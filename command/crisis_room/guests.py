@@ -110,4 +110,8 @@ def shared_plan(request: HttpRequest, token: str) -> HttpResponse:
         return _gone(request, exc)
     if scenario is None:
         return _gone(request, guests.BadLink(_("This plan no longer exists.")))
-    return _no_index(render(request, "playbooks/print.html", {**room.printable(scenario), "shared": True}))
+    return _no_index(
+        render(
+            request, "playbooks/print.html", {**room.printable(scenario, with_contacts=True), "shared": True}
+        )
+    )

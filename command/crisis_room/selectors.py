@@ -37,14 +37,24 @@ def checklist_by_department(crisis: Crisis) -> list[DepartmentGroup]:
     ]
 
 
-def departments_with_deliveries(crisis: Crisis) -> list[dict[str, Any]]:
+def departments_with_deliveries(crisis: Crisis, *, with_contacts: bool) -> list[dict[str, Any]]:
+    """Each department of the crisis with its notifications; its contacts only `with_contacts`
+    (playbooks.selectors.may_read_contacts), else None."""
     deliveries: dict[int, list[NotificationDelivery]] = {}
     for d in NotificationDelivery.objects.filter(crisis=crisis):
         deliveries.setdefault(d.department_id, []).append(d)
-    return [
-        {"department": dept, "contacts": list(dept.contacts.all()), "deliveries": deliveries.get(dept.pk, [])}
-        for dept in crisis.scenario.departments.prefetch_related("contacts")
-    ]
+    rows = []
+    for dept in crisis.scenario.departments.prefetch_related("contacts"):
+        contacts = list(dept.contacts.all())
+        rows.append(
+            {
+                "department": dept,
+                "contacts": contacts if with_contacts else None,
+                "has_contacts": bool(contacts),
+                "deliveries": deliveries.get(dept.pk, []),
+            }
+        )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -56,8 +66,9 @@ class PrintItem:
     done: bool
 
 
-def printable(scenario: Scenario, crisis: Crisis | None = None) -> dict[str, Any]:
-    """The desk-drawer checklist: by department, due as an offset (or a clock time for a running crisis)."""
+def printable(scenario: Scenario, crisis: Crisis | None = None, *, with_contacts: bool) -> dict[str, Any]:
+    """The desk-drawer checklist: by department, due as an offset (or a clock time for a running
+    crisis). Who to call, and the call tree, only `with_contacts` (may_read_contacts)."""
 
     groups: dict[str, list[PrintItem]] = {}
     if crisis is not None:
@@ -86,7 +97,8 @@ def printable(scenario: Scenario, crisis: Crisis | None = None) -> dict[str, Any
         "groups": sorted(
             groups.items(), key=lambda kv: (order[kv[0]].order if kv[0] in order else 10**6, kv[0])
         ),
-        "contacts": [(d.name, d.contacts.all()[:2]) for d in departments],
+        "contacts": [(d.name, d.contacts.all()[:2]) for d in departments] if with_contacts else [],
+        "contacts_hidden": not with_contacts,
         # When this system is down (rule 4): every department's people by phone, on-call first,
         # so the sheet in the drawer still says who calls whom.
         "fallback_tree": [
@@ -94,7 +106,9 @@ def printable(scenario: Scenario, crisis: Crisis | None = None) -> dict[str, Any
             for d in Department.objects.prefetch_related(
                 Prefetch("contacts", queryset=Contact.objects.order_by("-on_call", "name"))
             )
-        ],
+        ]
+        if with_contacts
+        else [],
         # Learning (rule 6): what past reviews left open, and every account the organisation runs.
         "lessons": practice.lessons(scenario),
         "accounts": list(PlatformAccount.objects.exclude(platform=Platform.GENERIC)),

@@ -18,7 +18,13 @@ from core.roles import LEADS, STAFF, has_role, role_required
 from hubpage import selectors as hub_selectors
 from playbooks import callin, guests, huddle, services
 from playbooks.models import Crisis, Phase, PhaseChange, Scenario
-from playbooks.selectors import active_crisis, checklist_progress, task_payload, tickable_departments
+from playbooks.selectors import (
+    active_crisis,
+    checklist_progress,
+    may_read_contacts,
+    task_payload,
+    tickable_departments,
+)
 from playbooks.templatetags.crisis_tags import phase_actions
 from social import broadcast as social_broadcast
 from social.models import BroadcastStatus, PauseState
@@ -84,7 +90,12 @@ def crisis_outbound(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @role_required(*STAFF)
 def crisis_departments(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(crisis_id)
-    context = _context(request, crisis, "departments", departments=room.departments_with_deliveries(crisis))
+    context = _context(
+        request,
+        crisis,
+        "departments",
+        departments=room.departments_with_deliveries(crisis, with_contacts=may_read_contacts(request.user)),
+    )
     return render(request, "playbooks/room_departments.html", context)
 
 
@@ -104,7 +115,8 @@ def crisis_hub(request: HttpRequest, crisis_id: int) -> HttpResponse:
 @role_required(*STAFF)
 def crisis_print(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(crisis_id)
-    return render(request, "playbooks/print.html", room.printable(crisis.scenario, crisis))
+    sheet = room.printable(crisis.scenario, crisis, with_contacts=may_read_contacts(request.user))
+    return render(request, "playbooks/print.html", sheet)
 
 
 @role_required(*STAFF)
@@ -112,7 +124,8 @@ def scenario_print(request: HttpRequest, scenario_id: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=scenario_id)
     # A lead may hand a read-only copy to a third party: a signed link that works for 14 days.
     share = guests.plan_link(scenario.pk) if has_role(request.user, LEADS) else ""
-    return render(request, "playbooks/print.html", {**room.printable(scenario), "share_link": share})
+    sheet = room.printable(scenario, with_contacts=may_read_contacts(request.user))
+    return render(request, "playbooks/print.html", {**sheet, "share_link": share})
 
 
 @role_required(*STAFF)

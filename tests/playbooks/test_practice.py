@@ -10,10 +10,12 @@ from django.core import mail
 from django.utils import timezone
 
 from command import flows
+from core.roles import Role
 from playbooks import practice, review
 from playbooks.models import Crisis, Department, MeetingKind, Scenario
 from social import health
-from tests.factories import ContactFactory, PlatformAccountFactory, ScenarioFactory
+from tests.conftest import make_user
+from tests.factories import ContactFactory, PlatformAccountFactory, RosterEntryFactory, ScenarioFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +118,25 @@ def test_the_printable_plan_has_lessons_a_fallback_tree_and_every_account(client
     assert "Helen Park (on call) +44 20 7946 0001, then Sam Lee +44 20 7946 0002" in page
     assert "X @northlinerail" in page and "Bluesky @northline.bsky.social" in page
     assert "Train two more" not in client.get(f"/playbooks/scenarios/{other.pk}/print/").content.decode()
+
+
+def test_department_contacts_are_for_the_organisations_own_staff(client, lead, agent, scenario):
+    legal = Department.objects.get(name="Legal")
+    ContactFactory(department=legal, name="Helen Park", phone="+44 20 7946 0001", on_call=True)
+    crisis = flows.activate(scenario=scenario, by=lead).crisis
+    outsider = make_user("lisbon_agent", Role.AGENT)
+    RosterEntryFactory(user=outsider, team="Care", outside_team="Lisbon contact centre", skilled=True)
+    pages = [
+        f"/playbooks/crises/{crisis.pk}/departments/",
+        f"/playbooks/crises/{crisis.pk}/print/",
+        f"/playbooks/scenarios/{scenario.pk}/print/",
+    ]
+    for user, shown in [(agent, True), (lead, True), (outsider, False)]:
+        client.force_login(user)
+        for url in pages:
+            page = client.get(url)
+            assert page.status_code == 200, (user, url)
+            assert ("+44 20 7946 0001" in page.content.decode()) is shown, (user.username, url)
+    client.force_login(outsider)
+    page = client.get(f"/playbooks/crises/{crisis.pk}/departments/").content.decode()
+    assert "Legal" in page and "Shown to the organisation's own staff." in page

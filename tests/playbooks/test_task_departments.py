@@ -113,7 +113,7 @@ def test_renaming_a_department_keeps_its_open_tasks(settings, crisis, lead, agen
     progress = {d["department_label"]: d["left"] for d in checklist_progress(crisis)["departments"]}
     assert progress["Legal & compliance"] == 1
     assert (
-        dict(printable(crisis.scenario, crisis)["groups"])["Legal & compliance"][0].title
+        dict(printable(crisis.scenario, crisis, with_contacts=True)["groups"])["Legal & compliance"][0].title
         == "Review statement"
     )
 
