@@ -16,6 +16,14 @@ class ContentForm(forms.ModelForm):
             "contacts",
         ]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields[1:]}
+        labels = {
+            "title": _("Title"),
+            "what_happened": _("What happened"),
+            "who_is_affected": _("Who is affected"),
+            "what_we_are_doing": _("What we are doing"),
+            "what_you_should_do": _("What you should do"),
+            "contacts": _("Contacts"),
+        }
 
 
 class PageOptionsForm(forms.Form):
@@ -45,7 +53,9 @@ class BaseFaqFormSet(forms.BaseModelFormSet):
                 continue
             anchor = form.cleaned_data.get("anchor")
             if anchor in seen:
-                form.add_error("anchor", f"Another answer already uses the anchor #{anchor}.")
+                form.add_error(
+                    "anchor", _("Another answer already uses the anchor #%(anchor)s.") % {"anchor": anchor}
+                )
             seen.add(anchor)
 
 
@@ -54,6 +64,13 @@ FaqFormSet = forms.modelformset_factory(
     formset=BaseFaqFormSet,
     fields=["order", "topic", "anchor", "question", "answer"],
     widgets={"answer": forms.Textarea(attrs={"rows": 3})},
+    labels={
+        "order": _("Order"),
+        "topic": _("Topic"),
+        "anchor": _("Anchor"),
+        "question": _("Question"),
+        "answer": _("Answer"),
+    },
     extra=1,
     can_delete=True,
 )

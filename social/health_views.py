@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.roles import Role, role_required
 
@@ -21,7 +22,7 @@ PLATFORMS = [
     (Platform.FACEBOOK.value, "Facebook"),
     (Platform.INSTAGRAM.value, "Instagram"),
     (Platform.REDDIT.value, "Reddit"),
-    (Platform.GENERIC.value, "Listening tools (webhook, CSV)"),
+    (Platform.GENERIC.value, gettext_lazy("Listening tools (webhook, CSV)")),
 ]
 
 
@@ -67,7 +68,7 @@ def health_rows(now: datetime | None = None) -> list[HealthRow]:
         result.append(
             HealthRow(
                 platform=platform,
-                label=label,
+                label=str(label),
                 live=is_configured(platform),
                 account=f"@{account.handle}" if account else "",
                 credentials=credential_names(platform),

@@ -172,3 +172,17 @@ def test_an_admin_sets_a_users_language_on_their_user_page(admin_client, agent):
         == 302
     )
     assert Profile.objects.get(user=agent).language == ""
+
+
+def test_phase_buttons_editor_labels_and_audit_details_are_in_chinese(lead, scenario):
+    crisis = activate(scenario=scenario, by=lead).crisis
+    client = logged_in(lead, "zh-hans")
+
+    room = html(client.get(f"/playbooks/crises/{crisis.pk}/"))
+    assert "进入善后阶段" in room and "结束危机" in room and "Move to aftermath" not in room
+
+    editor = html(client.get("/hub/edit/"))
+    assert "发生了什么" in editor and "公众应该怎么做" in editor and "What you should do" not in editor
+
+    trail = html(client.get(f"/playbooks/crises/{crisis.pk}/timeline/"))  # the details beside each entry
+    assert "<span>演练: 否</span>" in trail and "Drill:" not in trail

@@ -49,7 +49,12 @@ class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["title", "owner", "owner_name", "due_on", "scenario"]
-        labels = {"title": "Action", "owner_name": "…or owner's name", "scenario": "Changes scenario"}
+        labels = {
+            "title": _("Action"),
+            "owner_name": _("…or owner's name"),
+            "due_on": _("Due on"),
+            "scenario": _("Changes scenario"),
+        }
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):

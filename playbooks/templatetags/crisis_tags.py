@@ -1,7 +1,7 @@
 """One header and tab bar for every page of a crisis (room tabs, rooms, audit trail, review)."""
 
 from django import template
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from core.roles import LEADS, has_role
 
@@ -11,15 +11,15 @@ from ..selectors import checklist_progress, may_read_audit
 register = template.Library()
 
 PHASE_BUTTONS = {
-    Phase.AFTERMATH: "Move to aftermath",
-    Phase.CLOSED: "Close the crisis",
-    Phase.REVIEWED: "Mark reviewed",
+    Phase.AFTERMATH: gettext_lazy("Move to aftermath"),
+    Phase.CLOSED: gettext_lazy("Close the crisis"),
+    Phase.REVIEWED: gettext_lazy("Mark reviewed"),
 }
 
 
 def phase_actions(crisis: Crisis) -> list[tuple[str, str]]:
     """The buttons the lead sees for moving the crisis on."""
-    return [(str(p), PHASE_BUTTONS[p]) for p in crisis.next_phases()]
+    return [(str(p), str(PHASE_BUTTONS[p])) for p in crisis.next_phases()]
 
 
 # Pages outside the room views that still belong to one of its tabs.
