@@ -271,8 +271,11 @@ function renderCapacity() {
     : c.clear_minutes === null ? (c.more_hands !== null ? interpolate(gettext("not clearing · +%(n)s hands clear it within the SLA"), { n: c.more_hands }) : gettext("not clearing yet"))
     : c.more_hands ? interpolate(gettext("clears in %(m)s min; +%(n)s hands to meet the SLA"), { m: c.clear_minutes, n: c.more_hands })
       : interpolate(gettext("clears in %(m)s min"), { m: c.clear_minutes });
+  // The figures are taken every few seconds; who is online comes live. A page never says
+  // "0 agents" beside a presence line that shows people.
+  const agents = Math.max(c.agents, presence.length);
   document.getElementById("capacity").replaceChildren(
-    `${interpolate(gettext("in %(in)s/min · handled %(out)s/min"), { in: c.in_per_min, out: c.out_per_min })} · ${interpolate(ngettext("%(n)s agent", "%(n)s agents", c.agents), { n: c.agents })} · `,
+    `${interpolate(gettext("in %(in)s/min · handled %(out)s/min"), { in: c.in_per_min, out: c.out_per_min })} · ${interpolate(ngettext("%(n)s agent", "%(n)s agents", agents), { n: agents })} · `,
     el("b", { class: c.keeping_up ? "ok" : c.backlog ? "bad" : "", text: verdict }));
 }
 

@@ -101,6 +101,9 @@ def test_an_agent_reads_claims_and_replies_from_a_template_on_a_phone(
 ):
     page = login(browser, asgi_server, agent, viewport=SIZES["phone"])
     page.goto(f"{asgi_server}/triage/")
+    # The capacity line counts at least the agent the presence line shows, from the first second.
+    expect(page.locator("#presence")).to_contain_text("you")
+    expect(page.locator("#capacity")).to_contain_text("1 agent ·")
     page.locator("#rows li", has_text="janedoe").click()
     expect(page.locator("#detail blockquote")).to_contain_text("Trains stuck at Kingsbridge")
     page.locator("#detail button", has_text="Claim").click()
