@@ -19,6 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from command import flows
+from core.models import Profile
 from playbooks import guests
 from playbooks.demo import PLAYBOOK
 from playbooks.models import Crisis, Department, Phase
@@ -209,12 +210,18 @@ def _serious(page) -> list[str]:
 
 
 @pytest.mark.timeout(400)
+@pytest.mark.parametrize(("size", "language"), [("laptop", ""), ("phone", "zh-hans")])
 def test_no_critical_or_serious_axe_violation_on_any_page(
-    browser, crisis_with_mentions, asgi_server, lead, agent, volunteer
+    browser, crisis_with_mentions, asgi_server, lead, agent, volunteer, size, language
 ):
+    """Every page, as each role sees it: on a laptop in English, and on a phone in Chinese (tables
+    that scroll sideways there, other words in the same boxes)."""
     crisis = crisis_with_mentions
     admin = make_user("ada_admin")
     get_user_model().objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)
+    for user in (lead, agent, volunteer, admin):
+        Profile.objects.update_or_create(user=user, defaults={"language": language})
+    viewport = {"width": SIZES[size][0], "height": SIZES[size][1]}
     closed = Crisis.objects.create(
         scenario=crisis.scenario, title="Last winter", phase=Phase.CLOSED, activated_at=timezone.now()
     )
@@ -263,9 +270,9 @@ def test_no_critical_or_serious_axe_violation_on_any_page(
     found = {}
     for user, urls in pages.items():
         if user is None:
-            page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+            page = browser.new_context(viewport=viewport, locale="zh-CN" if language else "en-GB").new_page()
         else:
-            page = login(browser, asgi_server, user)
+            page = login(browser, asgi_server, user, viewport=SIZES[size])
         for url in urls:
             page.goto(f"{asgi_server}{url}")
             # Not "networkidle": live pages poll and hold sockets open. The queue is checked with rows drawn.
