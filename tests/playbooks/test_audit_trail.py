@@ -90,4 +90,5 @@ def test_readable_values():
     assert audit.changes({"before": {"phase": "closed"}, "after": {"phase": "reviewed"}}) == [
         audit.Change("Phase", "closed", "reviewed")
     ]
-    assert audit.changes({"task": 3}) == [] and audit.extras({"task": 3, "before": {}}) == [("Task", "3")]
+    assert audit.changes({"task": 3}) == []
+    assert audit.extras({"task": 3, "before": {}}) == [("Checklist item", "3")]
