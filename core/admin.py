@@ -4,15 +4,14 @@ expiry set, revoked; never read back. A user's page also sets their language (Pr
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import tokens
+from .language import language_field
 from .models import ApiToken, Profile
 
 
@@ -60,10 +59,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 class ProfileForm(forms.ModelForm):
-    language = forms.ChoiceField(
-        label=capfirst(gettext_lazy("language")),
-        choices=[("", gettext_lazy("Follow the browser")), *settings.LANGUAGES],
-        required=False,
+    language = language_field(
+        blank=gettext_lazy("Follow the browser"),
         help_text=gettext_lazy("The language of the staff pages. It applies from the user's next sign-in."),
     )
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .models import Profile
@@ -27,6 +29,16 @@ SESSION_KEY = "cc_language"
 def supported(language: str) -> bool:
     """A code of settings.LANGUAGES, or blank (follow the browser)."""
     return language == "" or language in dict(settings.LANGUAGES)
+
+
+def language_field(*, blank: str, help_text: str) -> forms.ChoiceField:
+    """A form's choice of a language we serve, or blank (`blank` names what blank means)."""
+    return forms.ChoiceField(
+        label=capfirst(gettext_lazy("language")),
+        choices=[("", blank), *settings.LANGUAGES],
+        required=False,
+        help_text=help_text,
+    )
 
 
 def profile_language(user: Any) -> str:

@@ -1,14 +1,14 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
 from django.urls import path
-from django.utils.text import capfirst, format_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import netguard
 from core.admin_a11y import LabelledTabularInline
+from core.language import language_field
 
 from . import admin_upload
 from .models import (
@@ -51,11 +51,8 @@ class DepartmentForm(forms.ModelForm):
         ),
     )
     remove_chat_webhook = forms.BooleanField(label=_("Remove the chat webhook"), required=False)
-    language = forms.ChoiceField(
-        label=capfirst(_("language")),
-        choices=[("", _("The site's language")), *settings.LANGUAGES],
-        required=False,
-        help_text=_("The language of its notifications."),
+    language = language_field(
+        blank=_("The site's language"), help_text=_("The language of its notifications.")
     )
 
     class Meta:
